@@ -1,0 +1,23 @@
+package dev.rapport.crm;
+
+/**
+ * The root of every exception Rapport throws. Unchecked, with a stable {@link #code()} a host can map to its own
+ * responses, and split by {@link #isTransient()} into failures a retry may fix and failures it cannot.
+ */
+public abstract class CrmException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  protected CrmException(String message) {
+    super(message);
+  }
+
+  protected CrmException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** A stable, documented error code such as {@code VALIDATION} or {@code CONCURRENT_MODIFICATION}. */
+  public abstract String code();
+
+  /** True when repeating the same call later may succeed (a conflict, a lost connection); false otherwise. */
+  public abstract boolean isTransient();
+}

@@ -1,0 +1,22 @@
+package dev.rapport.crm.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One committed document write as seen in the change feed. Positions increase with commit order within a tenant;
+ * they need not be contiguous, but a reader that has seen position P and asks for changes after P never misses a
+ * change that committed later.
+ */
+public record Change(long position, String collection, String id, long version, Kind kind, Instant committedAt) {
+  public Change {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(committedAt, "committedAt");
+  }
+
+  public enum Kind {
+    INSERT, UPDATE, DELETE
+  }
+}

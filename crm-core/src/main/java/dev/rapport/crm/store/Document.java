@@ -1,0 +1,95 @@
+package dev.rapport.crm.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.query.Values;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A stored document: its id, its version (1 on insert, +1 on every update), its JSON body and the values of its
+ * indexed fields. The writer computes the index values (derived values such as lower-cased emails included); stores
+ * persist them where they can be queried (SQL columns, a side table, a MongoDB sub-document) and return them on
+ * read. Criteria and sorts see only index values, never the body.
+ *
+ * <p>The body is a Jackson tree and therefore mutable: a store must copy it on the way in and out, and callers must
+ * not change a body after handing it over.
+ */
+public record Document(String id, long version, ObjectNode body, Map<String, List<Object>> index) {
+  public static final int MAX_ID_LENGTH = 64;
+
+  public Document {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(body, "body");
+    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+      throw ValidationException.of("id", "id.length", "document id must be 1-" + MAX_ID_LENGTH + " characters");
+    }
+    if (version < 1) {
+      throw ValidationException.of("version", "version.positive", "document version starts at 1");
+    }
+    Map<String, List<Object>> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Object>> e : index.entrySet()) {
+      List<Object> values = new ArrayList<>(e.getValue().size());
+      for (Object v : e.getValue()) {
+        Object n = Values.normalize("index." + e.getKey(), v);
+        if (!values.contains(n)) {
+          values.add(n);
+        }
+      }
+      if (!values.isEmpty()) {
+        copy.put(e.getKey(), List.copyOf(values));
+      }
+    }
+    index = Collections.unmodifiableMap(copy);
+  }
+
+  /** The values of one indexed field; empty when the document has none. */
+  public List<Object> values(String field) {
+    if (field.equals("id")) {
+      return List.of(id);
+    }
+    return index.getOrDefault(field, List.of());
+  }
+
+  public Document withVersion(long newVersion) {
+    return new Document(id, newVersion, body, index);
+  }
+
+  /** A deep copy, for stores that keep documents in memory. */
+  public Document copy() {
+    return new Document(id, version, body.deepCopy(), index);
+  }
+
+  /** A builder for index values that skips absent (null) values. */
+  public static IndexValues indexValues() {
+    return new IndexValues();
+  }
+
+  public static final class IndexValues {
+    private final Map<String, List<Object>> values = new LinkedHashMap<>();
+
+    private IndexValues() {}
+
+    public IndexValues put(String field, @org.jspecify.annotations.Nullable Object value) {
+      if (value != null) {
+        values.computeIfAbsent(field, k -> new ArrayList<>()).add(value);
+      }
+      return this;
+    }
+
+    public IndexValues putAll(String field, Iterable<?> vs) {
+      for (Object v : vs) {
+        put(field, v);
+      }
+      return this;
+    }
+
+    public Map<String, List<Object>> build() {
+      return values;
+    }
+  }
+}

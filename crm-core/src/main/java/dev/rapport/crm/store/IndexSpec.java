@@ -1,0 +1,41 @@
+package dev.rapport.crm.store;
+
+import dev.rapport.crm.ValidationException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One indexed field of a collection. Single-valued fields can be sorted on; multi-valued fields (tags, emails)
+ * match when any value matches. A unique index is unique per tenant, for each of its values.
+ *
+ * @param name the field name used in criteria and sorts; also a column name in SQL stores, hence the strict form
+ */
+public record IndexSpec(String name, IndexType type, boolean multiValued, boolean unique) {
+  public static final int MAX_STRING_LENGTH = 255;
+  private static final Pattern NAME = Pattern.compile("[a-z][a-zA-Z0-9]{0,29}");
+
+  public IndexSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
+    if (!NAME.matcher(name).matches() || name.equals("id")) {
+      throw ValidationException.of("index.name", "index.name.format",
+          "index name must be a lower-camel identifier of 1-30 letters/digits and not 'id': " + name);
+    }
+  }
+
+  public static IndexSpec single(String name, IndexType type) {
+    return new IndexSpec(name, type, false, false);
+  }
+
+  public static IndexSpec unique(String name, IndexType type) {
+    return new IndexSpec(name, type, false, true);
+  }
+
+  public static IndexSpec multi(String name, IndexType type) {
+    return new IndexSpec(name, type, true, false);
+  }
+
+  public static IndexSpec multiUnique(String name, IndexType type) {
+    return new IndexSpec(name, type, true, true);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.rapport.crm.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A record of an append-only stream (audit records, outbox events). Positions increase with commit order within a
+ * tenant and stream, with the same no-miss guarantee as the change feed.
+ */
+public record StreamRecord(String stream, long position, String id, String type, ObjectNode payload, Instant recordedAt) {
+  public StreamRecord {
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(recordedAt, "recordedAt");
+  }
+}

@@ -1,0 +1,175 @@
+package dev.rapport.crm.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.ValidationException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One unit of work: document writes, stream appends and an optional lease guard, all for one tenant, committed
+ * atomically by {@link Store#commit}: every part is written or none is.
+ *
+ * <p>Optimistic by design: reads happen before, and every update or delete names the version it read. That keeps
+ * the unit of work a value that every store can apply in one step, including MongoDB without transactions (as one
+ * document write carrying its stream records, when the batch writes a single document).
+ */
+public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable LeaseGuard leaseGuard) {
+
+  public WriteBatch {
+    writes = List.copyOf(writes);
+    appends = List.copyOf(appends);
+    if (writes.isEmpty() && appends.isEmpty()) {
+      throw ValidationException.of("batch", "batch.empty", "a write batch must write something");
+    }
+    Set<String> keys = new HashSet<>();
+    for (Write w : writes) {
+      if (!keys.add(w.collection() + "/" + w.id())) {
+        throw ValidationException.of("batch.writes", "batch.duplicate",
+            "a batch writes each document at most once: " + w.collection() + "/" + w.id());
+      }
+    }
+    Set<String> ids = new HashSet<>();
+    for (Append a : appends) {
+      if (!ids.add(a.stream() + "/" + a.id())) {
+        throw ValidationException.of("batch.appends", "batch.duplicate",
+            "a batch appends each record id at most once: " + a.stream() + "/" + a.id());
+      }
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A write of one document. */
+  public sealed interface Write {
+    String collection();
+
+    String id();
+  }
+
+  /** Creates a document with version 1; fails with {@code DuplicateKeyException} on field {@code id} if it exists. */
+  public record Insert(String collection, Document document) implements Write {
+    public Insert {
+      Objects.requireNonNull(collection, "collection");
+      if (document.version() != 1) {
+        throw ValidationException.of("version", "version.insert", "an inserted document has version 1");
+      }
+    }
+
+    @Override
+    public String id() {
+      return document.id();
+    }
+  }
+
+  /**
+   * Replaces a document whose stored version is {@code document.version() - 1}; otherwise (or when it is missing)
+   * fails with {@code ConcurrentModificationException}.
+   */
+  public record Update(String collection, Document document) implements Write {
+    public Update {
+      Objects.requireNonNull(collection, "collection");
+      if (document.version() < 2) {
+        throw ValidationException.of("version", "version.update", "an updated document has version 2 or more");
+      }
+    }
+
+    public long expectedVersion() {
+      return document.version() - 1;
+    }
+
+    @Override
+    public String id() {
+      return document.id();
+    }
+  }
+
+  /** Removes a document whose stored version is {@code expectedVersion}. */
+  public record Delete(String collection, String id, long expectedVersion) implements Write {
+    public Delete {
+      Objects.requireNonNull(collection, "collection");
+      Objects.requireNonNull(id, "id");
+    }
+  }
+
+  /**
+   * A record appended to a stream. {@code id} is unique per stream and tenant: appending an id that is already in
+   * the stream fails with {@code DuplicateKeyException} on field {@code id} (which makes re-delivery idempotent).
+   */
+  public record Append(String stream, String id, String type, ObjectNode payload) {
+    public Append {
+      Objects.requireNonNull(stream, "stream");
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(payload, "payload");
+    }
+  }
+
+  /** Commit only while {@code owner} still holds lease {@code name} with this fencing {@code token}. */
+  public record LeaseGuard(String name, String owner, long token) {
+    public LeaseGuard {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(owner, "owner");
+    }
+
+    public static LeaseGuard of(Lease lease) {
+      return new LeaseGuard(lease.name(), lease.owner(), lease.token());
+    }
+  }
+
+  public static final class Builder {
+    private final List<Write> writes = new ArrayList<>();
+    private final List<Append> appends = new ArrayList<>();
+    private @Nullable LeaseGuard guard;
+
+    private Builder() {}
+
+    public Builder insert(String collection, Document doc) {
+      writes.add(new Insert(collection, doc));
+      return this;
+    }
+
+    public Builder update(String collection, Document doc) {
+      writes.add(new Update(collection, doc));
+      return this;
+    }
+
+    public Builder delete(String collection, String id, long expectedVersion) {
+      writes.add(new Delete(collection, id, expectedVersion));
+      return this;
+    }
+
+    public Builder write(Write w) {
+      writes.add(w);
+      return this;
+    }
+
+    public Builder append(String stream, String id, String type, ObjectNode payload) {
+      appends.add(new Append(stream, id, type, payload));
+      return this;
+    }
+
+    public Builder append(Append a) {
+      appends.add(a);
+      return this;
+    }
+
+    public Builder guardedBy(LeaseGuard leaseGuard) {
+      this.guard = leaseGuard;
+      return this;
+    }
+
+    public boolean isEmpty() {
+      return writes.isEmpty() && appends.isEmpty();
+    }
+
+    public WriteBatch build() {
+      return new WriteBatch(writes, appends, guard);
+    }
+  }
+}
