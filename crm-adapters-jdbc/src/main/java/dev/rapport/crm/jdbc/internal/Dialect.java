@@ -1,0 +1,152 @@
+package dev.rapport.crm.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What one database does differently. The SQL every database shares lives in the store and its helpers and is
+ * written once; a dialect states only column types, upsert syntax, JSON binding, null ordering, locking options and
+ * error codes. Defaults here follow the SQL standard (and PostgreSQL/H2, which mostly do too).
+ */
+public abstract class Dialect {
+
+  /** The folder under {@code db/migration/rapport/} holding this dialect's Flyway migrations. */
+  public abstract String migrationFolder();
+
+  /** Learns what only a live connection can tell (e.g. MariaDB versus MySQL). Called once at start. */
+  public void init(Connection connection) throws SQLException {}
+
+  // --- types -----------------------------------------------------------------------------------------------------
+
+  /** An indexed string or id column of {@code length} characters, compared by code point. */
+  public abstract String stringType(int length);
+
+  /** A JSON document column. */
+  public abstract String jsonType();
+
+  public String longType() {
+    return "BIGINT";
+  }
+
+  public String decimalType() {
+    return "DECIMAL(40,10)";
+  }
+
+  public String booleanType() {
+    return "BOOLEAN";
+  }
+
+  /** A point in time with millisecond precision. */
+  public String instantType() {
+    return "TIMESTAMP(3) WITH TIME ZONE";
+  }
+
+  /** Options after the closing parenthesis of CREATE TABLE (engine, character set). */
+  public String tableOptions() {
+    return "";
+  }
+
+  /** The placeholder for a JSON parameter bound as a string. */
+  public String jsonParameter() {
+    return "?";
+  }
+
+  public void bindInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    ps.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+  }
+
+  public Instant readInstant(ResultSet rs, String column) throws SQLException {
+    return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  /**
+   * The form of a string as stored in an ordered column. Identity unless the database cannot order strings by code
+   * point natively (see {@link H2Dialect}); then an order-preserving bijection of UTF-16 units.
+   */
+  public String encodeKey(String s) {
+    return s;
+  }
+
+  public String decodeKey(String s) {
+    return s;
+  }
+
+  // --- statements ------------------------------------------------------------------------------------------------
+
+  /** An ORDER BY item honouring the kernel's rule: missing values first ascending, last descending. */
+  public String orderBy(String column, boolean ascending) {
+    return column + (ascending ? " ASC NULLS FIRST" : " DESC NULLS LAST");
+  }
+
+  /**
+   * Inserts a row, or on a key conflict updates {@code updateColumns} to the new values (does nothing when that
+   * list is empty). Parameters are the {@code columns} in order.
+   */
+  public abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updateColumns);
+
+  /** Whether {@code SELECT ... FOR UPDATE SKIP LOCKED} is available. */
+  public abstract boolean skipLocked();
+
+  // --- DDL -------------------------------------------------------------------------------------------------------
+
+  public String createTable(String table, String body) {
+    return "CREATE TABLE IF NOT EXISTS " + table + " (" + body + ")" + tableOptions();
+  }
+
+  public String addColumn(String table, String column, String type) {
+    return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column + " " + type;
+  }
+
+  /** {@code name} is unqualified (the index lives in the table's schema); {@code table} may be qualified. */
+  public String createIndex(String name, String table, List<String> columns, boolean unique) {
+    return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name + " ON " + table
+        + " (" + String.join(", ", columns) + ")";
+  }
+
+  /** A DDL error meaning "already there" on databases without IF NOT EXISTS for that statement. */
+  public boolean alreadyExists(SQLException e) {
+    return false;
+  }
+
+  // --- errors ----------------------------------------------------------------------------------------------------
+
+  /** A unique constraint was violated. */
+  public boolean isDuplicateKey(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+
+  /** A deadlock or serialization failure: the transaction lost a race and was rolled back. */
+  public boolean isConflict(SQLException e) {
+    String s = e.getSQLState();
+    return "40001".equals(s) || "40P01".equals(s);
+  }
+
+  /** A failure a retry may fix: lost connection, lock wait timeout, server shutting down. */
+  public boolean isTransient(SQLException e) {
+    String s = e.getSQLState();
+    return s != null && (s.startsWith("08") || s.equals("55P03") || s.equals("57P01") || s.equals("HYT00"));
+  }
+
+  static String joinColumns(List<String> columns, String format) {
+    return columns.stream().map(c -> String.format(format, c)).collect(Collectors.joining(", "));
+  }
+
+  public static Dialect postgres() {
+    return new PostgresDialect();
+  }
+
+  public static Dialect mariadb() {
+    return new MariaDbDialect();
+  }
+
+  public static Dialect h2() {
+    return new H2Dialect();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.rapport.crm.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * MariaDB 10.6+ and MySQL 8+. Strings use a binary NO PAD collation (code point order, trailing spaces significant);
+ * times are DATETIME(3) in UTC (TIMESTAMP ends in 2038); ASC already sorts NULLs first and DESC last. MariaDB has
+ * {@code IF NOT EXISTS} for columns and indexes, MySQL has not: DDL is issued without it and "already exists" errors
+ * (1060, 1061) are ignored, which works on both.
+ */
+final class MariaDbDialect extends Dialect {
+  private volatile String collation = "utf8mb4_nopad_bin";
+
+  @Override
+  public String migrationFolder() {
+    return "mariadb";
+  }
+
+  @Override
+  public void init(Connection connection) throws SQLException {
+    if (connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("mysql")) {
+      collation = "utf8mb4_0900_bin";
+    }
+  }
+
+  @Override
+  public String stringType(int length) {
+    return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE " + collation;
+  }
+
+  @Override
+  public String jsonType() {
+    return "JSON";
+  }
+
+  @Override
+  public String instantType() {
+    return "DATETIME(3)";
+  }
+
+  @Override
+  public String tableOptions() {
+    return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + collation;
+  }
+
+  @Override
+  public void bindInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    ps.setObject(index, LocalDateTime.ofInstant(value, ZoneOffset.UTC));
+  }
+
+  @Override
+  public Instant readInstant(ResultSet rs, String column) throws SQLException {
+    return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+  }
+
+  @Override
+  public String orderBy(String column, boolean ascending) {
+    return column + (ascending ? " ASC" : " DESC");
+  }
+
+  @Override
+  public String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updateColumns) {
+    List<String> update = updateColumns.isEmpty() ? List.of(keyColumns.get(0)) : updateColumns;
+    return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + joinColumns(columns, "?")
+        + ") ON DUPLICATE KEY UPDATE "
+        + (updateColumns.isEmpty() ? joinColumns(update, "%1$s = %1$s") : joinColumns(update, "%1$s = VALUES(%1$s)"));
+  }
+
+  @Override
+  public boolean skipLocked() {
+    return true;
+  }
+
+  @Override
+  public String addColumn(String table, String column, String type) {
+    return "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type;
+  }
+
+  @Override
+  public String createIndex(String name, String table, List<String> columns, boolean unique) {
+    return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + name + " ON " + table
+        + " (" + String.join(", ", columns) + ")";
+  }
+
+  @Override
+  public boolean alreadyExists(SQLException e) {
+    return e.getErrorCode() == 1060 || e.getErrorCode() == 1061;
+  }
+
+  @Override
+  public boolean isDuplicateKey(SQLException e) {
+    return e.getErrorCode() == 1062 || e.getErrorCode() == 1586;
+  }
+
+  @Override
+  public boolean isConflict(SQLException e) {
+    return e.getErrorCode() == 1213 || "40001".equals(e.getSQLState());
+  }
+
+  @Override
+  public boolean isTransient(SQLException e) {
+    // 1205: lock wait timeout
+    return e.getErrorCode() == 1205 || super.isTransient(e);
+  }
+}

