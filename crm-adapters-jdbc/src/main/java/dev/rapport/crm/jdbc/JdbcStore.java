@@ -104,7 +104,10 @@ public final class JdbcStore implements Store {
   private final String prefix;
   private final String qualifier;
   private final Set<Capability> capabilities;
-  private final ObjectMapper json = new ObjectMapper();
+  // Exact decimals: a body's BigDecimal comes back with its digits and scale, not as a double.
+  private final ObjectMapper json = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
   private final Map<String, Layout> layouts = new ConcurrentHashMap<>();
   private final Object ddlLock = new Object();
 
@@ -739,15 +742,15 @@ public final class JdbcStore implements Store {
   private long allocate(Connection c, TenantId tenant, String name, int n) throws SQLException {
     String update = "UPDATE " + fixed("sequence") + " SET last_value = last_value + ? WHERE tenant = ? AND name = ?";
     if (bumpCounter(c, update, tenant, name, n) == 0) {
-      try (PreparedStatement ps = c.prepareStatement(dialect.upsert(fixed("sequence"),
-          List.of("tenant", "name", "last_value"), List.of("tenant", "name"), List.of()))) {
-        ps.setString(1, tenant.value());
-        ps.setString(2, name);
-        ps.setLong(3, 0);
-        ps.executeUpdate();
-      }
+      insertIfAbsent(c, dialect.upsert(fixed("sequence"),
+          List.of("tenant", "name", "last_value"), List.of("tenant", "name"), List.of()), ps -> {
+            ps.setString(1, tenant.value());
+            ps.setString(2, name);
+            ps.setLong(3, 0);
+          });
       if (bumpCounter(c, update, tenant, name, n) != 1) {
-        throw new StorageException("position counter " + name + " is missing", false);
+        // H2 only: another transaction created the counter and has not committed yet
+        throw new ConcurrentModificationException("position counter " + name + " is being created concurrently; retry");
       }
     }
     try (PreparedStatement ps = c.prepareStatement(
@@ -758,6 +761,33 @@ public final class JdbcStore implements Store {
         rs.next();
         return rs.getLong(1) - n + 1;
       }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Params {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /**
+   * Runs an insert-if-absent upsert inside the current transaction. PostgreSQL and MariaDB resolve a concurrent
+   * insert of the same key themselves; H2's MERGE may still report the key as duplicate, so there a savepoint lets
+   * the transaction go on (the row exists, which is all we wanted).
+   */
+  private void insertIfAbsent(Connection c, String sql, Params params) throws SQLException {
+    Savepoint sp = dialect.upsertMayRace() ? c.setSavepoint() : null;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      params.bind(ps);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (sp == null || !dialect.isDuplicateKey(e)) {
+        throw e;
+      }
+      c.rollback(sp);
+      return;
+    }
+    if (sp != null) {
+      c.releaseSavepoint(sp);
     }
   }
 
@@ -975,15 +1005,14 @@ public final class JdbcStore implements Store {
         row = selectLease(c, tenant, name, " FOR UPDATE");
       }
       if (row == null) {
-        try (PreparedStatement ps = c.prepareStatement(dialect.upsert(fixed("lease"),
-            List.of("tenant", "name", "owner", "token", "expires_at"), List.of("tenant", "name"), List.of()))) {
-          ps.setString(1, tenant.value());
-          ps.setString(2, name);
-          ps.setNull(3, Types.VARCHAR);
-          ps.setLong(4, 0);
-          dialect.bindInstant(ps, 5, Instant.EPOCH);
-          ps.executeUpdate();
-        }
+        insertIfAbsent(c, dialect.upsert(fixed("lease"),
+            List.of("tenant", "name", "owner", "token", "expires_at"), List.of("tenant", "name"), List.of()), ps -> {
+              ps.setString(1, tenant.value());
+              ps.setString(2, name);
+              ps.setNull(3, Types.VARCHAR);
+              ps.setLong(4, 0);
+              dialect.bindInstant(ps, 5, Instant.EPOCH);
+            });
         row = Objects.requireNonNull(selectLease(c, tenant, name, " FOR UPDATE"));
       }
       long token;

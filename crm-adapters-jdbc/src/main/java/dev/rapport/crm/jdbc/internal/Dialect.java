@@ -91,6 +91,11 @@ public abstract class Dialect {
    */
   public abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updateColumns);
 
+  /** Whether an insert-if-absent {@link #upsert} can still fail with a duplicate key under concurrency. */
+  public boolean upsertMayRace() {
+    return false;
+  }
+
   /** Whether {@code SELECT ... FOR UPDATE SKIP LOCKED} is available. */
   public abstract boolean skipLocked();
 

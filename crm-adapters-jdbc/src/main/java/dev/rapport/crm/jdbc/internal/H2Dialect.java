@@ -70,6 +70,11 @@ final class H2Dialect extends Dialect {
   }
 
   @Override
+  public boolean upsertMayRace() {
+    return true;
+  }
+
+  @Override
   public boolean skipLocked() {
     return false;
   }
