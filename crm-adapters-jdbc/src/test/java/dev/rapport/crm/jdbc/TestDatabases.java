@@ -10,11 +10,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -49,31 +49,37 @@ public final class TestDatabases {
 
   /** A builder for a store in a schema nobody else uses. */
   public static JdbcStore.Builder store(Kind kind, Clock clock) {
+    return fresh(kind).builder(clock);
+  }
+
+  /** Where a fresh store lives: its data source and schema (null on H2, where each store has its own database). */
+  public record Fresh(JdbcStore.Database database, DataSource dataSource, @Nullable String schema) {
+    public JdbcStore.Builder builder(Clock clock) {
+      JdbcStore.Builder b = JdbcStore.builder(database, dataSource).clock(clock);
+      return schema == null ? b : b.schema(schema);
+    }
+
+    /** The qualifier for a host table next to Rapport's. */
+    public String qualifier() {
+      return schema == null ? "" : schema + ".";
+    }
+  }
+
+  public static Fresh fresh(Kind kind) {
     String schema = "rt_" + RUN + "_" + SEQ.incrementAndGet();
     return switch (kind) {
-      case H2_MEMORY -> JdbcStore.builder(JdbcStore.Database.H2, h2("mem:" + schema)).clock(clock);
-      case H2_FILE -> JdbcStore.builder(JdbcStore.Database.H2,
-          h2("file:" + TARGET.resolve("h2-" + RUN).resolve(schema))).clock(clock);
+      case H2_MEMORY -> new Fresh(JdbcStore.Database.H2, h2("mem:" + schema), null);
+      case H2_FILE -> new Fresh(JdbcStore.Database.H2, h2("file:" + TARGET.resolve("h2-" + RUN).resolve(schema)), null);
       case POSTGRESQL -> {
         DataSource ds = postgres();
         dropLater(ds, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        yield JdbcStore.builder(JdbcStore.Database.POSTGRESQL, ds).schema(schema).clock(clock);
+        yield new Fresh(JdbcStore.Database.POSTGRESQL, ds, schema);
       }
       case MARIADB -> {
         DataSource ds = mariadb();
         dropLater(ds, "DROP DATABASE IF EXISTS " + schema);
-        yield JdbcStore.builder(JdbcStore.Database.MARIADB, ds).schema(schema).clock(clock);
+        yield new Fresh(JdbcStore.Database.MARIADB, ds, schema);
       }
-    };
-  }
-
-  /** The data source behind a kind (shared server; schemas separate the stores). */
-  public static DataSource dataSource(Kind kind, String h2Name) {
-    return switch (kind) {
-      case H2_MEMORY -> h2("mem:" + h2Name);
-      case H2_FILE -> h2("file:" + TARGET.resolve("h2-" + RUN).resolve(h2Name));
-      case POSTGRESQL -> postgres();
-      case MARIADB -> mariadb();
     };
   }
 
@@ -169,7 +175,4 @@ public final class TestDatabases {
     CLEANUP.clear();
   }
 
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
-  }
 }

@@ -1,0 +1,81 @@
+package dev.rapport.crm.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.rapport.crm.ConcurrentModificationException;
+import dev.rapport.crm.TenantId;
+import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexType;
+import dev.rapport.crm.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A host runs Rapport inside its own transaction: both commit together, or roll back together. */
+class HostTransactionTest {
+  private static final TenantId T = TenantId.of("erp");
+  private static final CollectionSpec ORDERS = CollectionSpec.of("customers", IndexSpec.single("name", IndexType.STRING));
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.Kind.class)
+  void rapportCommitsAndRollsBackWithTheHost(TestDatabases.Kind kind) throws Exception {
+    TestDatabases.Fresh where = TestDatabases.fresh(kind);
+    TestClock clock = new TestClock();
+    JdbcStore plain = where.builder(clock).build();
+    plain.register(ORDERS);
+    String hostTable = where.qualifier() + "host_orders";
+    try (Connection c = where.dataSource().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE " + hostTable + " (id VARCHAR(20) PRIMARY KEY)");
+    }
+
+    try (Connection host = where.dataSource().getConnection()) {
+      host.setAutoCommit(false);
+      JdbcStore joined = where.builder(clock).connectionProvider(() -> host).build();
+      joined.register(ORDERS);
+
+      // rolled back by the host: neither the host's row nor Rapport's
+      hostInsert(host, hostTable, "o1");
+      joined.commit(T, WriteBatch.builder().insert("customers", doc("c1", 1)).build());
+      assertThat(joined.get(T, "customers", "c1")).as("visible inside the host transaction").isPresent();
+      host.rollback();
+      assertThat(plain.get(T, "customers", "c1")).isEmpty();
+      assertThat(plain.changes(T, 0, 10)).isEmpty();
+
+      // a failing Rapport commit rolls back to its savepoint only; the host's transaction goes on
+      hostInsert(host, hostTable, "o2");
+      joined.commit(T, WriteBatch.builder().insert("customers", doc("c2", 1)).build());
+      assertThatThrownBy(() -> joined.commit(T, WriteBatch.builder()
+          .insert("customers", doc("c3", 1)).update("customers", doc("c2", 7)).build()))
+          .isInstanceOf(ConcurrentModificationException.class);
+      host.commit();
+      assertThat(plain.get(T, "customers", "c2")).isPresent();
+      assertThat(plain.get(T, "customers", "c3")).isEmpty();
+      assertThat(plain.changes(T, 0, 10)).hasSize(1);
+      try (Statement st = host.createStatement();
+          ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + hostTable)) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      }
+      host.commit();
+    }
+  }
+
+  private static void hostInsert(Connection host, String table, String id) throws Exception {
+    try (Statement st = host.createStatement()) {
+      st.executeUpdate("INSERT INTO " + table + " (id) VALUES ('" + id + "')");
+    }
+  }
+
+  private static Document doc(String id, long version) {
+    return new Document(id, version, JsonNodeFactory.instance.objectNode().put("id", id),
+        Map.of("name", List.of(id)));
+  }
+}
