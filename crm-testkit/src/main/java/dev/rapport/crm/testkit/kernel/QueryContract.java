@@ -99,6 +99,23 @@ public abstract class QueryContract extends KernelContract {
     assertThat(ids(gt("amount", new BigDecimal("1")))).containsExactly("d03", "d05");
   }
 
+  /**
+   * Indexed decimals keep the full declared range (30 integer and 10 fraction digits, see {@code CollectionSpec}):
+   * values differing only in the last of 40 digits stay distinct and ordered. (Beyond IEEE decimal128's 34 digits.)
+   */
+  @Test
+  void decimalsKeepTheirFullDeclaredRange() {
+    BigDecimal big = new BigDecimal("123456789012345678901234567890.1234567891");
+    BigDecimal bigger = new BigDecimal("123456789012345678901234567890.1234567892");
+    insert(thing("big").with("amount", big).build(), thing("bigger").with("amount", bigger).build(),
+        thing("tiny").with("amount", new BigDecimal("-0.0000000001")).build());
+
+    assertThat(ids(eq("amount", big))).containsExactly("big");
+    assertThat(ids(gt("amount", big))).containsExactly("bigger");
+    assertThat(ids(Criteria.between("amount", new BigDecimal("-0.0000000001"), BigDecimal.ZERO))).containsExactly("tiny");
+    assertThat(store.get(tenant, THINGS, "bigger").orElseThrow().values("amount")).containsExactly(bigger);
+  }
+
   @Test
   void comparisonsOnLongs() {
     assertThat(ids(gt("rank", 2L))).containsExactly("d04", "d05", "d06");
