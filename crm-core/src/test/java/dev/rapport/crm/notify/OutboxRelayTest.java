@@ -8,6 +8,7 @@ import dev.rapport.crm.NotFoundException;
 import dev.rapport.crm.TenantId;
 import dev.rapport.crm.ValidationException;
 import dev.rapport.crm.store.WriteBatch;
+import dev.rapport.crm.store.memory.InMemoryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ class OutboxRelayTest {
   private static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10));
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T08:00:00Z"));
-  private TestStore store = new TestStore(clock);
+  private InMemoryStore store = InMemoryStore.create(clock);
   private final ScriptedNotifier notifier = new ScriptedNotifier();
 
   @BeforeEach
@@ -76,7 +77,7 @@ class OutboxRelayTest {
   @ParameterizedTest(name = "multi-document transactions: {0}")
   @ValueSource(booleans = {true, false})
   void retriesWithBackoffThenDeadLettersAndMovesOn(boolean transactions) {
-    store = new TestStore(clock, transactions);
+    store = transactions ? InMemoryStore.create(clock) : InMemoryStore.singleDocument(clock);
     registerCollections();
     List<String> ids = commit(ACME, 3);
     String poison = ids.get(1);

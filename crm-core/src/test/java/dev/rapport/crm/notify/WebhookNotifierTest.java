@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.rapport.crm.TenantId;
 import dev.rapport.crm.ValidationException;
 import dev.rapport.crm.store.WriteBatch;
+import dev.rapport.crm.store.memory.InMemoryStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -161,7 +162,7 @@ class WebhookNotifierTest {
 
   @Test
   void relayRetriesAFailedWebhookWithTheSameEventId() throws Exception {
-    TestStore store = new TestStore(clock);
+    InMemoryStore store = InMemoryStore.create(clock);
     Outbox.collections().forEach(store::register);
     Event event = Events.customerCreated(ACME, clock.instant());
     store.commit(ACME, WriteBatch.builder().append(event.toAppend()).build());
