@@ -96,11 +96,17 @@ public record Lifecycle(String initial, Set<String> stages, List<Transition> tra
     }
     Transition t = transition(from, to).orElseThrow(() -> ValidationException.of("stage", "stage.transition",
         "no transition from " + from + " to " + to + "; allowed: " + next(from)));
+    List<ValidationException.Violation> v = new ArrayList<>();
     if (!(t.guard() instanceof Criteria.All) && !CriteriaEvaluator.matches(t.guard(), values)) {
-      throw ValidationException.of("stage", "stage.guard", "the guard of " + from + " -> " + to + " does not hold: " + t.guard());
+      v.add(new ValidationException.Violation("stage", "stage.guard",
+          "the guard of " + from + " -> " + to + " does not hold: " + t.guard()));
     }
     if (t.reasonRequired() && (reason == null || reason.isBlank())) {
-      throw ValidationException.of("reason", "stage.reason", "moving from " + from + " to " + to + " requires a reason");
+      v.add(new ValidationException.Violation("reason", "stage.reason",
+          "moving from " + from + " to " + to + " requires a reason"));
+    }
+    if (!v.isEmpty()) {
+      throw new ValidationException(v);
     }
     return t;
   }
