@@ -1,0 +1,98 @@
+package dev.rapport.crm.testkit.kernel;
+
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.testkit.MutableClock;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The whole kernel TCK in one class: subclass it once per database and implement {@link #createStore} (same
+ * contract as {@link KernelContract#createStore}). Each contract runs as a {@link Nested} group.
+ *
+ * <pre>{@code
+ * class H2KernelTckTest extends KernelTck {
+ *   @Override
+ *   protected Store createStore(MutableClock clock) {
+ *     return JdbcStore.h2(dataSource, clock);
+ *   }
+ * }
+ * }</pre>
+ *
+ * Subclass a single contract instead (e.g. {@link QueryEquivalenceContract}) to run it alone or with its own setup.
+ */
+public abstract class KernelTck {
+
+  /** Returns the store under test; see {@link KernelContract#createStore} for what it must guarantee. */
+  protected abstract Store createStore(MutableClock clock);
+
+  @Nested
+  class Transactions extends TransactionContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class OptimisticConcurrency extends OptimisticConcurrencyContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class UniqueIndexes extends UniqueIndexContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class Queries extends QueryContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class QueryEquivalence extends QueryEquivalenceContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class TenantIsolation extends TenantIsolationContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class ChangeFeed extends ChangeFeedContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class Leases extends LeaseContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class Capabilities extends CapabilityContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** Architecture-rule fixture. */
+@NullMarked
+package dev.rapport.crm.archfixturecycleb;
+
+import org.jspecify.annotations.NullMarked;
