@@ -245,6 +245,21 @@ public final class BsonCodec {
     return List.of(kernelValue(v));
   }
 
+  /**
+   * The high part of a decimal: {@code d} rounded down to 34 significant digits (exactly {@code d} when it has no
+   * more). Ordering by (high, low = d - high) is numeric order, because rounding down to a fixed set of values is
+   * monotone; this keeps the kernel's full 40-digit range on Decimal128.
+   */
+  public static BigDecimal high(BigDecimal d) {
+    BigDecimal n = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    return n.precision() <= 34 ? n : n.round(new java.math.MathContext(34, java.math.RoundingMode.FLOOR)).stripTrailingZeros();
+  }
+
+  public static BigDecimal low(BigDecimal d) {
+    BigDecimal l = d.subtract(high(d));
+    return l.signum() == 0 ? BigDecimal.ZERO : l.stripTrailingZeros();
+  }
+
   /** The exact Decimal128 of {@code d}, if it has at most 34 significant digits and a representable exponent. */
   public static Optional<Decimal128> decimal128(BigDecimal d) {
     BigDecimal n = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();

@@ -5,6 +5,7 @@ import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexType;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -42,6 +43,16 @@ public final class FilterTranslator {
     this.spec = spec;
   }
 
+  /** The field holding the low part of a single-valued decimal (see {@link BsonCodec#high}). */
+  public static String lowPath(String field) {
+    return "xl." + field;
+  }
+
+  /** Single-valued decimal fields are stored as (high, low) pairs. */
+  public static boolean split(CollectionSpec spec, String field) {
+    return spec.index(field).map(i -> i.type() == IndexType.DECIMAL && !i.multiValued()).orElse(false);
+  }
+
   /** The stored field name of a criteria field. */
   public static String path(String field) {
     return field.equals(Sort.ID) ? "id" : "ix." + field;
@@ -52,6 +63,16 @@ public final class FilterTranslator {
       return new BsonDocument();
     } else if (c instanceof Criteria.None) {
       return NONE;
+    } else if (c instanceof Criteria.Eq eq && split(spec, eq.field())) {
+      return splitCompare(eq.field(), null, (BigDecimal) eq.value());
+    } else if (c instanceof Criteria.Compare cmp && split(spec, cmp.field())) {
+      return splitCompare(cmp.field(), cmp.op(), (BigDecimal) cmp.value());
+    } else if (c instanceof Criteria.In in && split(spec, in.field())) {
+      List<Bson> any = new ArrayList<>();
+      for (Object o : in.values()) {
+        any.add(splitCompare(in.field(), null, (BigDecimal) o));
+      }
+      return any.isEmpty() ? NONE : any.size() == 1 ? any.get(0) : Filters.or(any);
     } else if (c instanceof Criteria.Eq eq) {
       Optional<BsonValue> v = exact(eq.value());
       return v.isPresent() ? Filters.eq(path(eq.field()), v.get()) : NONE;
@@ -122,6 +143,37 @@ public final class FilterTranslator {
       case LT -> Filters.lt(f, b);
       case LTE -> Filters.lte(f, b);
     };
+  }
+
+  /** {@code field <op> v} (op null: equality) on a (high, low) decimal: lexicographic on the pair. */
+  private static Bson splitCompare(String field, Criteria.@org.jspecify.annotations.Nullable Op op, BigDecimal v) {
+    String h = path(field);
+    String l = lowPath(field);
+    Optional<Decimal128> hi = BsonCodec.decimal128(BsonCodec.high(v));
+    BigDecimal lowValue = BsonCodec.low(v);
+    if (hi.isEmpty()) {
+      return NONE;
+    }
+    BsonDecimal128 hv = new BsonDecimal128(hi.get());
+    Optional<Decimal128> lo = BsonCodec.decimal128(lowValue);
+    if (op == null) {
+      return lo.isEmpty() ? NONE : Filters.and(Filters.eq(h, hv), Filters.eq(l, new BsonDecimal128(lo.get())));
+    }
+    boolean upward = op == Criteria.Op.GT || op == Criteria.Op.GTE;
+    if (lo.isEmpty()) {
+      // Stored low parts have few digits; round the bound away from the comparison (see compare()).
+      lo = BsonCodec.decimal128(lowValue.round(new MathContext(34, upward ? RoundingMode.CEILING : RoundingMode.FLOOR)));
+      op = upward ? Criteria.Op.GTE : Criteria.Op.LTE;
+    }
+    BsonDecimal128 lv = new BsonDecimal128(lo.orElseThrow());
+    Bson strict = upward ? Filters.gt(h, hv) : Filters.lt(h, hv);
+    Bson tie = switch (op) {
+      case GT -> Filters.gt(l, lv);
+      case GTE -> Filters.gte(l, lv);
+      case LT -> Filters.lt(l, lv);
+      case LTE -> Filters.lte(l, lv);
+    };
+    return Filters.or(strict, Filters.and(Filters.eq(h, hv), tie));
   }
 
   private Bson prefix(Criteria.Prefix p) {
