@@ -1,5 +1,7 @@
 package dev.rapport.crm;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -7,7 +9,7 @@ import java.util.regex.Pattern;
  * A tenant: every key in every store starts with it, and no operation crosses from one tenant to another. 1–64
  * characters of letters, digits, {@code _ - .}.
  */
-public record TenantId(String value) implements Comparable<TenantId> {
+public record TenantId(@JsonValue String value) implements Comparable<TenantId> {
   private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
 
   public TenantId {
@@ -18,6 +20,7 @@ public record TenantId(String value) implements Comparable<TenantId> {
     }
   }
 
+  @JsonCreator
   public static TenantId of(String value) {
     return new TenantId(value);
   }

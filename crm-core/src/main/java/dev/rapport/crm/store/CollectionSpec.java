@@ -79,8 +79,8 @@ public record CollectionSpec(String name, List<IndexSpec> indexes) {
           violations.add(new Violation(path, "index.type", "expected " + s.type() + " but got " + v.getClass().getSimpleName()));
         } else if (v instanceof String str && str.length() > IndexSpec.MAX_STRING_LENGTH) {
           violations.add(new Violation(path, "index.length", "indexed strings are limited to " + IndexSpec.MAX_STRING_LENGTH + " characters"));
-        } else if (v instanceof BigDecimal d && (d.scale() > 10 || d.precision() - d.scale() > 30)) {
-          violations.add(new Violation(path, "index.decimal", "indexed decimals are limited to 30 integer and 10 fraction digits"));
+        } else if (v instanceof BigDecimal d && (d.scale() > 10 || d.precision() - d.scale() > 24)) {
+          violations.add(new Violation(path, "index.decimal", "indexed decimals are limited to 24 integer and 10 fraction digits"));
         }
       }
     }
@@ -102,9 +102,8 @@ public record CollectionSpec(String name, List<IndexSpec> indexes) {
     if (c instanceof Criteria.Eq eq) {
       checkValue(eq.field(), eq.value(), out);
     } else if (c instanceof Criteria.Compare cmp) {
+      // booleans compare too (false < true): keyset pagination on a boolean sort key needs it
       checkValue(cmp.field(), cmp.value(), out);
-      typeOf(cmp.field()).filter(t -> t == IndexType.BOOLEAN)
-          .ifPresent(t -> out.add(new Violation("criteria." + cmp.field(), "criteria.order", "booleans have no order")));
     } else if (c instanceof Criteria.In in) {
       for (Object v : in.values()) {
         checkValue(in.field(), v, out);

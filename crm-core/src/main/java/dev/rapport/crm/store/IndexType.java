@@ -6,7 +6,8 @@ public enum IndexType {
   STRING,
   /** {@link Long}. */
   LONG,
-  /** {@link java.math.BigDecimal}, at most 30 integer and 10 fraction digits. */
+  /** {@link java.math.BigDecimal}, at most 24 integer and 10 fraction digits (34 in all: what
+   * MongoDB's Decimal128 holds exactly). */
   DECIMAL,
   /** {@link java.time.Instant} with millisecond precision. */
   INSTANT,

@@ -110,7 +110,10 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     }
   }
 
-  /** Commit only while {@code owner} still holds lease {@code name} with this fencing {@code token}. */
+  /**
+   * Commit only while {@code owner} still holds lease {@code name} with this fencing {@code token} (and it has not
+   * expired); otherwise the commit fails with {@code ConcurrentModificationException} and writes nothing.
+   */
   public record LeaseGuard(String name, String owner, long token) {
     public LeaseGuard {
       Objects.requireNonNull(name, "name");

@@ -1,0 +1,80 @@
+package dev.rapport.crm.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.rapport.crm.Actor;
+import dev.rapport.crm.Crm;
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.customer.CustomerData;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.store.memory.InMemoryStore;
+import dev.rapport.crm.testkit.generate.DataGenerator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The full create-customer command on the in-memory kernel (authorize, Bean Validation, domain validation with
+ * libphonenumber and the RFC 5322 parser, document mapping, one atomic commit with the outbox event) against the
+ * floor: serialising the same input to JSON and putting it in a {@link ConcurrentHashMap}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class CreateCustomerBenchmark {
+  private static final int CORPUS = 1024;
+
+  private List<CustomerData> corpus;
+  private Crm crm;
+  private Actor actor;
+  private ObjectMapper mapper;
+  private ConcurrentHashMap<String, byte[]> floor;
+  private int next;
+
+  @Setup(Level.Iteration)
+  public void setUp() {
+    corpus = DataGenerator.seeded(7).customers(CORPUS);
+    crm = Crm.builder().store(InMemoryStore.create()).accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none()).build();
+    actor = Actor.of("bench", "bench-user");
+    mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    floor = new ConcurrentHashMap<>();
+  }
+
+  private CustomerData nextData() {
+    CustomerData d = corpus.get(next);
+    next = (next + 1) % CORPUS;
+    return d;
+  }
+
+  @Benchmark
+  public Object rapportCreateCustomer() {
+    return crm.customers().create(actor, nextData());
+  }
+
+  @Benchmark
+  public Object floorSerializeAndPut() throws Exception {
+    CustomerData d = nextData();
+    String id = UUID.randomUUID().toString();
+    byte[] json = mapper.writeValueAsBytes(d);
+    floor.put(id, json);
+    return json;
+  }
+}

@@ -1,0 +1,238 @@
+package dev.rapport.crm.mongo;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import dev.rapport.crm.StorageException;
+import dev.rapport.crm.TenantId;
+import dev.rapport.crm.mongo.internal.MongoErrors;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.bson.BsonArray;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Assigns change-feed and stream positions, per tenant, so that a reader never misses a committed record.
+ *
+ * <p>Records (change entries and stream records) are written without a position once their unit of work has
+ * committed. A sequencer holding the tenant's feed lease (a compare-and-set on the tenant's feed document, fenced by
+ * a token that grows on every acquisition) then, one round at a time:
+ * <ol>
+ *   <li>resolves a round a dead holder left in flight (writes the recorded positions, which are the same values
+ *       whoever writes them);</li>
+ *   <li>allocates positions {@code next+1 .. next+k} for unpositioned records and records them as in flight on the
+ *       feed document, guarded by its token and by {@code next};</li>
+ *   <li>writes the positions to the records (only where none is set yet);</li>
+ *   <li>publishes: sets {@code published = next} and clears the in-flight list, guarded by its token.</li>
+ * </ol>
+ * Readers return only records with {@code position <= published}. Every position up to {@code published} is on its
+ * record before it is published, and every later commit gets a greater position, so "after P" never misses one.
+ * A stale holder can neither allocate nor publish (token), and the only thing it can still write, a position of its
+ * last in-flight round, is the value the next holder writes too.
+ */
+final class ChangeFeed {
+  static final String FEED = "rapport_feed";
+
+  private final MongoDatabase db;
+  private final Clock clock;
+  private final String nodeId;
+  private final Duration leaseTtl;
+  private final Duration maxWait;
+  private final Consumer<Fault> faults;
+  private final Map<TenantId, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Set<TenantId> feedExists = ConcurrentHashMap.newKeySet();
+
+  ChangeFeed(MongoDatabase db, Clock clock, String nodeId, Duration leaseTtl, Duration maxWait, Consumer<Fault> faults) {
+    this.db = db;
+    this.clock = clock;
+    this.nodeId = nodeId;
+    this.leaseTtl = leaseTtl;
+    this.maxWait = maxWait;
+    this.faults = faults;
+  }
+
+  /** A record to position: its MongoDB collection and {@code _id}. */
+  record Ref(String collection, BsonValue id) {}
+
+  private MongoCollection<BsonDocument> feed() {
+    return db.getCollection(FEED, BsonDocument.class);
+  }
+
+  /** The highest published position of the tenant; readers stop there. */
+  long published(TenantId tenant) {
+    BsonDocument d = feed().find(Filters.eq("_id", tenant.value())).first();
+    return d == null ? 0 : d.getInt64("published").getValue();
+  }
+
+  /**
+   * Gives positions to {@code refs} (or, when {@code unpositioned} is given, to everything it finds, round by round)
+   * and returns the position of each ref.
+   */
+  Map<Ref, Long> sequence(TenantId tenant, List<Ref> refs, @Nullable Supplier<List<Ref>> unpositioned) {
+    ReentrantLock lock = locks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      BsonDocument held = acquire(tenant);
+      long token = held.getInt64("token").getValue();
+      long next = held.getInt64("next").getValue();
+      if (held.containsKey("inflight")) {
+        resolve(held.getArray("inflight"));
+        publish(tenant, token, next);
+      }
+      if (unpositioned == null) {
+        List<Ref> todo = withoutPosition(refs);
+        if (!todo.isEmpty()) {
+          next = round(tenant, token, next, todo);
+        }
+      } else {
+        for (List<Ref> todo = unpositioned.get(); !todo.isEmpty(); todo = unpositioned.get()) {
+          next = round(tenant, token, next, todo);
+        }
+      }
+      release(tenant, token);
+      return positions(refs);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long round(TenantId tenant, long token, long next, List<Ref> todo) {
+    BsonArray inflight = new BsonArray();
+    long p = next;
+    for (Ref r : todo) {
+      inflight.add(new BsonDocument("c", new BsonString(r.collection())).append("k", r.id())
+          .append("p", new BsonInt64(++p)));
+    }
+    long after = p;
+    long matched = feed().updateOne(
+        Filters.and(Filters.eq("_id", tenant.value()), Filters.eq("token", token), Filters.eq("next", next)),
+        Updates.combine(Updates.set("next", after), Updates.set("inflight", inflight))).getMatchedCount();
+    if (matched == 0) {
+      throw new StorageException("lost the change-feed lease of tenant " + tenant + " while sequencing", true);
+    }
+    faults.accept(Fault.AFTER_ALLOCATION);
+    resolve(inflight);
+    faults.accept(Fault.AFTER_POSITIONS_SET);
+    publish(tenant, token, after);
+    faults.accept(Fault.AFTER_PUBLISH);
+    return after;
+  }
+
+  private BsonDocument acquire(TenantId tenant) {
+    if (!feedExists.contains(tenant)) {
+      try {
+        feed().updateOne(Filters.eq("_id", tenant.value()),
+            Updates.combine(Updates.setOnInsert("next", 0L), Updates.setOnInsert("published", 0L),
+                Updates.setOnInsert("token", 0L), Updates.setOnInsert("owner", ""),
+                Updates.setOnInsert("expiresAt", new BsonDateTime(0))),
+            new UpdateOptions().upsert(true));
+      } catch (MongoException e) {
+        if (!MongoErrors.isDuplicateKey(e)) {
+          throw e;
+        }
+      }
+      feedExists.add(tenant);
+    }
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    long sleep = 1;
+    while (true) {
+      long now = clock.millis();
+      BsonDocument d = feed().findOneAndUpdate(
+          Filters.and(Filters.eq("_id", tenant.value()),
+              Filters.or(Filters.lte("expiresAt", new BsonDateTime(now)), Filters.eq("owner", nodeId))),
+          Updates.combine(Updates.set("owner", nodeId), Updates.set("expiresAt", new BsonDateTime(now + leaseTtl.toMillis())),
+              Updates.inc("token", 1L)),
+          new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+      if (d != null) {
+        return d;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new StorageException("the change-feed lease of tenant " + tenant + " stayed busy for " + maxWait, true);
+      }
+      try {
+        Thread.sleep(sleep);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted while waiting for the change-feed lease", true, e);
+      }
+      sleep = Math.min(sleep * 2, 20);
+    }
+  }
+
+  private void resolve(BsonArray inflight) {
+    Map<String, List<WriteModel<BsonDocument>>> byCollection = new LinkedHashMap<>();
+    for (BsonValue v : inflight) {
+      BsonDocument e = v.asDocument();
+      byCollection.computeIfAbsent(e.getString("c").getValue(), k -> new ArrayList<>()).add(new UpdateOneModel<>(
+          Filters.and(Filters.eq("_id", e.get("k")), Filters.exists("pos", false)),
+          Updates.set("pos", e.getInt64("p"))));
+    }
+    // In position order, collection by collection: readers never look past `published`, so order is not needed
+    // for correctness, only for tidy partial states.
+    byCollection.forEach((c, models) -> db.getCollection(c, BsonDocument.class).bulkWrite(models));
+  }
+
+  private void publish(TenantId tenant, long token, long published) {
+    long matched = feed().updateOne(Filters.and(Filters.eq("_id", tenant.value()), Filters.eq("token", token)),
+        Updates.combine(Updates.set("published", published), Updates.unset("inflight"))).getMatchedCount();
+    if (matched == 0) {
+      throw new StorageException("lost the change-feed lease of tenant " + tenant + " before publishing", true);
+    }
+  }
+
+  private void release(TenantId tenant, long token) {
+    feed().updateOne(Filters.and(Filters.eq("_id", tenant.value()), Filters.eq("token", token)),
+        Updates.combine(Updates.set("owner", ""), Updates.set("expiresAt", new BsonDateTime(0))));
+  }
+
+  private List<Ref> withoutPosition(List<Ref> refs) {
+    Map<Ref, Long> known = positions(refs);
+    List<Ref> out = new ArrayList<>();
+    for (Ref r : refs) {
+      if (!known.containsKey(r)) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The positions the refs have (refs without one are absent). */
+  Map<Ref, Long> positions(List<Ref> refs) {
+    Map<String, List<BsonValue>> byCollection = new LinkedHashMap<>();
+    for (Ref r : refs) {
+      byCollection.computeIfAbsent(r.collection(), k -> new ArrayList<>()).add(r.id());
+    }
+    Map<Ref, Long> out = new HashMap<>();
+    for (Map.Entry<String, List<BsonValue>> e : byCollection.entrySet()) {
+      Bson filter = Filters.and(Filters.in("_id", e.getValue()), Filters.exists("pos"));
+      for (BsonDocument d : db.getCollection(e.getKey(), BsonDocument.class).find(filter)
+          .projection(new BsonDocument("pos", new org.bson.BsonInt32(1)))) {
+        out.put(new Ref(e.getKey(), d.get("_id")), d.getInt64("pos").getValue());
+      }
+    }
+    return out;
+  }
+}

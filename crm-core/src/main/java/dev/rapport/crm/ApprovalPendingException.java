@@ -1,0 +1,29 @@
+package dev.rapport.crm;
+
+/**
+ * The approval gate parked the command as a pending approval request instead of applying it. Nothing changed yet;
+ * the command runs through the normal path once the request is approved.
+ */
+public final class ApprovalPendingException extends CrmException {
+  private static final long serialVersionUID = 1L;
+  private final String requestId;
+
+  public ApprovalPendingException(String requestId, String reason) {
+    super("approval required: " + reason + " (request " + requestId + ")");
+    this.requestId = requestId;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String code() {
+    return "APPROVAL_PENDING";
+  }
+
+  @Override
+  public boolean isTransient() {
+    return false;
+  }
+}

@@ -1,0 +1,14 @@
+package dev.rapport.crm.approval;
+
+/**
+ * The approval port: may park a command as a pending approval request instead of letting it apply (a credit limit
+ * above a threshold, say). crm-workflow implements it; {@link #none()} lets every command through.
+ */
+public interface ApprovalGate {
+
+  GateDecision evaluate(GateRequest request);
+
+  static ApprovalGate none() {
+    return request -> GateDecision.proceed();
+  }
+}

@@ -1,0 +1,149 @@
+package dev.rapport.crm.contact;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.Phonenumber;
+import dev.rapport.crm.ValidationException;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A telephone number, held in E.164 form ({@code +8613912345678}) and valid by Google libphonenumber's metadata
+ * ({@code isValidNumber}: right length and number range for its region, not merely possible).
+ *
+ * <pre>{@code
+ * PhoneNumber.parse("139 1234 5678", "CN").e164();          // +8613912345678
+ * PhoneNumber.parse("+44 20 7946 0018", null).regionCode();  // GB
+ * PhoneNumber.of("+8613912345678").masked();                 // +86 *** **** 5678
+ * }</pre>
+ *
+ * <p>E.164 has no extensions, so a number with one ({@code ext. 12}) is rejected rather than silently shortened.
+ * Violations (path {@code ""}): {@code phone.invalid}.
+ */
+public record PhoneNumber(String e164) {
+  private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+  private static final int VISIBLE_DIGITS = 4;
+
+  /** Accepts only the canonical E.164 form; use {@link #parse} for anything a person typed. */
+  public PhoneNumber {
+    Objects.requireNonNull(e164, "e164");
+    Phonenumber.PhoneNumber parsed = parseValid(e164, null);
+    String canonical = UTIL.format(parsed, PhoneNumberFormat.E164);
+    if (!canonical.equals(e164)) {
+      throw invalid("'" + e164 + "' is not in E.164 form; did you mean " + canonical + "?");
+    }
+  }
+
+  /** The JSON creator: an E.164 string. */
+  @JsonCreator
+  public static PhoneNumber of(String e164) {
+    return new PhoneNumber(e164);
+  }
+
+  /**
+   * Parses a number as people write it: international ({@code +86 139-1234-5678}, {@code 0086...} needs a region)
+   * or national with {@code defaultRegion} ({@code 0139 1234 5678}, region {@code CN}).
+   *
+   * @param defaultRegion ISO 3166-1 alpha-2 region for numbers written without a country code; may be null when the
+   *     text starts with '+'
+   * @throws ValidationException rule {@code phone.invalid}, path {@code ""}
+   */
+  public static PhoneNumber parse(String text, @Nullable String defaultRegion) {
+    Objects.requireNonNull(text, "text");
+    String region = defaultRegion == null ? null : defaultRegion.trim().toUpperCase(Locale.ROOT);
+    if (region != null && !UTIL.getSupportedRegions().contains(region)) {
+      throw invalid("'" + defaultRegion + "' is not a region libphonenumber knows (ISO 3166-1 alpha-2 expected)");
+    }
+    return new PhoneNumber(UTIL.format(parseValid(text, region), PhoneNumberFormat.E164));
+  }
+
+  @JsonValue
+  @Override
+  public String e164() {
+    return e164;
+  }
+
+  /** The ISO 3166-1 alpha-2 region the number belongs to, or {@code 001} for non-geographic numbers (+800 …). */
+  public String regionCode() {
+    String region = UTIL.getRegionCodeForNumber(number());
+    return region == null ? "ZZ" : region;
+  }
+
+  /** The country calling code, e.g. 86. */
+  public int countryCode() {
+    return number().getCountryCode();
+  }
+
+  /** Formatted for display across borders, e.g. {@code +86 139 1234 5678}. */
+  public String international() {
+    return UTIL.format(number(), PhoneNumberFormat.INTERNATIONAL);
+  }
+
+  /** Formatted as dialled within its own country, e.g. {@code 139 1234 5678} or {@code 020 7946 0018}. */
+  public String national() {
+    return UTIL.format(number(), PhoneNumberFormat.NATIONAL);
+  }
+
+  /**
+   * The international form with every digit of the national number hidden except the last four, e.g.
+   * {@code +86 *** **** 5678}. For short numbers at most half of the national digits stay visible, so a masked
+   * number never gives most of it away.
+   */
+  public String masked() {
+    String formatted = international();
+    String prefix = "+" + countryCode();
+    String rest = formatted.substring(prefix.length());
+    long digits = rest.chars().filter(Character::isDigit).count();
+    long visible = Math.min(VISIBLE_DIGITS, digits / 2);
+    StringBuilder out = new StringBuilder(prefix);
+    long seen = 0;
+    for (int i = 0; i < rest.length(); i++) {
+      char c = rest.charAt(i);
+      if (Character.isDigit(c)) {
+        out.append(seen < digits - visible ? '*' : c);
+        seen++;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  @Override
+  public String toString() {
+    return e164;
+  }
+
+  private Phonenumber.PhoneNumber number() {
+    try {
+      return UTIL.parse(e164, null);
+    } catch (NumberParseException e) {
+      throw new IllegalStateException("a validated E.164 number no longer parses: " + e164, e);
+    }
+  }
+
+  private static Phonenumber.PhoneNumber parseValid(String text, @Nullable String region) {
+    Phonenumber.PhoneNumber number;
+    try {
+      number = UTIL.parse(text, region);
+    } catch (NumberParseException e) {
+      throw invalid("'" + text + "' is not a phone number: " + e.getMessage());
+    }
+    if (number.hasExtension()) {
+      throw invalid("'" + text + "' has an extension, which E.164 cannot hold");
+    }
+    if (!UTIL.isValidNumber(number)) {
+      throw invalid("'" + text + "' is not a valid number"
+          + (region == null ? "" : " for region " + region));
+    }
+    return number;
+  }
+
+  private static ValidationException invalid(String message) {
+    return ValidationException.of("", "phone.invalid", message);
+  }
+}

@@ -1,0 +1,173 @@
+package dev.rapport.crm.customer;
+
+import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.Violations;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The custom fields a tenant allows on its customers, with their types. Values are stored in canonical text form
+ * (numbers without trailing zeros, ISO dates), so the same value always compares equal.
+ *
+ * <pre>{@code
+ * CustomFieldSchema schema = CustomFieldSchema.builder()
+ *     .text("industry", 100, false)
+ *     .number("employees", false)
+ *     .choice("paymentTerms", Set.of("NET30", "NET60"), true)
+ *     .build();
+ * }</pre>
+ */
+public record CustomFieldSchema(Map<String, Field> fields) {
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,39}");
+
+  public CustomFieldSchema {
+    fields = Map.copyOf(fields);
+    for (String n : fields.keySet()) {
+      if (!NAME.matcher(n).matches()) {
+        throw ValidationException.of("customFields." + n, "customField.name", "custom field names are identifiers of 1-40 characters");
+      }
+    }
+  }
+
+  /** No custom fields allowed: the default. */
+  public static CustomFieldSchema none() {
+    return new CustomFieldSchema(Map.of());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public enum Type {
+    TEXT, NUMBER, BOOLEAN, DATE, CHOICE
+  }
+
+  /** One field: its type, whether it is required, its maximum text length, and its choices for CHOICE. */
+  public record Field(Type type, boolean required, int maxLength, Set<String> choices) {
+    public Field {
+      Objects.requireNonNull(type, "type");
+      choices = Set.copyOf(choices);
+    }
+  }
+
+  /**
+   * Checks and canonicalizes {@code values} (merged over {@code existing}); reports every violation under
+   * {@code customFields.<name>}. A null value in {@code values} removes the field.
+   */
+  Map<String, String> apply(Map<String, String> existing, Map<String, ?> values, Violations out) {
+    Map<String, String> result = new LinkedHashMap<>(existing);
+    for (Map.Entry<String, ?> e : values.entrySet()) {
+      String path = "customFields." + e.getKey();
+      Field f = fields.get(e.getKey());
+      if (f == null) {
+        out.add(path, "customField.unknown", "no custom field '" + e.getKey() + "' is defined for this tenant");
+        continue;
+      }
+      if (e.getValue() == null) {
+        result.remove(e.getKey());
+        continue;
+      }
+      String canonical = canonical(f, e.getValue(), path, out);
+      if (canonical != null) {
+        result.put(e.getKey(), canonical);
+      }
+    }
+    for (Map.Entry<String, Field> f : fields.entrySet()) {
+      if (f.getValue().required() && !result.containsKey(f.getKey())) {
+        out.add("customFields." + f.getKey(), "customField.required", "custom field is required");
+      }
+    }
+    return result;
+  }
+
+  private static @Nullable String canonical(Field f, Object value, String path, Violations out) {
+    String text = value.toString().trim();
+    switch (f.type()) {
+      case TEXT -> {
+        if (text.isEmpty() || text.length() > f.maxLength()) {
+          out.add(path, "customField.length", "must be 1-" + f.maxLength() + " characters");
+          return null;
+        }
+        return text;
+      }
+      case NUMBER -> {
+        if (value instanceof Double || value instanceof Float) {
+          out.add(path, "customField.number", "pass numbers as BigDecimal, long or text, not floating point");
+          return null;
+        }
+        try {
+          BigDecimal d = new BigDecimal(text);
+          return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException ex) {
+          out.add(path, "customField.number", "must be a number");
+          return null;
+        }
+      }
+      case BOOLEAN -> {
+        if (value instanceof Boolean || text.equals("true") || text.equals("false")) {
+          return text;
+        }
+        out.add(path, "customField.boolean", "must be true or false");
+        return null;
+      }
+      case DATE -> {
+        try {
+          return LocalDate.parse(text).toString();
+        } catch (DateTimeParseException ex) {
+          out.add(path, "customField.date", "must be an ISO date (yyyy-MM-dd)");
+          return null;
+        }
+      }
+      case CHOICE -> {
+        if (!f.choices().contains(text)) {
+          out.add(path, "customField.choice", "must be one of " + new java.util.TreeSet<>(f.choices()));
+          return null;
+        }
+        return text;
+      }
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  public static final class Builder {
+    private final Map<String, Field> fields = new LinkedHashMap<>();
+
+    public Builder text(String name, int maxLength, boolean required) {
+      fields.put(name, new Field(Type.TEXT, required, maxLength, Set.of()));
+      return this;
+    }
+
+    public Builder number(String name, boolean required) {
+      fields.put(name, new Field(Type.NUMBER, required, 0, Set.of()));
+      return this;
+    }
+
+    public Builder bool(String name, boolean required) {
+      fields.put(name, new Field(Type.BOOLEAN, required, 0, Set.of()));
+      return this;
+    }
+
+    public Builder date(String name, boolean required) {
+      fields.put(name, new Field(Type.DATE, required, 0, Set.of()));
+      return this;
+    }
+
+    public Builder choice(String name, Set<String> choices, boolean required) {
+      fields.put(name, new Field(Type.CHOICE, required, 0, choices));
+      return this;
+    }
+
+    public CustomFieldSchema build() {
+      return new CustomFieldSchema(fields);
+    }
+  }
+
+}

@@ -1,0 +1,5 @@
+/** Deterministic realistic test data. */
+@NullMarked
+package dev.rapport.crm.testkit.generate;
+
+import org.jspecify.annotations.NullMarked;

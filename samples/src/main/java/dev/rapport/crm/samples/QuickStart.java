@@ -1,0 +1,131 @@
+package dev.rapport.crm.samples;
+
+import dev.rapport.crm.Actor;
+import dev.rapport.crm.Crm;
+import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.customer.AddressInput;
+import dev.rapport.crm.customer.Customer;
+import dev.rapport.crm.customer.CustomerData;
+import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.customer.CustomerKind;
+import dev.rapport.crm.customer.UpsertResult;
+import dev.rapport.crm.notify.Event;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Page;
+import dev.rapport.crm.query.Query;
+import dev.rapport.crm.query.Sort;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.testkit.RecordingNotifier;
+import dev.rapport.crm.testkit.generate.DataGenerator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The quick start: creates customers, queries them, moves one through its lifecycle, syncs an ERP record twice
+ * (the second time changes nothing), shows a validation error, and lists the events the notifier received.
+ */
+public final class QuickStart {
+  private QuickStart() {}
+
+  public static void main(String[] args) {
+    Stores.Opened opened = Stores.fromEnvironment();
+    System.out.println("Rapport quick start — store: " + opened.description());
+    RecordingNotifier notifier = new RecordingNotifier();
+    Crm crm = Crm.builder()
+        .store(opened.store())
+        .accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none())
+        .notifier(notifier)
+        .build();
+    try {
+      run(crm, opened.store(), notifier);
+    } finally {
+      opened.close();
+    }
+  }
+
+  static void run(Crm crm, Store store, RecordingNotifier notifier) {
+    Actor alice = Actor.of("acme", "alice").withRoles("sales");
+
+    long before = crm.customers().count(alice, Criteria.all());
+    System.out.println("\nCustomers already stored for tenant acme: " + before);
+
+    // 1. Create customers from the deterministic generator (names in several languages, E.164 phones, addresses)
+    DataGenerator generator = DataGenerator.seeded(before + 42);
+    for (CustomerData data : generator.customers(25)) {
+      crm.customers().create(alice, data);
+    }
+    System.out.println("Created 25 customers; now " + crm.customers().count(alice, Criteria.all()));
+
+    // 2. A filtered, sorted page: APAC customers with a VIP tag (any level below segment/vip), by name
+    Criteria vipApac = Criteria.and(
+        Criteria.eq(CustomerFields.REGION, "APAC"),
+        Criteria.tagSubtree(CustomerFields.TAGS, "segment/vip"));
+    Page<Customer> page = crm.customers().find(alice, Query.of(vipApac, Sort.asc(CustomerFields.NAME), 5));
+    System.out.println("\nAPAC customers tagged segment/vip/* (first page of 5, "
+        + crm.customers().count(alice, vipApac) + " in all):");
+    printTable(page.items());
+
+    // 3. Lifecycle: LEAD -> PROSPECT -> ACTIVE
+    Customer c = crm.customers().find(alice, Query.of(Criteria.eq(CustomerFields.STAGE, "LEAD"), Sort.byId(), 1))
+        .items().get(0);
+    c = crm.customers().changeStage(alice, c.id(), "PROSPECT", "first call went well");
+    c = crm.customers().assignOwner(alice, c.id(), "alice");
+    c = crm.customers().changeStage(alice, c.id(), "ACTIVE", null);
+    System.out.println("\nMoved " + c.name().defaultValue() + " through the lifecycle: now " + c.stage()
+        + " (version " + c.version() + ", owner " + c.owner() + ")");
+
+    // 4. Idempotent ERP sync: the same payload twice changes nothing the second time
+    CustomerData erp = CustomerData.builder(CustomerKind.ORGANIZATION, "上海华信贸易有限公司")
+        .localizedName("en", "Shanghai Huaxin Trading Co., Ltd.")
+        .email("purchasing@huaxin.example.cn")
+        .phone("021 6123 4567").phoneRegion("CN")
+        .address(new AddressInput("CN", "上海市", "上海市", "浦东新区", List.of("世纪大道 100 号"), "200120"))
+        .creditLimit("250000", "CNY")
+        .tag("segment/enterprise")
+        .build();
+    UpsertResult first = crm.customers().upsertByExternalRef(alice, "SAP", "0000123456", erp);
+    UpsertResult second = crm.customers().upsertByExternalRef(alice, "SAP", "0000123456", erp);
+    System.out.println("\nERP upsert of SAP:0000123456: first " + first.outcome() + " (version "
+        + first.customer().version() + "), second " + second.outcome() + " (version " + second.customer().version()
+        + "), phone normalised to " + first.customer().phones().get(0).e164());
+
+    // 5. Bad input: every violation at once, with its field path; nothing is written
+    try {
+      crm.customers().create(alice, CustomerData.builder(CustomerKind.PERSON, " ")
+          .email("not an email").phone("12").phoneRegion("CN")
+          .address(new AddressInput("CN", null, "上海市", null, List.of(), "2001"))
+          .tag("bad//tag").build());
+    } catch (ValidationException e) {
+      System.out.println("\nRejected a bad command with " + e.violations().size() + " violations:");
+      e.violations().forEach(v -> System.out.println("  " + v.path() + ": " + v.message() + " [" + v.rule() + "]"));
+    }
+
+    // 6. Events delivered to the notifier after each commit (through the outbox, at least once, stable ids)
+    Map<String, Long> byType = notifier.events().stream()
+        .collect(Collectors.groupingBy(Event::type, TreeMap::new, Collectors.counting()));
+    System.out.println("\nEvents the notifier received: " + byType);
+    List<Event> events = notifier.events();
+    events.subList(Math.max(0, events.size() - 3), events.size()).forEach(e ->
+        System.out.println("  " + e.occurredAt() + " " + e.type() + " " + e.aggregateType() + "/" + e.aggregateId()
+            + " v" + e.aggregateVersion() + " id=" + e.id()));
+    System.out.println("\nChange feed holds " + store.changes(alice.tenant(), 0, 10_000).size()
+        + " committed writes for tenant acme.");
+  }
+
+  private static void printTable(List<Customer> customers) {
+    Function<String, String> cell = s -> s.length() > 28 ? s.substring(0, 27) + "…" : s;
+    System.out.printf("  %-30s %-10s %-6s %-24s %-18s%n", "name", "stage", "grade", "tags", "credit limit");
+    for (Customer c : customers) {
+      System.out.printf("  %-30s %-10s %-6s %-24s %-18s%n", cell.apply(c.name().defaultValue()), c.stage(),
+          c.grade(), cell.apply(c.tags().stream().map(Object::toString).collect(Collectors.joining(","))),
+          c.creditLimit() == null ? "-" : c.creditLimit().amount().toPlainString() + " "
+              + c.creditLimit().currency().getCurrencyCode());
+    }
+  }
+}
