@@ -33,6 +33,8 @@ public final class QuickStart {
   private QuickStart() {}
 
   public static void main(String[] args) {
+    // Hibernate Validator announces itself on java.util.logging; the quick start keeps its output to the point
+    java.util.logging.Logger.getLogger("org.hibernate.validator").setLevel(java.util.logging.Level.WARNING);
     Stores.Opened opened = Stores.fromEnvironment();
     System.out.println("Rapport quick start — store: " + opened.description());
     RecordingNotifier notifier = new RecordingNotifier();

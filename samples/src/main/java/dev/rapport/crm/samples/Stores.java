@@ -1,9 +1,10 @@
 package dev.rapport.crm.samples;
 
+import dev.rapport.crm.jdbc.JdbcStore;
 import dev.rapport.crm.store.Store;
-import dev.rapport.crm.store.memory.InMemoryStore;
+import java.nio.file.Path;
 
-/** Picks the store the samples run on. */
+/** Picks the store the samples run on: the embedded default, an H2 file, so data survives between runs. */
 final class Stores {
   private Stores() {}
 
@@ -14,6 +15,7 @@ final class Stores {
   }
 
   static Opened fromEnvironment() {
-    return new Opened(InMemoryStore.create(), "in-memory", () -> { });
+    Path file = Path.of(System.getProperty("rapport.quickstart.db", "data/quickstart/rapport")).toAbsolutePath();
+    return new Opened(JdbcStore.h2File(file), "H2 file " + file + ".mv.db", () -> { });
   }
 }
