@@ -266,10 +266,7 @@ public final class MongoStore implements Store {
       c.createIndex(Indexes.ascending("tenant", "id"), new IndexOptions().name("tenant_id"));
       c.createIndex(Indexes.ascending("tenant", "pending.commit"), new IndexOptions().name("pending").sparse(true));
       for (IndexSpec i : spec.indexes()) {
-        c.createIndex(FilterTranslator.split(spec, i.name())
-                ? Indexes.ascending("tenant", "ix." + i.name(), FilterTranslator.lowPath(i.name()), "id")
-                : Indexes.ascending("tenant", "ix." + i.name(), "id"),
-            new IndexOptions().name("ix_" + i.name()));
+        c.createIndex(Indexes.ascending("tenant", "ix." + i.name(), "id"), new IndexOptions().name("ix_" + i.name()));
         if (i.unique()) {
           // u.<field> holds {t: tenant, v: value} (an array of them when multi-valued); a sparse unique index on it
           // is tenant-scoped and ignores documents without the field. Partial indexes would do the same on MongoDB
@@ -409,10 +406,6 @@ public final class MongoStore implements Store {
     for (Sort.Key k : keys) {
       String path = FilterTranslator.path(k.field());
       sorts.add(k.direction() == Sort.Direction.ASC ? Sorts.ascending(path) : Sorts.descending(path));
-      if (FilterTranslator.split(spec, k.field())) {
-        String low = FilterTranslator.lowPath(k.field());
-        sorts.add(k.direction() == Sort.Direction.ASC ? Sorts.ascending(low) : Sorts.descending(low));
-      }
     }
     Bson filter = Filters.and(live(tenant), new FilterTranslator(spec).translate(criteria));
     try {
@@ -455,15 +448,8 @@ public final class MongoStore implements Store {
   private static Document toDocument(BsonDocument d) {
     Map<String, List<Object>> index = new LinkedHashMap<>();
     BsonDocument ix = d.getDocument("ix", new BsonDocument());
-    BsonDocument xl = d.getDocument("xl", new BsonDocument());
     for (Map.Entry<String, BsonValue> e : ix.entrySet()) {
-      if (xl.containsKey(e.getKey())) {
-        BigDecimal hi = (BigDecimal) BsonCodec.kernelValue(e.getValue());
-        BigDecimal lo = (BigDecimal) BsonCodec.kernelValue(xl.get(e.getKey()));
-        index.put(e.getKey(), List.of(Values.normalize(e.getKey(), hi.add(lo))));
-      } else {
-        index.put(e.getKey(), BsonCodec.kernelValues(e.getValue()));
-      }
+      index.put(e.getKey(), BsonCodec.kernelValues(e.getValue()));
     }
     return new Document(d.getDocument("_id").getString("i").getValue(), d.getInt64("version").getValue(),
         BsonCodec.toJson(d.getDocument("body", new BsonDocument())), index);
@@ -800,7 +786,6 @@ public final class MongoStore implements Store {
       sets.add(Updates.set("body", d.get("body")));
       sets.add(Updates.set("ix", d.get("ix")));
       sets.add(Updates.set("u", d.get("u")));
-      sets.add(Updates.set("xl", d.get("xl")));
       if (pending != null) {
         sets.add(Updates.pushEach("pending", pending));
       }
@@ -829,7 +814,7 @@ public final class MongoStore implements Store {
     } else {
       // A tombstone carries the envelope until it is drained; readers skip it, and it frees every unique value.
       matched = c.updateOne(filter, Updates.combine(Updates.set("deleted", true), Updates.unset("body"),
-          Updates.unset("ix"), Updates.unset("xl"), Updates.unset("u"), Updates.pushEach("pending", pending))).getMatchedCount();
+          Updates.unset("ix"), Updates.unset("u"), Updates.pushEach("pending", pending))).getMatchedCount();
     }
     if (matched == 0) {
       throw conflict(session, c, id, w, del.expectedVersion());
@@ -889,9 +874,9 @@ public final class MongoStore implements Store {
   }
 
   private static BsonDocument uniqueKey(TenantId tenant, Object v) {
-    // Decimals wider than Decimal128 (single-valued fields allow 40 digits) are keyed by their canonical text.
-    BsonValue value = v instanceof BigDecimal d && BsonCodec.decimal128(d).isEmpty()
-        ? new BsonString(d.toString()) : BsonCodec.indexValue(v);
+    // Decimals are keyed by their canonical text (values are normalised, so 1.0 and 1.00 collide): exact on every
+    // server, where mongo-java-server's unique index would compare Decimal128 through double.
+    BsonValue value = v instanceof BigDecimal d ? new BsonString(d.toPlainString()) : BsonCodec.indexValue(v);
     return new BsonDocument("t", new BsonString(tenant.value())).append("v", value);
   }
 
@@ -899,32 +884,22 @@ public final class MongoStore implements Store {
   private static BsonDocument docBson(TenantId tenant, CollectionSpec spec, Document doc) {
     BsonDocument ix = new BsonDocument();
     BsonDocument u = new BsonDocument();
-    BsonDocument xl = new BsonDocument();
     for (Map.Entry<String, List<Object>> e : doc.index().entrySet()) {
       IndexSpec i = spec.index(e.getKey()).orElseThrow();
       BsonArray values = new BsonArray();
       BsonArray keys = new BsonArray();
-      boolean split = FilterTranslator.split(spec, e.getKey());
       for (Object v : e.getValue()) {
-        if (!split) {
-          values.add(BsonCodec.indexValue(v));
-        }
+        values.add(BsonCodec.indexValue(v));
         keys.add(uniqueKey(tenant, v));
       }
-      if (FilterTranslator.split(spec, e.getKey())) {
-        BigDecimal d = (BigDecimal) e.getValue().get(0);
-        ix.append(e.getKey(), BsonCodec.indexValue(BsonCodec.high(d)));
-        xl.append(e.getKey(), BsonCodec.indexValue(BsonCodec.low(d)));
-      } else {
-        ix.append(e.getKey(), i.multiValued() ? values : values.get(0));
-      }
+      ix.append(e.getKey(), i.multiValued() ? values : values.get(0));
       if (i.unique()) {
         u.append(e.getKey(), i.multiValued() ? keys : keys.get(0));
       }
     }
     return new BsonDocument("_id", key(tenant, doc.id())).append("tenant", new BsonString(tenant.value()))
         .append("id", new BsonString(OrderedStrings.encode(doc.id()))).append("version", new BsonInt64(doc.version()))
-        .append("body", BsonCodec.toBson(doc.body())).append("ix", ix).append("xl", xl).append("u", u);
+        .append("body", BsonCodec.toBson(doc.body())).append("ix", ix).append("u", u);
   }
 
   // --- transaction mode -----------------------------------------------------------------------------------------

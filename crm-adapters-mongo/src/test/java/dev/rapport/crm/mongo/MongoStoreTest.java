@@ -336,18 +336,33 @@ class MongoStoreTest {
   }
 
   @Test
-  void decimalsKeepFortyDigitsOnDecimal128AsHighAndLowParts() {
-    BigDecimal big = new BigDecimal("123456789012345678901234567890.1234567891");
-    BigDecimal bigger = new BigDecimal("123456789012345678901234567890.1234567892");
+  void thirtyFourDigitDecimalsRoundTripExactlyAndCompareAsNumbers() {
+    BigDecimal big = new BigDecimal("123456789012345678901234.1234567891");
+    BigDecimal bigger = new BigDecimal("123456789012345678901234.1234567892");
+    BigDecimal smallest = new BigDecimal("-999999999999999999999999.9999999999");
     insert(doc("a", 1, "amount", new BigDecimal("1.5")));
     insert(doc("big", 1, "amount", big));
     insert(doc("bigger", 1, "amount", bigger));
-    BigDecimal wide = new BigDecimal("1.50000000000000000000000000000000000001");
-    assertThat(store.count(tenant, "things", Criteria.gt("amount", wide))).isEqualTo(2);
-    assertThat(store.count(tenant, "things", Criteria.lt("amount", wide))).isOne();
-    assertThat(store.count(tenant, "things", Criteria.eq("amount", wide))).isZero();
-    assertThat(pageAll(Criteria.gte("amount", big), Sort.desc("amount"), 1)).containsExactly("bigger", "big");
-    assertThat(pageAll(Criteria.lte("amount", big), Sort.asc("amount"), 1)).containsExactly("a", "big");
+    insert(doc("smallest", 1, "amount", smallest));
     assertThat(store.get(tenant, "things", "big").orElseThrow().values("amount")).containsExactly(big);
+    assertThat(store.get(tenant, "things", "smallest").orElseThrow().values("amount")).containsExactly(smallest);
+    assertThat(pageAll(Criteria.eq("amount", big), Sort.asc("id"), 10)).containsExactly("big");
+    assertThat(pageAll(Criteria.in("amount", List.of(bigger, new BigDecimal("1.50"))), Sort.asc("id"), 10))
+        .containsExactly("a", "bigger");
+    assertThat(pageAll(Criteria.not(Criteria.eq("amount", big)), Sort.asc("id"), 10))
+        .containsExactly("a", "bigger", "smallest");
+    assertThat(pageAll(Criteria.gte("amount", big), Sort.desc("amount"), 1)).containsExactly("bigger", "big");
+    assertThat(pageAll(Criteria.lte("amount", big), Sort.asc("amount"), 1)).containsExactly("smallest", "a", "big");
+    // Criteria values no stored decimal can equal: more digits than a stored value has, or beyond its range.
+    BigDecimal wide = new BigDecimal("123456789012345678901234.12345678915");
+    assertThat(store.count(tenant, "things", Criteria.eq("amount", wide))).isZero();
+    assertThat(pageAll(Criteria.gt("amount", wide), Sort.asc("id"), 10)).containsExactly("bigger");
+    assertThat(pageAll(Criteria.lt("amount", wide), Sort.asc("id"), 10)).containsExactly("a", "big", "smallest");
+    assertThat(store.count(tenant, "things", Criteria.gt("amount", new BigDecimal("1E+30")))).isZero();
+    assertThat(store.count(tenant, "things", Criteria.lt("amount", new BigDecimal("1E+30")))).isEqualTo(4);
+    assertThat(store.count(tenant, "things", Criteria.gt("amount", new BigDecimal("-1E+9999")))).isEqualTo(4);
+    assertThat(store.count(tenant, "things", Criteria.gte("amount", new BigDecimal("1.5E-99999")))).isEqualTo(3);
+    assertThat(store.count(tenant, "things", Criteria.lte("amount", new BigDecimal("-1E-99999")))).isOne();
+    assertThatThrownBy(() -> insert(doc("wide", 1, "amount", wide))).isInstanceOf(ValidationException.class);
   }
 }
