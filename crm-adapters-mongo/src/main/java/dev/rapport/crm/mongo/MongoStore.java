@@ -84,8 +84,18 @@ import org.slf4j.LoggerFactory;
  * <p>On a replica set or sharded cluster a batch is one multi-document transaction and the store declares
  * {@link Capability#MULTI_DOCUMENT_TRANSACTIONS}. On a standalone server it uses the pending-envelope pattern: a
  * batch writes at most one document, which carries its change entry and stream records in one atomic write; they
- * are then drained to their collections idempotently. A crash in between leaves the envelope behind, which
- * {@link #recover(TenantId)} (run it on start and on a schedule) completes. See the module README for the layout
+ * are then drained to their collections idempotently. A crash in between leaves the envelope behind (and, in either
+ * mode, a crash after the write can leave records without change-feed positions); recovery completes both.
+ *
+ * <p><b>Recovery.</b> Each store instance runs {@link #recoverAll()} itself before its first operation (the first
+ * {@code register}, read, commit or lease call; once per instance, other threads wait for it), so a node that
+ * restarts after a crash drains what it left behind without the host doing anything. If that pass fails it is
+ * logged and retried by a later operation, at most once per feed-lease TTL. A crash of <em>another</em> node while
+ * this one keeps running is only seen by a scheduled pass: hosts should call {@code store.recoverAll()} every
+ * minute or so. Every node may do that (recovery is idempotent and each tenant's round runs under its feed lease),
+ * or one node only. While a crashed node's feed lease is still live (at most {@code feedLeaseTtl}, 10 s by
+ * default), other nodes' commits of that tenant are written but wait for the lease to assign their positions; once
+ * it expires they take it over and first complete the crashed node's round. See the module README for the layout
  * and the change-feed mechanism.
  */
 public final class MongoStore implements Store {
@@ -110,6 +120,11 @@ public final class MongoStore implements Store {
   private final Set<String> order = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
   private final Set<String> streamsReady = ConcurrentHashMap.newKeySet();
   volatile Consumer<Fault> faults = f -> { };
+  private final Duration recoveryRetry;
+  private final Object recoveryLock = new Object();
+  private volatile boolean recovered;
+  /** {@link System#nanoTime} before which a failed first-use recovery is not retried; guarded by recoveryLock. */
+  private long nextRecoveryAttempt = System.nanoTime();
 
   private MongoStore(Builder b) {
     this.client = b.client;
@@ -119,6 +134,7 @@ public final class MongoStore implements Store {
     this.capabilities = mode == TransactionMode.TRANSACTIONS
         ? Set.copyOf(EnumSet.of(Capability.DURABLE, Capability.MULTI_DOCUMENT_TRANSACTIONS))
         : Set.of(Capability.DURABLE);
+    this.recoveryRetry = b.feedLeaseTtl;
     this.feed = new ChangeFeed(db, clock, b.nodeId, b.feedLeaseTtl, b.feedLeaseTtl.multipliedBy(3),
         f -> faults.accept(f));
     try {
@@ -253,6 +269,7 @@ public final class MongoStore implements Store {
 
   @Override
   public void register(CollectionSpec spec) {
+    recoverOnFirstUse();
     Objects.requireNonNull(spec, "spec");
     CollectionSpec existing = specs.get(spec.name());
     if (existing != null && !spec.indexes().containsAll(existing.indexes())) {
@@ -347,6 +364,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Optional<Document> get(TenantId tenant, String collection, String id) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     spec(collection);
@@ -361,6 +379,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Optional<Document> findUnique(TenantId tenant, String collection, String field, Object value) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(field, "field");
     CollectionSpec spec = spec(collection);
@@ -382,6 +401,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Page<Document> query(TenantId tenant, String collection, Query query) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(query, "query");
     CollectionSpec spec = spec(collection);
@@ -433,6 +453,7 @@ public final class MongoStore implements Store {
 
   @Override
   public long count(TenantId tenant, String collection, Criteria criteria) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(criteria, "criteria");
     CollectionSpec spec = spec(collection);
@@ -468,6 +489,7 @@ public final class MongoStore implements Store {
 
   @Override
   public List<Change> changes(TenantId tenant, long afterPosition, int limit) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     checkFeedArgs(afterPosition, limit);
     try {
@@ -488,6 +510,7 @@ public final class MongoStore implements Store {
 
   @Override
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     checkStream(stream);
     checkFeedArgs(afterPosition, limit);
@@ -559,6 +582,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Committed commit(TenantId tenant, WriteBatch batch) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(batch, "batch");
     for (WriteBatch.Write w : batch.writes()) {
@@ -947,16 +971,44 @@ public final class MongoStore implements Store {
 
   // --- recovery -------------------------------------------------------------------------------------------------
 
+  /** Runs {@link #recoverAll()} once per instance, before its first operation (see the class comment). */
+  private void recoverOnFirstUse() {
+    if (recovered) {
+      return;
+    }
+    synchronized (recoveryLock) {
+      if (recovered || System.nanoTime() - nextRecoveryAttempt < 0) {
+        return;
+      }
+      try {
+        recoverAll();
+      } catch (RuntimeException e) {
+        nextRecoveryAttempt = System.nanoTime() + recoveryRetry.toNanos();
+        LOG.warn("recovery on first use of {} failed; a later operation retries it after {}", this, recoveryRetry, e);
+      }
+    }
+  }
+
+  /** Document collections present in the database, registered by this instance or not (a crashed node's too). */
+  private List<String> documentCollections() {
+    List<String> out = new ArrayList<>();
+    for (String name : db.listCollectionNames()) {
+      if (name.startsWith("c_")) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
   /**
    * Completes every unit of work of {@code tenant} that a crash left half-published: drains envelopes still held by
    * documents or carriers, then gives positions to records that have none. Idempotent and safe to run on any node
-   * at any time, concurrently with commits; run it on start and on a schedule.
+   * at any time, concurrently with commits.
    */
   public void recover(TenantId tenant) {
     Objects.requireNonNull(tenant, "tenant");
     try {
-      for (String name : List.copyOf(order)) {
-        String c = docCollection(name);
+      for (String c : documentCollections()) {
         for (BsonDocument d : col(c).find(Filters.and(Filters.eq("tenant", tenant.value()),
             Filters.exists("pending.0")))) {
           drainAll(tenant, c, d);
@@ -972,12 +1024,16 @@ public final class MongoStore implements Store {
     }
   }
 
-  /** Recovers every tenant that has an envelope, an unpositioned record or a round in flight. */
+  /**
+   * Recovers every tenant that has an envelope, an unpositioned record or a round in flight. The store runs it
+   * before its first operation; hosts schedule it too (every minute or so, on every node or on one), so a crash of
+   * another node is completed without waiting for a restart. Idempotent, safe concurrently with commits.
+   */
   public void recoverAll() {
     Set<String> tenants = new LinkedHashSet<>();
     try {
-      for (String name : List.copyOf(order)) {
-        col(docCollection(name)).find(Filters.exists("pending.0")).projection(new BsonDocument("tenant", new BsonInt32(1)))
+      for (String c : documentCollections()) {
+        col(c).find(Filters.exists("pending.0")).projection(new BsonDocument("tenant", new BsonInt32(1)))
             .forEach(d -> tenants.add(d.getString("tenant").getValue()));
       }
       col(ENVELOPES).find().projection(new BsonDocument("tenant", new BsonInt32(1)))
@@ -996,6 +1052,7 @@ public final class MongoStore implements Store {
     for (String t : tenants) {
       recover(TenantId.of(t));
     }
+    recovered = true;
   }
 
   /** Holds the tombstone or envelope of {@code id} in {@code holder} pending entries? Drains them; true if so. */
@@ -1041,6 +1098,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Optional<Lease> tryAcquire(TenantId tenant, String name, String owner, Duration ttl) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(owner, "owner");
@@ -1086,6 +1144,7 @@ public final class MongoStore implements Store {
 
   @Override
   public boolean release(TenantId tenant, Lease lease) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(lease, "lease");
     BsonDocument id = new BsonDocument("t", new BsonString(tenant.value())).append("n", new BsonString(lease.name()));
