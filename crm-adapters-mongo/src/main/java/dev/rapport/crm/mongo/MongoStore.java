@@ -84,8 +84,18 @@ import org.slf4j.LoggerFactory;
  * <p>On a replica set or sharded cluster a batch is one multi-document transaction and the store declares
  * {@link Capability#MULTI_DOCUMENT_TRANSACTIONS}. On a standalone server it uses the pending-envelope pattern: a
  * batch writes at most one document, which carries its change entry and stream records in one atomic write; they
- * are then drained to their collections idempotently. A crash in between leaves the envelope behind, which
- * {@link #recover(TenantId)} (run it on start and on a schedule) completes. See the module README for the layout
+ * are then drained to their collections idempotently. A crash in between leaves the envelope behind (and, in either
+ * mode, a crash after the write can leave records without change-feed positions); recovery completes both.
+ *
+ * <p><b>Recovery.</b> Each store instance runs {@link #recoverAll()} itself before its first operation (the first
+ * {@code register}, read, commit or lease call; once per instance, other threads wait for it), so a node that
+ * restarts after a crash drains what it left behind without the host doing anything. If that pass fails it is
+ * logged and retried by a later operation, at most once per feed-lease TTL. A crash of <em>another</em> node while
+ * this one keeps running is only seen by a scheduled pass: hosts should call {@code store.recoverAll()} every
+ * minute or so. Every node may do that (recovery is idempotent and each tenant's round runs under its feed lease),
+ * or one node only. While a crashed node's feed lease is still live (at most {@code feedLeaseTtl}, 10 s by
+ * default), other nodes' commits of that tenant are written but wait for the lease to assign their positions; once
+ * it expires they take it over and first complete the crashed node's round. See the module README for the layout
  * and the change-feed mechanism.
  */
 public final class MongoStore implements Store {
@@ -110,6 +120,11 @@ public final class MongoStore implements Store {
   private final Set<String> order = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
   private final Set<String> streamsReady = ConcurrentHashMap.newKeySet();
   volatile Consumer<Fault> faults = f -> { };
+  private final Duration recoveryRetry;
+  private final Object recoveryLock = new Object();
+  private volatile boolean recovered;
+  /** {@link System#nanoTime} before which a failed first-use recovery is not retried; guarded by recoveryLock. */
+  private long nextRecoveryAttempt = System.nanoTime();
 
   private MongoStore(Builder b) {
     this.client = b.client;
@@ -119,6 +134,7 @@ public final class MongoStore implements Store {
     this.capabilities = mode == TransactionMode.TRANSACTIONS
         ? Set.copyOf(EnumSet.of(Capability.DURABLE, Capability.MULTI_DOCUMENT_TRANSACTIONS))
         : Set.of(Capability.DURABLE);
+    this.recoveryRetry = b.feedLeaseTtl;
     this.feed = new ChangeFeed(db, clock, b.nodeId, b.feedLeaseTtl, b.feedLeaseTtl.multipliedBy(3),
         f -> faults.accept(f));
     try {
@@ -253,6 +269,7 @@ public final class MongoStore implements Store {
 
   @Override
   public void register(CollectionSpec spec) {
+    recoverOnFirstUse();
     Objects.requireNonNull(spec, "spec");
     CollectionSpec existing = specs.get(spec.name());
     if (existing != null && !spec.indexes().containsAll(existing.indexes())) {
@@ -266,10 +283,7 @@ public final class MongoStore implements Store {
       c.createIndex(Indexes.ascending("tenant", "id"), new IndexOptions().name("tenant_id"));
       c.createIndex(Indexes.ascending("tenant", "pending.commit"), new IndexOptions().name("pending").sparse(true));
       for (IndexSpec i : spec.indexes()) {
-        c.createIndex(FilterTranslator.split(spec, i.name())
-                ? Indexes.ascending("tenant", "ix." + i.name(), FilterTranslator.lowPath(i.name()), "id")
-                : Indexes.ascending("tenant", "ix." + i.name(), "id"),
-            new IndexOptions().name("ix_" + i.name()));
+        c.createIndex(Indexes.ascending("tenant", "ix." + i.name(), "id"), new IndexOptions().name("ix_" + i.name()));
         if (i.unique()) {
           // u.<field> holds {t: tenant, v: value} (an array of them when multi-valued); a sparse unique index on it
           // is tenant-scoped and ignores documents without the field. Partial indexes would do the same on MongoDB
@@ -350,6 +364,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Optional<Document> get(TenantId tenant, String collection, String id) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(id, "id");
     spec(collection);
@@ -364,6 +379,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Optional<Document> findUnique(TenantId tenant, String collection, String field, Object value) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(field, "field");
     CollectionSpec spec = spec(collection);
@@ -385,6 +401,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Page<Document> query(TenantId tenant, String collection, Query query) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(query, "query");
     CollectionSpec spec = spec(collection);
@@ -409,10 +426,6 @@ public final class MongoStore implements Store {
     for (Sort.Key k : keys) {
       String path = FilterTranslator.path(k.field());
       sorts.add(k.direction() == Sort.Direction.ASC ? Sorts.ascending(path) : Sorts.descending(path));
-      if (FilterTranslator.split(spec, k.field())) {
-        String low = FilterTranslator.lowPath(k.field());
-        sorts.add(k.direction() == Sort.Direction.ASC ? Sorts.ascending(low) : Sorts.descending(low));
-      }
     }
     Bson filter = Filters.and(live(tenant), new FilterTranslator(spec).translate(criteria));
     try {
@@ -440,6 +453,7 @@ public final class MongoStore implements Store {
 
   @Override
   public long count(TenantId tenant, String collection, Criteria criteria) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(criteria, "criteria");
     CollectionSpec spec = spec(collection);
@@ -455,15 +469,8 @@ public final class MongoStore implements Store {
   private static Document toDocument(BsonDocument d) {
     Map<String, List<Object>> index = new LinkedHashMap<>();
     BsonDocument ix = d.getDocument("ix", new BsonDocument());
-    BsonDocument xl = d.getDocument("xl", new BsonDocument());
     for (Map.Entry<String, BsonValue> e : ix.entrySet()) {
-      if (xl.containsKey(e.getKey())) {
-        BigDecimal hi = (BigDecimal) BsonCodec.kernelValue(e.getValue());
-        BigDecimal lo = (BigDecimal) BsonCodec.kernelValue(xl.get(e.getKey()));
-        index.put(e.getKey(), List.of(Values.normalize(e.getKey(), hi.add(lo))));
-      } else {
-        index.put(e.getKey(), BsonCodec.kernelValues(e.getValue()));
-      }
+      index.put(e.getKey(), BsonCodec.kernelValues(e.getValue()));
     }
     return new Document(d.getDocument("_id").getString("i").getValue(), d.getInt64("version").getValue(),
         BsonCodec.toJson(d.getDocument("body", new BsonDocument())), index);
@@ -482,6 +489,7 @@ public final class MongoStore implements Store {
 
   @Override
   public List<Change> changes(TenantId tenant, long afterPosition, int limit) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     checkFeedArgs(afterPosition, limit);
     try {
@@ -502,6 +510,7 @@ public final class MongoStore implements Store {
 
   @Override
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     checkStream(stream);
     checkFeedArgs(afterPosition, limit);
@@ -573,6 +582,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Committed commit(TenantId tenant, WriteBatch batch) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(batch, "batch");
     for (WriteBatch.Write w : batch.writes()) {
@@ -800,7 +810,6 @@ public final class MongoStore implements Store {
       sets.add(Updates.set("body", d.get("body")));
       sets.add(Updates.set("ix", d.get("ix")));
       sets.add(Updates.set("u", d.get("u")));
-      sets.add(Updates.set("xl", d.get("xl")));
       if (pending != null) {
         sets.add(Updates.pushEach("pending", pending));
       }
@@ -829,7 +838,7 @@ public final class MongoStore implements Store {
     } else {
       // A tombstone carries the envelope until it is drained; readers skip it, and it frees every unique value.
       matched = c.updateOne(filter, Updates.combine(Updates.set("deleted", true), Updates.unset("body"),
-          Updates.unset("ix"), Updates.unset("xl"), Updates.unset("u"), Updates.pushEach("pending", pending))).getMatchedCount();
+          Updates.unset("ix"), Updates.unset("u"), Updates.pushEach("pending", pending))).getMatchedCount();
     }
     if (matched == 0) {
       throw conflict(session, c, id, w, del.expectedVersion());
@@ -889,9 +898,9 @@ public final class MongoStore implements Store {
   }
 
   private static BsonDocument uniqueKey(TenantId tenant, Object v) {
-    // Decimals wider than Decimal128 (single-valued fields allow 40 digits) are keyed by their canonical text.
-    BsonValue value = v instanceof BigDecimal d && BsonCodec.decimal128(d).isEmpty()
-        ? new BsonString(d.toString()) : BsonCodec.indexValue(v);
+    // Decimals are keyed by their canonical text (values are normalised, so 1.0 and 1.00 collide): exact on every
+    // server, where mongo-java-server's unique index would compare Decimal128 through double.
+    BsonValue value = v instanceof BigDecimal d ? new BsonString(d.toPlainString()) : BsonCodec.indexValue(v);
     return new BsonDocument("t", new BsonString(tenant.value())).append("v", value);
   }
 
@@ -899,32 +908,22 @@ public final class MongoStore implements Store {
   private static BsonDocument docBson(TenantId tenant, CollectionSpec spec, Document doc) {
     BsonDocument ix = new BsonDocument();
     BsonDocument u = new BsonDocument();
-    BsonDocument xl = new BsonDocument();
     for (Map.Entry<String, List<Object>> e : doc.index().entrySet()) {
       IndexSpec i = spec.index(e.getKey()).orElseThrow();
       BsonArray values = new BsonArray();
       BsonArray keys = new BsonArray();
-      boolean split = FilterTranslator.split(spec, e.getKey());
       for (Object v : e.getValue()) {
-        if (!split) {
-          values.add(BsonCodec.indexValue(v));
-        }
+        values.add(BsonCodec.indexValue(v));
         keys.add(uniqueKey(tenant, v));
       }
-      if (FilterTranslator.split(spec, e.getKey())) {
-        BigDecimal d = (BigDecimal) e.getValue().get(0);
-        ix.append(e.getKey(), BsonCodec.indexValue(BsonCodec.high(d)));
-        xl.append(e.getKey(), BsonCodec.indexValue(BsonCodec.low(d)));
-      } else {
-        ix.append(e.getKey(), i.multiValued() ? values : values.get(0));
-      }
+      ix.append(e.getKey(), i.multiValued() ? values : values.get(0));
       if (i.unique()) {
         u.append(e.getKey(), i.multiValued() ? keys : keys.get(0));
       }
     }
     return new BsonDocument("_id", key(tenant, doc.id())).append("tenant", new BsonString(tenant.value()))
         .append("id", new BsonString(OrderedStrings.encode(doc.id()))).append("version", new BsonInt64(doc.version()))
-        .append("body", BsonCodec.toBson(doc.body())).append("ix", ix).append("xl", xl).append("u", u);
+        .append("body", BsonCodec.toBson(doc.body())).append("ix", ix).append("u", u);
   }
 
   // --- transaction mode -----------------------------------------------------------------------------------------
@@ -972,16 +971,44 @@ public final class MongoStore implements Store {
 
   // --- recovery -------------------------------------------------------------------------------------------------
 
+  /** Runs {@link #recoverAll()} once per instance, before its first operation (see the class comment). */
+  private void recoverOnFirstUse() {
+    if (recovered) {
+      return;
+    }
+    synchronized (recoveryLock) {
+      if (recovered || System.nanoTime() - nextRecoveryAttempt < 0) {
+        return;
+      }
+      try {
+        recoverAll();
+      } catch (RuntimeException e) {
+        nextRecoveryAttempt = System.nanoTime() + recoveryRetry.toNanos();
+        LOG.warn("recovery on first use of {} failed; a later operation retries it after {}", this, recoveryRetry, e);
+      }
+    }
+  }
+
+  /** Document collections present in the database, registered by this instance or not (a crashed node's too). */
+  private List<String> documentCollections() {
+    List<String> out = new ArrayList<>();
+    for (String name : db.listCollectionNames()) {
+      if (name.startsWith("c_")) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
   /**
    * Completes every unit of work of {@code tenant} that a crash left half-published: drains envelopes still held by
    * documents or carriers, then gives positions to records that have none. Idempotent and safe to run on any node
-   * at any time, concurrently with commits; run it on start and on a schedule.
+   * at any time, concurrently with commits.
    */
   public void recover(TenantId tenant) {
     Objects.requireNonNull(tenant, "tenant");
     try {
-      for (String name : List.copyOf(order)) {
-        String c = docCollection(name);
+      for (String c : documentCollections()) {
         for (BsonDocument d : col(c).find(Filters.and(Filters.eq("tenant", tenant.value()),
             Filters.exists("pending.0")))) {
           drainAll(tenant, c, d);
@@ -997,12 +1024,16 @@ public final class MongoStore implements Store {
     }
   }
 
-  /** Recovers every tenant that has an envelope, an unpositioned record or a round in flight. */
+  /**
+   * Recovers every tenant that has an envelope, an unpositioned record or a round in flight. The store runs it
+   * before its first operation; hosts schedule it too (every minute or so, on every node or on one), so a crash of
+   * another node is completed without waiting for a restart. Idempotent, safe concurrently with commits.
+   */
   public void recoverAll() {
     Set<String> tenants = new LinkedHashSet<>();
     try {
-      for (String name : List.copyOf(order)) {
-        col(docCollection(name)).find(Filters.exists("pending.0")).projection(new BsonDocument("tenant", new BsonInt32(1)))
+      for (String c : documentCollections()) {
+        col(c).find(Filters.exists("pending.0")).projection(new BsonDocument("tenant", new BsonInt32(1)))
             .forEach(d -> tenants.add(d.getString("tenant").getValue()));
       }
       col(ENVELOPES).find().projection(new BsonDocument("tenant", new BsonInt32(1)))
@@ -1021,6 +1052,7 @@ public final class MongoStore implements Store {
     for (String t : tenants) {
       recover(TenantId.of(t));
     }
+    recovered = true;
   }
 
   /** Holds the tombstone or envelope of {@code id} in {@code holder} pending entries? Drains them; true if so. */
@@ -1066,6 +1098,7 @@ public final class MongoStore implements Store {
 
   @Override
   public Optional<Lease> tryAcquire(TenantId tenant, String name, String owner, Duration ttl) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(owner, "owner");
@@ -1111,6 +1144,7 @@ public final class MongoStore implements Store {
 
   @Override
   public boolean release(TenantId tenant, Lease lease) {
+    recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(lease, "lease");
     BsonDocument id = new BsonDocument("t", new BsonString(tenant.value())).append("n", new BsonString(lease.name()));

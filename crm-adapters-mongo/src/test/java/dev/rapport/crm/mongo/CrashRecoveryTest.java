@@ -107,4 +107,57 @@ class CrashRecoveryTest {
     assertThat(after).extracting(Change::id).endsWith("z");
     assertThat(after.stream().filter(c -> c.id().equals("z")).count()).isOne();
   }
+
+  /**
+   * No explicit recover call: a new store instance over the database (a restarted node) drains what the crashed
+   * instance left behind before its first operation, here a read of the change feed.
+   */
+  @ParameterizedTest(name = "{1} crashing {0}")
+  @MethodSource("cases")
+  void aNewStoreInstanceCompletesACrashedCommitBeforeItsFirstOperation(Fault fault, Shape shape) {
+    String db = TestMongo.freshDatabase();
+    TestClock clock = TestClock.at("2030-01-01T00:00:00Z");
+    TenantId tenant = TenantId.of("t-" + UUID.randomUUID().toString().substring(0, 8));
+    MongoStore crashing = MongoStore.builder(mongo.client, db).clock(clock).nodeId("a").build();
+    crashing.register(MongoStoreTest.THINGS);
+    crashing.commit(tenant, WriteBatch.builder().insert("things", MongoStoreTest.doc("x", 1, "code", "C")).build());
+    WriteBatch.Builder b = WriteBatch.builder()
+        .append("events", "e1", "t", JsonNodeFactory.instance.objectNode().put("k", 1));
+    switch (shape) {
+      case INSERT -> b.insert("things", MongoStoreTest.doc("y", 1));
+      case UPDATE -> b.update("things", MongoStoreTest.doc("x", 2, "code", "D"));
+      case DELETE -> b.delete("things", "x", 1);
+      case APPENDS_ONLY -> { }
+    }
+    crashing.faults = f -> {
+      if (f == fault) {
+        throw new Crash();
+      }
+    };
+    assertThatThrownBy(() -> crashing.commit(tenant, b.build())).isInstanceOf(Crash.class);
+
+    clock.advance(Duration.ofMinutes(1)); // the crashed instance's feed lease, if it held it, has expired
+    MongoStore restarted = MongoStore.builder(mongo.client, db).clock(clock).nodeId("a2").build();
+    int expectedChanges = shape == Shape.APPENDS_ONLY ? 1 : 2;
+    assertThat(restarted.changes(tenant, 0, 100)).hasSize(expectedChanges)
+        .extracting(Change::position).containsExactly(expectedChanges == 1 ? new Long[] {1L} : new Long[] {1L, 2L});
+    assertThat(restarted.read(tenant, "events", 0, 100)).extracting(StreamRecord::id).containsExactly("e1");
+
+    var database = mongo.client.getDatabase(db);
+    org.bson.Document mine = new org.bson.Document("tenant", tenant.value());
+    assertThat(database.getCollection(MongoStore.CHANGES).countDocuments(mine)).isEqualTo(expectedChanges);
+    assertThat(database.getCollection("s_events").countDocuments(mine)).isOne();
+    assertThat(database.getCollection(MongoStore.CHANGES).countDocuments(new org.bson.Document("pos",
+        new org.bson.Document("$exists", false)))).isZero();
+    assertThat(database.getCollection("c_things").countDocuments(new org.bson.Document("pending.0",
+        new org.bson.Document("$exists", true)))).isZero();
+    assertThat(database.getCollection(MongoStore.ENVELOPES).countDocuments()).isZero();
+    restarted.register(MongoStoreTest.THINGS);
+    switch (shape) {
+      case INSERT -> assertThat(restarted.get(tenant, "things", "y")).isPresent();
+      case UPDATE -> assertThat(restarted.get(tenant, "things", "x").orElseThrow().version()).isEqualTo(2);
+      case DELETE -> assertThat(database.getCollection("c_things").countDocuments()).isZero(); // tombstone gone
+      case APPENDS_ONLY -> { }
+    }
+  }
 }

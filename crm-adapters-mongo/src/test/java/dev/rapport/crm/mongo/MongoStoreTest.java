@@ -57,6 +57,7 @@ class MongoStoreTest {
   static TestMongo mongo;
   TestClock clock = TestClock.at("2030-01-01T00:00:00Z");
   MongoStore store;
+  String database;
   TenantId tenant = TenantId.of("t-" + UUID.randomUUID().toString().substring(0, 8));
 
   @BeforeAll
@@ -71,7 +72,8 @@ class MongoStoreTest {
 
   @BeforeEach
   void createStore() {
-    store = MongoStore.builder(mongo.client, TestMongo.freshDatabase()).clock(clock).build();
+    database = TestMongo.freshDatabase();
+    store = MongoStore.builder(mongo.client, database).clock(clock).build();
     store.register(THINGS);
   }
 
@@ -336,18 +338,96 @@ class MongoStoreTest {
   }
 
   @Test
-  void decimalsKeepFortyDigitsOnDecimal128AsHighAndLowParts() {
-    BigDecimal big = new BigDecimal("123456789012345678901234567890.1234567891");
-    BigDecimal bigger = new BigDecimal("123456789012345678901234567890.1234567892");
+  void thirtyFourDigitDecimalsRoundTripExactlyAndCompareAsNumbers() {
+    BigDecimal big = new BigDecimal("123456789012345678901234.1234567891");
+    BigDecimal bigger = new BigDecimal("123456789012345678901234.1234567892");
+    BigDecimal smallest = new BigDecimal("-999999999999999999999999.9999999999");
     insert(doc("a", 1, "amount", new BigDecimal("1.5")));
     insert(doc("big", 1, "amount", big));
     insert(doc("bigger", 1, "amount", bigger));
-    BigDecimal wide = new BigDecimal("1.50000000000000000000000000000000000001");
-    assertThat(store.count(tenant, "things", Criteria.gt("amount", wide))).isEqualTo(2);
-    assertThat(store.count(tenant, "things", Criteria.lt("amount", wide))).isOne();
-    assertThat(store.count(tenant, "things", Criteria.eq("amount", wide))).isZero();
-    assertThat(pageAll(Criteria.gte("amount", big), Sort.desc("amount"), 1)).containsExactly("bigger", "big");
-    assertThat(pageAll(Criteria.lte("amount", big), Sort.asc("amount"), 1)).containsExactly("a", "big");
+    insert(doc("smallest", 1, "amount", smallest));
     assertThat(store.get(tenant, "things", "big").orElseThrow().values("amount")).containsExactly(big);
+    assertThat(store.get(tenant, "things", "smallest").orElseThrow().values("amount")).containsExactly(smallest);
+    assertThat(pageAll(Criteria.eq("amount", big), Sort.asc("id"), 10)).containsExactly("big");
+    assertThat(pageAll(Criteria.in("amount", List.of(bigger, new BigDecimal("1.50"))), Sort.asc("id"), 10))
+        .containsExactly("a", "bigger");
+    assertThat(pageAll(Criteria.not(Criteria.eq("amount", big)), Sort.asc("id"), 10))
+        .containsExactly("a", "bigger", "smallest");
+    assertThat(pageAll(Criteria.gte("amount", big), Sort.desc("amount"), 1)).containsExactly("bigger", "big");
+    assertThat(pageAll(Criteria.lte("amount", big), Sort.asc("amount"), 1)).containsExactly("smallest", "a", "big");
+    // Criteria values no stored decimal can equal: more digits than a stored value has, or beyond its range.
+    BigDecimal wide = new BigDecimal("123456789012345678901234.12345678915");
+    assertThat(store.count(tenant, "things", Criteria.eq("amount", wide))).isZero();
+    assertThat(pageAll(Criteria.gt("amount", wide), Sort.asc("id"), 10)).containsExactly("bigger");
+    assertThat(pageAll(Criteria.lt("amount", wide), Sort.asc("id"), 10)).containsExactly("a", "big", "smallest");
+    assertThat(store.count(tenant, "things", Criteria.gt("amount", new BigDecimal("1E+30")))).isZero();
+    assertThat(store.count(tenant, "things", Criteria.lt("amount", new BigDecimal("1E+30")))).isEqualTo(4);
+    assertThat(store.count(tenant, "things", Criteria.gt("amount", new BigDecimal("-1E+9999")))).isEqualTo(4);
+    assertThat(store.count(tenant, "things", Criteria.gte("amount", new BigDecimal("1.5E-99999")))).isEqualTo(3);
+    assertThat(store.count(tenant, "things", Criteria.lte("amount", new BigDecimal("-1E-99999")))).isOne();
+    assertThatThrownBy(() -> insert(doc("wide", 1, "amount", wide))).isInstanceOf(ValidationException.class);
+  }
+
+  static final CollectionSpec PRICES = CollectionSpec.of("prices",
+      IndexSpec.single("amount", IndexType.DECIMAL), IndexSpec.multi("amounts", IndexType.DECIMAL));
+
+  /**
+   * Decimal equality is numeric, as in the reference evaluator: the kernel normalises values, and the server itself
+   * treats differently written Decimal128s of one number as equal (checked on stored values that are not in
+   * canonical form, as another writer might leave them).
+   */
+  @Test
+  void decimalsCompareNumericallyLikeTheReferenceEvenWhenStoredWithTrailingZeros() {
+    store.register(PRICES);
+    List<Document> docs = List.of(
+        new Document("p1", 1, JsonNodeFactory.instance.objectNode(), Map.of("amount", List.of(new BigDecimal("1.0")),
+            "amounts", List.of(new BigDecimal("1.0"), new BigDecimal("2.50")))),
+        new Document("p2", 1, JsonNodeFactory.instance.objectNode(), Map.of("amount", List.of(new BigDecimal("1.00")),
+            "amounts", List.of(new BigDecimal("3")))),
+        new Document("p3", 1, JsonNodeFactory.instance.objectNode(), Map.of("amount", List.of(new BigDecimal("1.5")),
+            "amounts", List.of(new BigDecimal("0.5"), new BigDecimal("1.5")))));
+    for (Document d : docs) {
+      store.commit(tenant, WriteBatch.builder().insert("prices", d).build());
+    }
+    var prices = mongo.client.getDatabase(database).getCollection("c_prices", org.bson.BsonDocument.class);
+    rewriteIndex(prices, "p2", new org.bson.BsonDocument("amount", decimal128("1.000"))
+        .append("amounts", new org.bson.BsonArray(List.of(decimal128("3.0000")))));
+    rewriteIndex(prices, "p1", new org.bson.BsonDocument("amount", decimal128("1.0"))
+        .append("amounts", new org.bson.BsonArray(List.of(decimal128("1.0"), decimal128("2.50")))));
+
+    List<Criteria> criteria = new ArrayList<>();
+    for (String f : List.of("amount", "amounts")) {
+      for (String v : List.of("1", "1.0", "1.00000", "2.5", "3.000", "1.5", "0.50")) {
+        BigDecimal d = new BigDecimal(v);
+        criteria.addAll(List.of(Criteria.eq(f, d), Criteria.not(Criteria.eq(f, d)), Criteria.in(f, List.of(d, BigDecimal.TEN)),
+            Criteria.gt(f, d), Criteria.gte(f, d), Criteria.lt(f, d), Criteria.lte(f, d)));
+      }
+    }
+    for (Criteria c : criteria) {
+      List<String> want = docs.stream().filter(d -> CriteriaEvaluator.matches(c, d::values)).map(Document::id).toList();
+      List<String> got = store.query(tenant, "prices", Query.of(c, Sort.asc("id"), 10)).items().stream()
+          .map(Document::id).toList();
+      assertThat(got).as("%s", c).isEqualTo(want);
+    }
+    assertThat(store.query(tenant, "prices", Query.of(Criteria.all(), Sort.asc("amount"), 10)).items())
+        .extracting(Document::id).containsExactly("p1", "p2", "p3");
+    Document p2 = store.get(tenant, "prices", "p2").orElseThrow();
+    assertThat(p2.values("amount")).containsExactly(BigDecimal.ONE);
+    assertThat(p2.values("amounts")).containsExactly(new BigDecimal("3"));
+  }
+
+  private static org.bson.BsonDecimal128 decimal128(String text) {
+    return new org.bson.BsonDecimal128(org.bson.types.Decimal128.parse(text));
+  }
+
+  /** Replaces a stored document's index values by {@code ix} as given (not normalised), and checks they stuck. */
+  private static void rewriteIndex(com.mongodb.client.MongoCollection<org.bson.BsonDocument> c, String id,
+      org.bson.BsonDocument ix) {
+    org.bson.BsonDocument d = c.find(new org.bson.BsonDocument("id", new org.bson.BsonString(id))).first();
+    assertThat(d).isNotNull();
+    d.put("ix", ix);
+    c.replaceOne(new org.bson.BsonDocument("_id", d.get("_id")), d);
+    org.bson.BsonDocument back = c.find(new org.bson.BsonDocument("_id", d.get("_id"))).first();
+    assertThat(back.getDocument("ix").toJson()).isEqualTo(ix.toJson());
   }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.ValidationException;
 import dev.rapport.crm.query.Values;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -203,8 +203,9 @@ public final class BsonCodec {
     } else if (v instanceof Long l) {
       return new BsonInt64(l);
     } else if (v instanceof BigDecimal d) {
-      return new BsonDecimal128(decimal128(d).orElseThrow(() -> ValidationException.of("index", "index.decimal",
-          "MongoDB stores decimals with at most 34 significant digits: " + d.toPlainString())));
+      // CollectionSpec.check admits only decimals Decimal128 holds exactly.
+      return new BsonDecimal128(decimal128(d).orElseThrow(() -> new IllegalArgumentException(
+          "not a storable decimal: " + d.toPlainString())));
     } else if (v instanceof Instant i) {
       return new BsonDateTime(i.toEpochMilli());
     } else if (v instanceof Boolean b) {
@@ -245,19 +246,34 @@ public final class BsonCodec {
     return List.of(kernelValue(v));
   }
 
+  /** The largest storable magnitude, exclusive: indexed decimals have at most 24 integer digits. */
+  private static final BigDecimal LIMIT = BigDecimal.ONE.scaleByPowerOfTen(24);
+  private static final BigDecimal STEP = BigDecimal.ONE.scaleByPowerOfTen(-10);
+
   /**
-   * The high part of a decimal: {@code d} rounded down to 34 significant digits (exactly {@code d} when it has no
-   * more). Ordering by (high, low = d - high) is numeric order, because rounding down to a fixed set of values is
-   * monotone; this keeps the kernel's full 40-digit range on Decimal128.
+   * Could {@code d} be a stored index value? The rule of {@link dev.rapport.crm.store.CollectionSpec#check(
+   * dev.rapport.crm.store.Document)}: at most 24 integer and 10 fraction digits, which Decimal128 holds exactly.
    */
-  public static BigDecimal high(BigDecimal d) {
+  public static boolean storable(BigDecimal d) {
     BigDecimal n = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
-    return n.precision() <= 34 ? n : n.round(new java.math.MathContext(34, java.math.RoundingMode.FLOOR)).stripTrailingZeros();
+    return n.scale() <= 10 && n.precision() - n.scale() <= 24;
   }
 
-  public static BigDecimal low(BigDecimal d) {
-    BigDecimal l = d.subtract(high(d));
-    return l.signum() == 0 ? BigDecimal.ZERO : l.stripTrailingZeros();
+  /**
+   * A bound that no stored value lies strictly between it and {@code d}, at or above {@code d} ({@code up}) or at
+   * or below: {@code d} rounded to 10 fraction digits away from itself, or ±10^24 (beyond every stored value, yet
+   * a Decimal128) when {@code d} is at least that large.
+   */
+  public static BigDecimal nearestStorable(BigDecimal d, boolean up) {
+    if (d.compareTo(LIMIT) >= 0) {
+      return LIMIT;
+    } else if (d.compareTo(LIMIT.negate()) <= 0) {
+      return LIMIT.negate();
+    } else if (d.abs().compareTo(STEP) < 0) {
+      // Checked first, so a tiny value with an enormous scale is never rescaled digit by digit.
+      return d.signum() > 0 ? (up ? STEP : BigDecimal.ZERO) : (up ? BigDecimal.ZERO : STEP.negate());
+    }
+    return d.setScale(10, up ? RoundingMode.CEILING : RoundingMode.FLOOR);
   }
 
   /** The exact Decimal128 of {@code d}, if it has at most 34 significant digits and a representable exponent. */

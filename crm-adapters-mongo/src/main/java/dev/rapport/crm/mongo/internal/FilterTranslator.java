@@ -5,19 +5,14 @@ import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.IndexSpec;
-import dev.rapport.crm.store.IndexType;
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.bson.BsonDecimal128;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 import org.bson.conversions.Bson;
-import org.bson.types.Decimal128;
 
 /**
  * Translates a criteria (already validated with {@link CollectionSpec#check(Criteria)}) into a MongoDB filter with
@@ -30,6 +25,9 @@ import org.bson.types.Decimal128;
  *       element matches: the evaluator's rules for typed, multi-valued fields.</li>
  *   <li>{@code Not} is {@code $nor} of one filter, the exact complement of a top-level filter (so it matches
  *       documents missing the field, as two-valued logic demands); {@code $not} is never used.</li>
+ *   <li>Decimals are stored as Decimal128, exactly (the kernel limits them to 34 digits); equality is the range
+ *       {@code [v, v]}, so {@code 1.0} equals {@code 1.00}. A value no stored decimal can equal matches nothing; a
+ *       comparison with one is moved to its nearest storable neighbour.</li>
  *   <li>{@code Prefix} is an anchored regex with every ASCII punctuation character escaped; a prefix holding NUL
  *       (which a regex cannot carry) becomes a code-point range, per element for multi-valued fields.</li>
  * </ul>
@@ -43,16 +41,6 @@ public final class FilterTranslator {
     this.spec = spec;
   }
 
-  /** The field holding the low part of a single-valued decimal (see {@link BsonCodec#high}). */
-  public static String lowPath(String field) {
-    return "xl." + field;
-  }
-
-  /** Single-valued decimal fields are stored as (high, low) pairs. */
-  public static boolean split(CollectionSpec spec, String field) {
-    return spec.index(field).map(i -> i.type() == IndexType.DECIMAL && !i.multiValued()).orElse(false);
-  }
-
   /** The stored field name of a criteria field. */
   public static String path(String field) {
     return field.equals(Sort.ID) ? "id" : "ix." + field;
@@ -63,27 +51,12 @@ public final class FilterTranslator {
       return new BsonDocument();
     } else if (c instanceof Criteria.None) {
       return NONE;
-    } else if (c instanceof Criteria.Eq eq && split(spec, eq.field())) {
-      return splitCompare(eq.field(), null, (BigDecimal) eq.value());
-    } else if (c instanceof Criteria.Compare cmp && split(spec, cmp.field())) {
-      return splitCompare(cmp.field(), cmp.op(), (BigDecimal) cmp.value());
-    } else if (c instanceof Criteria.In in && split(spec, in.field())) {
-      List<Bson> any = new ArrayList<>();
-      for (Object o : in.values()) {
-        any.add(splitCompare(in.field(), null, (BigDecimal) o));
-      }
-      return any.isEmpty() ? NONE : any.size() == 1 ? any.get(0) : Filters.or(any);
     } else if (c instanceof Criteria.Eq eq) {
-      Optional<BsonValue> v = exact(eq.value());
-      return v.isPresent() ? Filters.eq(path(eq.field()), v.get()) : NONE;
+      return equal(eq.field(), eq.value());
     } else if (c instanceof Criteria.Compare cmp) {
       return compare(cmp);
     } else if (c instanceof Criteria.In in) {
-      List<BsonValue> vs = new ArrayList<>();
-      for (Object o : in.values()) {
-        exact(o).ifPresent(vs::add);
-      }
-      return vs.isEmpty() ? NONE : Filters.in(path(in.field()), vs);
+      return in(in);
     } else if (c instanceof Criteria.Prefix p) {
       return prefix(p);
     } else if (c instanceof Criteria.Exists e) {
@@ -110,33 +83,51 @@ public final class FilterTranslator {
     throw new IllegalStateException("unknown criteria " + c);
   }
 
-  /** The stored form of a value that must be matched exactly; empty when no stored value can equal it. */
-  private static Optional<BsonValue> exact(Object v) {
-    if (v instanceof BigDecimal d) {
-      return BsonCodec.decimal128(d).map(BsonDecimal128::new);
+  private Bson equal(String field, Object v) {
+    if (!(v instanceof BigDecimal d)) {
+      return Filters.eq(path(field), BsonCodec.indexValue(v));
     }
-    return Optional.of(BsonCodec.indexValue(v));
+    if (!BsonCodec.storable(d)) {
+      return NONE;
+    }
+    // [d, d] rather than $eq: real MongoDB compares Decimal128 numerically either way, but mongo-java-server's $eq
+    // (and $in) go through double, which cannot tell 34-digit values apart; its range comparisons are exact.
+    BsonDecimal128 b = (BsonDecimal128) BsonCodec.indexValue(d);
+    BsonDocument range = new BsonDocument("$gte", b).append("$lte", b);
+    // On an array, separate $gte and $lte may be met by different elements: one element must meet both.
+    return multiValued(field) ? Filters.elemMatch(path(field), range) : new BsonDocument(path(field), range);
+  }
+
+  private Bson in(Criteria.In in) {
+    List<BsonValue> exact = new ArrayList<>();
+    List<Bson> decimals = new ArrayList<>();
+    for (Object o : in.values()) {
+      if (o instanceof BigDecimal d) {
+        if (BsonCodec.storable(d)) {
+          decimals.add(equal(in.field(), d));
+        }
+      } else {
+        exact.add(BsonCodec.indexValue(o));
+      }
+    }
+    if (!exact.isEmpty()) {
+      decimals.add(Filters.in(path(in.field()), exact));
+    }
+    return decimals.isEmpty() ? NONE : decimals.size() == 1 ? decimals.get(0) : Filters.or(decimals);
   }
 
   private Bson compare(Criteria.Compare cmp) {
     String f = path(cmp.field());
-    Object v = cmp.value();
-    BsonValue b;
     Criteria.Op op = cmp.op();
-    if (v instanceof BigDecimal d && BsonCodec.decimal128(d).isEmpty()) {
-      // Stored decimals have at most 34 significant digits, so none lies strictly between v and v rounded to 34
-      // digits away from the comparison: x > v <=> x >= ceil34(v), x < v <=> x <= floor34(v).
+    Object v = cmp.value();
+    if (v instanceof BigDecimal d && !BsonCodec.storable(d)) {
+      // No stored decimal lies strictly between d and its nearest storable neighbour away from the comparison, so
+      // x > d <=> x >= up(d) and x < d <=> x <= down(d).
       boolean upward = op == Criteria.Op.GT || op == Criteria.Op.GTE;
-      BigDecimal r = d.round(new MathContext(34, upward ? RoundingMode.CEILING : RoundingMode.FLOOR));
-      Optional<Decimal128> dec = BsonCodec.decimal128(r);
-      if (dec.isEmpty()) {
-        return NONE;
-      }
-      b = new BsonDecimal128(dec.get());
+      v = BsonCodec.nearestStorable(d, upward);
       op = upward ? Criteria.Op.GTE : Criteria.Op.LTE;
-    } else {
-      b = BsonCodec.indexValue(v);
     }
+    BsonValue b = BsonCodec.indexValue(v);
     return switch (op) {
       case GT -> Filters.gt(f, b);
       case GTE -> Filters.gte(f, b);
@@ -145,35 +136,8 @@ public final class FilterTranslator {
     };
   }
 
-  /** {@code field <op> v} (op null: equality) on a (high, low) decimal: lexicographic on the pair. */
-  private static Bson splitCompare(String field, Criteria.@org.jspecify.annotations.Nullable Op op, BigDecimal v) {
-    String h = path(field);
-    String l = lowPath(field);
-    Optional<Decimal128> hi = BsonCodec.decimal128(BsonCodec.high(v));
-    BigDecimal lowValue = BsonCodec.low(v);
-    if (hi.isEmpty()) {
-      return NONE;
-    }
-    BsonDecimal128 hv = new BsonDecimal128(hi.get());
-    Optional<Decimal128> lo = BsonCodec.decimal128(lowValue);
-    if (op == null) {
-      return lo.isEmpty() ? NONE : Filters.and(Filters.eq(h, hv), Filters.eq(l, new BsonDecimal128(lo.get())));
-    }
-    boolean upward = op == Criteria.Op.GT || op == Criteria.Op.GTE;
-    if (lo.isEmpty()) {
-      // Stored low parts have few digits; round the bound away from the comparison (see compare()).
-      lo = BsonCodec.decimal128(lowValue.round(new MathContext(34, upward ? RoundingMode.CEILING : RoundingMode.FLOOR)));
-      op = upward ? Criteria.Op.GTE : Criteria.Op.LTE;
-    }
-    BsonDecimal128 lv = new BsonDecimal128(lo.orElseThrow());
-    Bson strict = upward ? Filters.gt(h, hv) : Filters.lt(h, hv);
-    Bson tie = switch (op) {
-      case GT -> Filters.gt(l, lv);
-      case GTE -> Filters.gte(l, lv);
-      case LT -> Filters.lt(l, lv);
-      case LTE -> Filters.lte(l, lv);
-    };
-    return Filters.or(strict, Filters.and(Filters.eq(h, hv), tie));
+  private boolean multiValued(String field) {
+    return spec.index(field).map(IndexSpec::multiValued).orElse(false);
   }
 
   private Bson prefix(Criteria.Prefix p) {
@@ -186,8 +150,7 @@ public final class FilterTranslator {
       return Filters.regex(f, "^" + quote(enc));
     }
     Bson range = Filters.and(Filters.gte(f, enc), Filters.lt(f, successor(enc)));
-    boolean multi = spec.index(p.field()).map(IndexSpec::multiValued).orElse(false);
-    if (!multi) {
+    if (!multiValued(p.field())) {
       return range;
     }
     return Filters.elemMatch(f, new BsonDocument("$gte", new BsonString(enc)).append("$lt", new BsonString(successor(enc))));
