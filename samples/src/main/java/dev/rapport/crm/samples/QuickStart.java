@@ -30,11 +30,17 @@ import java.util.stream.Collectors;
  * (the second time changes nothing), shows a validation error, and lists the events the notifier received.
  */
 public final class QuickStart {
+  /**
+   * Hibernate Validator announces its version on java.util.logging; the quick start keeps its output to the point.
+   * Held in a field because java.util.logging keeps loggers only weakly.
+   */
+  private static final java.util.logging.Logger HIBERNATE_VALIDATOR_LOG =
+      java.util.logging.Logger.getLogger("org.hibernate.validator");
+
   private QuickStart() {}
 
   public static void main(String[] args) {
-    // Hibernate Validator announces itself on java.util.logging; the quick start keeps its output to the point
-    java.util.logging.Logger.getLogger("org.hibernate.validator").setLevel(java.util.logging.Level.WARNING);
+    HIBERNATE_VALIDATOR_LOG.setLevel(java.util.logging.Level.WARNING);
     Stores.Opened opened = Stores.fromEnvironment();
     System.out.println("Rapport quick start — store: " + opened.description());
     RecordingNotifier notifier = new RecordingNotifier();
