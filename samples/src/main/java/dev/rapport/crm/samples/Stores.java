@@ -1,10 +1,21 @@
 package dev.rapport.crm.samples;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import dev.rapport.crm.mongo.MongoStore;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.memory.InMemoryStore;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
-/** Picks the store the samples run on. */
+/**
+ * Picks the store the samples run on: MongoDB when {@code RAPPORT_MONGO_URI} is set (for example
+ * {@code mongodb://localhost:27017}), else the in-memory store.
+ */
 final class Stores {
+  static final String MONGO_URI_ENV = "RAPPORT_MONGO_URI";
+  static final String MONGO_DATABASE = "rapport_quickstart";
+
   private Stores() {}
 
   record Opened(Store store, String description, Runnable closer) {
@@ -14,6 +25,23 @@ final class Stores {
   }
 
   static Opened fromEnvironment() {
+    return from(System::getenv);
+  }
+
+  static Opened from(Function<String, @Nullable String> environment) {
+    String mongoUri = environment.apply(MONGO_URI_ENV);
+    if (mongoUri != null && !mongoUri.isBlank()) {
+      // The sample is the host here: it creates the client and closes it; Rapport only borrows it.
+      MongoClient client = MongoClients.create(mongoUri);
+      try {
+        MongoStore store = MongoStore.create(client, MONGO_DATABASE);
+        return new Opened(store, "MongoDB, database " + MONGO_DATABASE + " (" + store.transactionMode() + " mode)",
+            client::close);
+      } catch (RuntimeException e) {
+        client.close();
+        throw e;
+      }
+    }
     return new Opened(InMemoryStore.create(), "in-memory", () -> { });
   }
 }
