@@ -16,11 +16,18 @@ final class TestMongo implements AutoCloseable {
   static final String REAL_URI_ENV = "RAPPORT_TEST_MONGO_URI";
 
   private final @Nullable MongoServer server;
+  private final String uri;
   final MongoClient client;
 
-  private TestMongo(@Nullable MongoServer server, MongoClient client) {
+  private TestMongo(@Nullable MongoServer server, String uri) {
     this.server = server;
-    this.client = client;
+    this.uri = uri;
+    this.client = MongoClients.create(uri);
+  }
+
+  /** Another client (its own connection pool) to the same server, as a second node would have; the caller closes it. */
+  MongoClient connect() {
+    return MongoClients.create(uri);
   }
 
   /** mongo-java-server: no sessions, so the envelope path. */
@@ -28,7 +35,7 @@ final class TestMongo implements AutoCloseable {
     MongoServer server = new MongoServer(new MemoryBackend());
     server.bind("127.0.0.1", 0);
     InetSocketAddress a = server.getLocalAddress();
-    return new TestMongo(server, MongoClients.create("mongodb://127.0.0.1:" + a.getPort()));
+    return new TestMongo(server, "mongodb://127.0.0.1:" + a.getPort());
   }
 
   static @Nullable String realUri() {
@@ -37,7 +44,7 @@ final class TestMongo implements AutoCloseable {
   }
 
   static TestMongo real() {
-    return new TestMongo(null, MongoClients.create(java.util.Objects.requireNonNull(realUri())));
+    return new TestMongo(null, java.util.Objects.requireNonNull(realUri()));
   }
 
   static String freshDatabase() {

@@ -1,0 +1,66 @@
+package dev.rapport.crm.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import dev.rapport.crm.Actor;
+import dev.rapport.crm.Crm;
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.mongo.MongoStore;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.store.memory.InMemoryStore;
+import dev.rapport.crm.testkit.RecordingNotifier;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StoresTest {
+
+  @Test
+  void withoutTheMongoVariableTheSamplesRunInMemory() {
+    Stores.Opened opened = Stores.from(Map.<String, String>of()::get);
+    assertThat(opened.store()).isInstanceOf(InMemoryStore.class);
+    assertThat(opened.description()).isEqualTo("in-memory");
+    opened.close();
+  }
+
+  @Test
+  void withTheMongoVariableTheQuickStartRunsOnMongoDbAndClosingClosesTheSamplesClient() {
+    MongoServer server = new MongoServer(new MemoryBackend());
+    try {
+      server.bind("127.0.0.1", 0);
+      InetSocketAddress a = server.getLocalAddress();
+      Stores.Opened opened = Stores.from(Map.of(Stores.MONGO_URI_ENV, "mongodb://127.0.0.1:" + a.getPort())::get);
+      assertThat(opened.store()).isInstanceOf(MongoStore.class);
+      assertThat(opened.description()).contains("MongoDB", Stores.MONGO_DATABASE);
+
+      RecordingNotifier notifier = new RecordingNotifier();
+      Crm crm = Crm.builder().store(opened.store()).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+          .notifier(notifier).build();
+      PrintStream out = System.out;
+      System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      try {
+        QuickStart.run(crm, opened.store(), notifier);
+      } finally {
+        System.setOut(out);
+      }
+      Actor alice = Actor.of("acme", "alice");
+      assertThat(crm.customers().count(alice, Criteria.all())).isEqualTo(26);
+      assertThat(crm.customers().count(alice, Criteria.eq(CustomerFields.STAGE, "ACTIVE"))).isEqualTo(1);
+      assertThat(notifier.eventsOfType("customer.created")).hasSize(26);
+
+      opened.close();
+      assertThatThrownBy(() -> crm.customers().count(alice, Criteria.all()))
+          .as("the sample's client is closed").isInstanceOf(IllegalStateException.class);
+    } finally {
+      server.shutdownNow();
+    }
+  }
+}
