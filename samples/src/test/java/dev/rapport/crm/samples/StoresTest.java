@@ -12,7 +12,6 @@ import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.mongo.MongoStore;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.recording.AuditRecorder;
-import dev.rapport.crm.store.memory.InMemoryStore;
 import dev.rapport.crm.testkit.RecordingNotifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,11 +23,22 @@ import org.junit.jupiter.api.Test;
 class StoresTest {
 
   @Test
-  void withoutTheMongoVariableTheSamplesRunInMemory() {
-    Stores.Opened opened = Stores.from(Map.<String, String>of()::get);
-    assertThat(opened.store()).isInstanceOf(InMemoryStore.class);
-    assertThat(opened.description()).isEqualTo("in-memory");
-    opened.close();
+  void withoutTheMongoVariableTheSamplesRunOnAnH2File() {
+    String previous = System.getProperty("rapport.quickstart.db");
+    System.setProperty("rapport.quickstart.db", "target/stores-test/rapport");
+    try {
+      Stores.Opened opened = Stores.from(Map.<String, String>of()::get);
+      assertThat(opened.store()).isInstanceOf(dev.rapport.crm.jdbc.JdbcStore.class);
+      assertThat(opened.description()).startsWith("H2 file ").endsWith("target/stores-test/rapport.mv.db");
+      assertThat(opened.store().supports(dev.rapport.crm.store.Capability.DURABLE)).isTrue();
+      opened.close();
+    } finally {
+      if (previous == null) {
+        System.clearProperty("rapport.quickstart.db");
+      } else {
+        System.setProperty("rapport.quickstart.db", previous);
+      }
+    }
   }
 
   @Test
