@@ -393,19 +393,8 @@ public final class JdbcStore implements Store {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(query, "query");
     Layout l = layout(collection);
-    l.spec().check(query.criteria());
-    l.spec().check(query.sort());
     List<Sort.Key> keys = query.sort().effectiveKeys();
-    Criteria filter = query.criteria();
-    if (query.cursor() != null) {
-      Cursor cursor = Cursor.decode(query.cursor());
-      checkCursor(l.spec(), keys, cursor);
-      filter = Criteria.and(filter, Keyset.after(query.sort(), cursor));
-    }
-    CriteriaSql translator = new CriteriaSql(l);
-    Sql s = selectDocs(l, tenant).append(" AND ");
-    translator.where(filter, s);
-    s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT ").longValue(query.limit() + 1L);
+    Sql s = pageSql(tenant, collection, query);
     List<Document> docs = read("query", c -> all(c, l, s));
     boolean more = docs.size() > query.limit();
     List<Document> items = more ? docs.subList(0, query.limit()) : docs;
@@ -420,6 +409,27 @@ public final class JdbcStore implements Store {
       next = new Cursor(values).encode();
     }
     return new Page<>(items, next);
+  }
+
+  /**
+   * The statement {@link #query} runs for one page (limit + 1 rows, to know whether there is a next page). Package
+   * private so tests can EXPLAIN the exact statement shape (see {@code PostgresGenericPlanTest}).
+   */
+  Sql pageSql(TenantId tenant, String collection, Query query) {
+    Layout l = layout(collection);
+    l.spec().check(query.criteria());
+    l.spec().check(query.sort());
+    List<Sort.Key> keys = query.sort().effectiveKeys();
+    Criteria filter = query.criteria();
+    if (query.cursor() != null) {
+      Cursor cursor = Cursor.decode(query.cursor());
+      checkCursor(l.spec(), keys, cursor);
+      filter = Criteria.and(filter, Keyset.after(query.sort(), cursor));
+    }
+    CriteriaSql translator = new CriteriaSql(l);
+    Sql s = selectDocs(l, tenant).append(" AND ");
+    translator.where(filter, s);
+    return s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT ").longValue(query.limit() + 1L);
   }
 
   /** Rejects cursor values a query of this sort cannot have produced (a tampered or foreign cursor). */
