@@ -10,6 +10,7 @@ import dev.rapport.crm.DuplicateKeyException;
 import dev.rapport.crm.StorageException;
 import dev.rapport.crm.TenantId;
 import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.jdbc.internal.Batches;
 import dev.rapport.crm.jdbc.internal.CriteriaSql;
 import dev.rapport.crm.jdbc.internal.Dialect;
 import dev.rapport.crm.jdbc.internal.IndexCodec;
@@ -392,19 +393,8 @@ public final class JdbcStore implements Store {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(query, "query");
     Layout l = layout(collection);
-    l.spec().check(query.criteria());
-    l.spec().check(query.sort());
     List<Sort.Key> keys = query.sort().effectiveKeys();
-    Criteria filter = query.criteria();
-    if (query.cursor() != null) {
-      Cursor cursor = Cursor.decode(query.cursor());
-      checkCursor(l.spec(), keys, cursor);
-      filter = Criteria.and(filter, Keyset.after(query.sort(), cursor));
-    }
-    CriteriaSql translator = new CriteriaSql(l);
-    Sql s = selectDocs(l, tenant).append(" AND ");
-    translator.where(filter, s);
-    s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT ").longValue(query.limit() + 1L);
+    Sql s = pageSql(tenant, collection, query);
     List<Document> docs = read("query", c -> all(c, l, s));
     boolean more = docs.size() > query.limit();
     List<Document> items = more ? docs.subList(0, query.limit()) : docs;
@@ -419,6 +409,27 @@ public final class JdbcStore implements Store {
       next = new Cursor(values).encode();
     }
     return new Page<>(items, next);
+  }
+
+  /**
+   * The statement {@link #query} runs for one page (limit + 1 rows, to know whether there is a next page). Package
+   * private so tests can EXPLAIN the exact statement shape (see {@code PostgresGenericPlanTest}).
+   */
+  Sql pageSql(TenantId tenant, String collection, Query query) {
+    Layout l = layout(collection);
+    l.spec().check(query.criteria());
+    l.spec().check(query.sort());
+    List<Sort.Key> keys = query.sort().effectiveKeys();
+    Criteria filter = query.criteria();
+    if (query.cursor() != null) {
+      Cursor cursor = Cursor.decode(query.cursor());
+      checkCursor(l.spec(), keys, cursor);
+      filter = Criteria.and(filter, Keyset.after(query.sort(), cursor));
+    }
+    CriteriaSql translator = new CriteriaSql(l);
+    Sql s = selectDocs(l, tenant).append(" AND ");
+    translator.where(filter, s);
+    return s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT ").longValue(query.limit() + 1L);
   }
 
   /** Rejects cursor values a query of this sort cannot have produced (a tampered or foreign cursor). */
@@ -607,28 +618,33 @@ public final class JdbcStore implements Store {
     // per statement, so updates first clear their unique columns and set them in a second pass.
     boolean twoPass = batch.writes().size() > 1;
     Map<String, List<Document>> sideRows = new LinkedHashMap<>();
-    for (WriteBatch.Write w : batch.writes()) {
-      Layout l = layout(w.collection());
-      if (w instanceof WriteBatch.Delete d) {
-        Sql s = new Sql(dialect).append("DELETE FROM " + l.table() + " WHERE tenant = ").string(tenant.value())
-            .append(" AND id = ").key(d.id()).append(" AND version = ").longValue(d.expectedVersion());
-        expectOne(c, s, w, d.expectedVersion());
-        deleteSideRows(c, l, tenant, d.id());
-      } else if (w instanceof WriteBatch.Update u) {
-        Document doc = u.document();
-        Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET version = ").longValue(doc.version())
-            .append(", body = ").json(toJson(doc.body()))
-            .append(", idx = ").json(toJson(IndexCodec.encode(doc.index())))
-            .append(", updated_at = ").value(now);
-        for (IndexSpec i : l.singleIndexes()) {
-          s.append(", " + Layout.column(i.name()) + " = ").param(columnBinder(i, twoPass && i.unique() ? null : doc));
+    // a version-checked statement per update or delete (its row count is the check); their old side rows go in
+    // one batch per side table
+    try (Batches sideDeletes = new Batches(c)) {
+      for (WriteBatch.Write w : batch.writes()) {
+        Layout l = layout(w.collection());
+        if (w instanceof WriteBatch.Delete d) {
+          Sql s = new Sql(dialect).append("DELETE FROM " + l.table() + " WHERE tenant = ").string(tenant.value())
+              .append(" AND id = ").key(d.id()).append(" AND version = ").longValue(d.expectedVersion());
+          expectOne(c, s, w, d.expectedVersion());
+          deleteSideRows(sideDeletes, l, tenant, d.id());
+        } else if (w instanceof WriteBatch.Update u) {
+          Document doc = u.document();
+          Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET version = ").longValue(doc.version())
+              .append(", body = ").json(toJson(doc.body()))
+              .append(", idx = ").json(toJson(IndexCodec.encode(doc.index())))
+              .append(", updated_at = ").value(now);
+          for (IndexSpec i : l.singleIndexes()) {
+            s.append(", " + Layout.column(i.name()) + " = ").param(columnBinder(i, twoPass && i.unique() ? null : doc));
+          }
+          s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id())
+              .append(" AND version = ").longValue(u.expectedVersion());
+          expectOne(c, s, w, u.expectedVersion());
+          deleteSideRows(sideDeletes, l, tenant, doc.id());
+          sideRows.computeIfAbsent(w.collection(), k -> new ArrayList<>()).add(doc);
         }
-        s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id())
-            .append(" AND version = ").longValue(u.expectedVersion());
-        expectOne(c, s, w, u.expectedVersion());
-        deleteSideRows(c, l, tenant, doc.id());
-        sideRows.computeIfAbsent(w.collection(), k -> new ArrayList<>()).add(doc);
       }
+      sideDeletes.execute();
     }
     if (twoPass) {
       for (WriteBatch.Write w : batch.writes()) {
@@ -645,30 +661,39 @@ public final class JdbcStore implements Store {
         }
       }
     }
-    for (WriteBatch.Write w : batch.writes()) {
-      if (w instanceof WriteBatch.Insert i) {
-        Layout l = layout(w.collection());
-        Document doc = i.document();
-        Sql s = new Sql(dialect).append("INSERT INTO " + l.table() + " (tenant, id, version, body, idx, created_at, "
-            + "updated_at");
-        for (IndexSpec x : l.singleIndexes()) {
-          s.append(", " + Layout.column(x.name()));
+    // Inserts and side rows: one JDBC batch per table (the bulk path), after every versioned update has succeeded.
+    try (Batches rows = new Batches(c)) {
+      for (WriteBatch.Write w : batch.writes()) {
+        if (w instanceof WriteBatch.Insert i) {
+          rows.add(insertRow(layout(w.collection()), tenant, i.document(), now));
+          sideRows.computeIfAbsent(w.collection(), k -> new ArrayList<>()).add(i.document());
         }
-        s.append(") VALUES (").string(tenant.value()).append(", ").key(doc.id()).append(", ").longValue(1)
-            .append(", ").json(toJson(doc.body()))
-            .append(", ").json(toJson(IndexCodec.encode(doc.index())))
-            .append(", ").value(now).append(", ").value(now);
-        for (IndexSpec x : l.singleIndexes()) {
-          s.append(", ").param(columnBinder(x, doc));
-        }
-        execute(c, s.append(")"));
-        sideRows.computeIfAbsent(w.collection(), k -> new ArrayList<>()).add(doc);
       }
-    }
-    for (Map.Entry<String, List<Document>> e : sideRows.entrySet()) {
-      insertSideRows(c, layout(e.getKey()), tenant, e.getValue());
+      for (Map.Entry<String, List<Document>> e : sideRows.entrySet()) {
+        Layout l = layout(e.getKey());
+        for (Document doc : e.getValue()) {
+          insertSideRows(rows, l, tenant, doc);
+        }
+      }
+      rows.execute();
     }
     return appendFeeds(c, tenant, batch, now);
+  }
+
+  private Sql insertRow(Layout l, TenantId tenant, Document doc, Instant now) {
+    Sql s = new Sql(dialect).append("INSERT INTO " + l.table() + " (tenant, id, version, body, idx, created_at, "
+        + "updated_at");
+    for (IndexSpec x : l.singleIndexes()) {
+      s.append(", " + Layout.column(x.name()));
+    }
+    s.append(") VALUES (").string(tenant.value()).append(", ").key(doc.id()).append(", ").longValue(1)
+        .append(", ").json(toJson(doc.body()))
+        .append(", ").json(toJson(IndexCodec.encode(doc.index())))
+        .append(", ").value(now).append(", ").value(now);
+    for (IndexSpec x : l.singleIndexes()) {
+      s.append(", ").param(columnBinder(x, doc));
+    }
+    return s.append(")");
   }
 
   /**
@@ -824,47 +849,26 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private void deleteSideRows(Connection c, Layout l, TenantId tenant, String id) throws SQLException {
+  private void deleteSideRows(Batches batches, Layout l, TenantId tenant, String id) throws SQLException {
     if (!l.multiIndexes().isEmpty()) {
-      execute(c, new Sql(dialect).append("DELETE FROM " + l.sideTable() + " WHERE tenant = ").string(tenant.value())
+      batches.add(new Sql(dialect).append("DELETE FROM " + l.sideTable() + " WHERE tenant = ").string(tenant.value())
           .append(" AND id = ").key(id));
     }
   }
 
-  private void insertSideRows(Connection c, Layout l, TenantId tenant, List<Document> docs) throws SQLException {
-    if (l.multiIndexes().isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + l.sideTable()
-        + " (tenant, id, field, v_string, v_long, v_decimal, v_instant, v_boolean, u_value)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      int rows = 0;
-      for (Document doc : docs) {
-        for (IndexSpec i : l.multiIndexes()) {
-          for (Object v : doc.values(i.name())) {
-            ps.setString(1, tenant.value());
-            ps.setString(2, dialect.encodeKey(doc.id()));
-            ps.setString(3, i.name());
-            for (IndexType t : IndexType.values()) {
-              int p = 4 + t.ordinal();
-              if (t == i.type()) {
-                Sql.binder(dialect, v).bind(ps, p);
-              } else {
-                nullBinder(t).bind(ps, p);
-              }
-            }
-            if (i.unique()) {
-              ps.setString(9, IndexCodec.canonical(i.type(), v));
-            } else {
-              ps.setNull(9, Types.VARCHAR);
-            }
-            ps.addBatch();
-            rows++;
-          }
+  private void insertSideRows(Batches batches, Layout l, TenantId tenant, Document doc) throws SQLException {
+    for (IndexSpec i : l.multiIndexes()) {
+      for (Object v : doc.values(i.name())) {
+        Sql s = new Sql(dialect).append("INSERT INTO " + l.sideTable()
+            + " (tenant, id, field, v_string, v_long, v_decimal, v_instant, v_boolean, u_value) VALUES (")
+            .string(tenant.value()).append(", ").key(doc.id()).append(", ").string(i.name());
+        for (IndexType t : IndexType.values()) {
+          s.append(", ").param(t == i.type() ? Sql.binder(dialect, v) : nullBinder(t));
         }
-      }
-      if (rows > 0) {
-        ps.executeBatch();
+        String canonical = i.unique() ? IndexCodec.canonical(i.type(), v) : null;
+        s.append(", ").param(canonical == null ? (ps, n) -> ps.setNull(n, Types.VARCHAR)
+            : (ps, n) -> ps.setString(n, canonical));
+        batches.add(s.append(")"));
       }
     }
   }

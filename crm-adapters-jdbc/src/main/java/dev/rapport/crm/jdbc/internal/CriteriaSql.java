@@ -5,6 +5,7 @@ import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Translates a {@link Criteria} (already checked against the collection's spec) into a WHERE fragment over the
@@ -35,36 +36,12 @@ public final class CriteriaSql {
       out.append(negated ? "1=0" : "1=1");
     } else if (c instanceof Criteria.None) {
       out.append(negated ? "1=1" : "1=0");
-    } else if (c instanceof Criteria.Eq eq) {
-      atom(eq.field(), negated, out, (col, s) -> s.append(col + " = ").value(eq.value()));
-    } else if (c instanceof Criteria.Compare cmp) {
-      String op = switch (cmp.op()) {
-        case GT -> " > ";
-        case GTE -> " >= ";
-        case LT -> " < ";
-        case LTE -> " <= ";
-      };
-      atom(cmp.field(), negated, out, (col, s) -> s.append(col + op).value(cmp.value()));
-    } else if (c instanceof Criteria.In in) {
-      if (in.values().isEmpty()) {
-        out.append(negated ? "1=1" : "1=0");
-        return;
-      }
-      atom(in.field(), negated, out, (col, s) -> {
-        s.append(col + " IN (");
-        for (int i = 0; i < in.values().size(); i++) {
-          s.append(i == 0 ? "" : ", ").value(in.values().get(i));
-        }
-        s.append(")");
-      });
-    } else if (c instanceof Criteria.Prefix p) {
-      if (p.prefix().isEmpty()) {
-        translate(new Criteria.Exists(p.field()), negated, out);
-        return;
-      }
-      String pattern = escapeLike(out.dialect().encodeKey(p.prefix())) + "%";
-      atom(p.field(), negated, out, (col, s) -> s.append(col + " LIKE ")
-          .param((ps, i) -> ps.setString(i, pattern)).append(" ESCAPE '" + ESCAPE + "'"));
+    } else if (c instanceof Criteria.In in && in.values().isEmpty()) {
+      out.append(negated ? "1=1" : "1=0");
+    } else if (c instanceof Criteria.Prefix p && p.prefix().isEmpty()) {
+      translate(new Criteria.Exists(p.field()), negated, out);
+    } else if (predicate(c) != null) {
+      atom(field(c), negated, out, java.util.Objects.requireNonNull(predicate(c)));
     } else if (c instanceof Criteria.Exists e) {
       if (e.field().equals(Sort.ID)) {
         out.append(negated ? "1=0" : "1=1");
@@ -78,7 +55,7 @@ public final class CriteriaSql {
     } else if (c instanceof Criteria.And and) {
       junction(and.all(), negated ? " OR " : " AND ", negated ? "1=0" : "1=1", negated, out);
     } else if (c instanceof Criteria.Or or) {
-      junction(or.any(), negated ? " AND " : " OR ", negated ? "1=1" : "1=0", negated, out);
+      junction(mergeSideTableAtoms(or.any()), negated ? " AND " : " OR ", negated ? "1=1" : "1=0", negated, out);
     } else if (c instanceof Criteria.Not not) {
       translate(not.criteria(), !negated, out);
     } else {
@@ -86,7 +63,82 @@ public final class CriteriaSql {
     }
   }
 
-  private void junction(List<Criteria> parts, String op, String empty, boolean negated, Sql out) {
+  /** The comparison an atom makes on its column, or null when {@code c} is not a comparison atom. */
+  private static @Nullable Predicate predicate(Criteria c) {
+    if (c instanceof Criteria.Eq eq) {
+      return (col, s) -> s.append(col + " = ").value(eq.value());
+    } else if (c instanceof Criteria.Compare cmp) {
+      String op = switch (cmp.op()) {
+        case GT -> " > ";
+        case GTE -> " >= ";
+        case LT -> " < ";
+        case LTE -> " <= ";
+      };
+      return (col, s) -> s.append(col + op).value(cmp.value());
+    } else if (c instanceof Criteria.In in && !in.values().isEmpty()) {
+      return (col, s) -> {
+        s.append(col + " IN (");
+        for (int i = 0; i < in.values().size(); i++) {
+          s.append(i == 0 ? "" : ", ").value(in.values().get(i));
+        }
+        s.append(")");
+      };
+    } else if (c instanceof Criteria.Prefix p && !p.prefix().isEmpty()) {
+      return (col, s) -> {
+        String pattern = escapeLike(s.dialect().encodeKey(p.prefix())) + "%";
+        s.append(col + " LIKE ").param((ps, i) -> ps.setString(i, pattern)).append(" ESCAPE '" + ESCAPE + "'");
+      };
+    }
+    return null;
+  }
+
+  private static String field(Criteria c) {
+    if (c instanceof Criteria.Eq eq) {
+      return eq.field();
+    } else if (c instanceof Criteria.Compare cmp) {
+      return cmp.field();
+    } else if (c instanceof Criteria.In in) {
+      return in.field();
+    } else if (c instanceof Criteria.Prefix p) {
+      return p.field();
+    }
+    throw new IllegalStateException("not an atom: " + c);
+  }
+
+  /**
+   * Several atoms of one OR on the same multi-valued field become one EXISTS over the side table with the atoms
+   * OR-ed inside: "any value is x" or "any value starts with x/" is "any value is x or starts with x/" (and, negated,
+   * "no value is x and none starts with x/"). A tag-subtree filter is such an OR. As separate EXISTS under an OR,
+   * PostgreSQL plans each as a hashed subplan that reads the whole side table; as one, it is a semi-join probing
+   * the side table's index per candidate document (see PostgresGenericPlanTest).
+   */
+  private List<?> mergeSideTableAtoms(List<Criteria> parts) {
+    java.util.Map<String, List<Criteria>> byField = new java.util.LinkedHashMap<>();
+    for (Criteria p : parts) {
+      if (predicate(p) != null && !field(p).equals(Sort.ID) && index(field(p)).multiValued()) {
+        byField.computeIfAbsent(field(p), k -> new java.util.ArrayList<>()).add(p);
+      }
+    }
+    if (byField.values().stream().noneMatch(l -> l.size() > 1)) {
+      return parts;
+    }
+    List<Object> out = new java.util.ArrayList<>();
+    java.util.Set<String> emitted = new java.util.HashSet<>();
+    for (Criteria p : parts) {
+      List<Criteria> group = predicate(p) != null ? byField.get(field(p)) : null;
+      if (group == null || group.size() < 2) {
+        out.add(p);
+      } else if (emitted.add(field(p))) {
+        out.add(new AnyOf(field(p), group));
+      }
+    }
+    return out;
+  }
+
+  /** Internal node: some value of a multi-valued field satisfies one of the atoms (all on that field). */
+  private record AnyOf(String field, List<Criteria> atoms) {}
+
+  private void junction(List<?> parts, String op, String empty, boolean negated, Sql out) {
     if (parts.isEmpty()) {
       out.append(empty);
       return;
@@ -94,7 +146,20 @@ public final class CriteriaSql {
     out.append("(");
     for (int i = 0; i < parts.size(); i++) {
       out.append(i == 0 ? "" : op);
-      translate(parts.get(i), negated, out);
+      Object part = parts.get(i);
+      if (part instanceof AnyOf any) {
+        out.append(negated ? "NOT " : "");
+        exists(any.field(), out);
+        out.append(" AND (");
+        for (int n = 0; n < any.atoms().size(); n++) {
+          out.append(n == 0 ? "" : " OR ");
+          java.util.Objects.requireNonNull(predicate(any.atoms().get(n)))
+              .write("m." + Layout.valueColumn(index(any.field()).type()), out);
+        }
+        out.append("))");
+      } else {
+        translate((Criteria) part, negated, out);
+      }
     }
     out.append(")");
   }
