@@ -29,6 +29,7 @@ import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.FeedArguments;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.store.Lease;
@@ -87,8 +88,6 @@ public final class JdbcStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
   private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,30}");
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,15}");
-  /** The largest {@code limit} {@link #changes} and {@link #read} accept (as the in-memory store). */
-  public static final int MAX_FEED_LIMIT = 10_000;
   private static final int MAX_STREAM_NAME = 200;
   private static final int MAX_NAME = 255;
   private static final String CHANGE_SEQUENCE = "c";
@@ -487,7 +486,7 @@ public final class JdbcStore implements Store {
   @Override
   public List<Change> changes(TenantId tenant, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
-    checkFeed(afterPosition, limit);
+    FeedArguments.check(afterPosition, limit);
     return read("changes", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT pos, collection, doc_id, version, kind, committed_at FROM "
           + fixed("change") + " WHERE tenant = ? AND pos > ? ORDER BY pos LIMIT ?")) {
@@ -511,7 +510,7 @@ public final class JdbcStore implements Store {
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(stream, "stream");
-    checkFeed(afterPosition, limit);
+    FeedArguments.check(afterPosition, limit);
     return read("read", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT pos, id, type, payload, recorded_at FROM "
           + fixed("stream_record") + " WHERE tenant = ? AND stream = ? AND pos > ? ORDER BY pos LIMIT ?")) {
@@ -531,14 +530,6 @@ public final class JdbcStore implements Store {
     });
   }
 
-  private static void checkFeed(long afterPosition, int limit) {
-    if (afterPosition < 0) {
-      throw ValidationException.of("afterPosition", "position.range", "positions start at 0");
-    }
-    if (limit < 1 || limit > MAX_FEED_LIMIT) {
-      throw ValidationException.of("limit", "limit.range", "limit must be between 1 and " + MAX_FEED_LIMIT);
-    }
-  }
 
   // --- commit ------------------------------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.FeedArguments;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
@@ -67,9 +68,6 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class InMemoryStore implements Store {
-  /** The largest {@code limit} {@link #changes} and {@link #read} accept. */
-  public static final int MAX_FEED_LIMIT = 10_000;
-
   private final Clock clock;
   private final Set<Capability> capabilities;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -247,7 +245,7 @@ public final class InMemoryStore implements Store {
   @Override
   public List<Change> changes(TenantId tenant, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
-    checkFeed(afterPosition, limit);
+    FeedArguments.check(afterPosition, limit);
     lock.readLock().lock();
     try {
       TenantState t = tenants.get(tenant);
@@ -261,7 +259,7 @@ public final class InMemoryStore implements Store {
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(stream, "stream");
-    checkFeed(afterPosition, limit);
+    FeedArguments.check(afterPosition, limit);
     lock.readLock().lock();
     try {
       TenantState t = tenants.get(tenant);
@@ -565,14 +563,6 @@ public final class InMemoryStore implements Store {
     return values.isEmpty() ? null : values.get(0);
   }
 
-  private static void checkFeed(long afterPosition, int limit) {
-    if (afterPosition < 0) {
-      throw ValidationException.of("afterPosition", "position.range", "positions start at 0");
-    }
-    if (limit < 1 || limit > MAX_FEED_LIMIT) {
-      throw ValidationException.of("limit", "limit.range", "limit must be between 1 and " + MAX_FEED_LIMIT);
-    }
-  }
 
   /** Entries are stored at index {@code position - 1}: positions start at 1 and have no gaps here. */
   private static <T> List<T> after(List<T> entries, long afterPosition, int limit) {
