@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
@@ -95,11 +96,17 @@ final class ChangeFeed {
     ReentrantLock lock = locks.computeIfAbsent(tenant, t -> new ReentrantLock());
     lock.lock();
     try {
+      if (unpositioned == null && !refs.isEmpty()) {
+        Map<Ref, Long> done = sequenceQuickly(tenant, refs);
+        if (done != null) {
+          return done;
+        }
+      }
       BsonDocument held = acquire(tenant);
       long token = held.getInt64("token").getValue();
       long next = held.getInt64("next").getValue();
       if (held.containsKey("inflight")) {
-        resolve(held.getArray("inflight"));
+        resolve(positionsOf(held.getArray("inflight"), next));
         publish(tenant, token, next);
       }
       if (unpositioned == null) {
@@ -117,6 +124,70 @@ final class ChangeFeed {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The common case in three commands: acquire the lease and allocate {@code next+1 .. next+k} at once, write the
+   * positions, publish and release at once. Only taken when the lease is free (or ours) and no round is in flight,
+   * so {@code published == next} before it; returns null (nothing written) otherwise, and the caller takes the
+   * general path. The refs were just written by this commit, so they are taken as unpositioned without a lookup:
+   * if another node's recovery positioned one first (it drained the envelope before us), the position write
+   * matches fewer records and the positions are read back; the unused allocations are gaps, which the feed allows.
+   */
+  private @Nullable Map<Ref, Long> sequenceQuickly(TenantId tenant, List<Ref> refs) {
+    ensureFeed(tenant);
+    long now = clock.millis();
+    BsonArray inflight = new BsonArray();
+    for (Ref r : refs) {
+      // No "p": the positions are the last k below the `next` this update sets (see positionsOf).
+      inflight.add(new BsonDocument("c", new BsonString(r.collection())).append("k", r.id()));
+    }
+    BsonDocument d = feed().findOneAndUpdate(
+        Filters.and(Filters.eq("_id", tenant.value()), Filters.exists("inflight", false),
+            Filters.or(Filters.lte("expiresAt", new BsonDateTime(now)), Filters.eq("owner", nodeId))),
+        Updates.combine(Updates.set("owner", nodeId), Updates.set("expiresAt", new BsonDateTime(now + leaseTtl.toMillis())),
+            Updates.inc("token", 1L), Updates.inc("next", (long) refs.size()), Updates.set("inflight", inflight)),
+        new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
+            .projection(new BsonDocument("token", new BsonInt32(1)).append("next", new BsonInt32(1))));
+    if (d == null) {
+      return null;
+    }
+    long token = d.getInt64("token").getValue();
+    long after = d.getInt64("next").getValue();
+    faults.accept(Fault.AFTER_ALLOCATION);
+    BsonArray allocated = positionsOf(inflight, after);
+    long written = resolve(allocated);
+    faults.accept(Fault.AFTER_POSITIONS_SET);
+    long matched = feed().updateOne(Filters.and(Filters.eq("_id", tenant.value()), Filters.eq("token", token)),
+        Updates.combine(Updates.set("published", after), Updates.unset("inflight"), Updates.set("owner", ""),
+            Updates.set("expiresAt", new BsonDateTime(0)))).getMatchedCount();
+    if (matched == 0) {
+      throw new StorageException("lost the change-feed lease of tenant " + tenant + " before publishing", true);
+    }
+    faults.accept(Fault.AFTER_PUBLISH);
+    if (written < refs.size()) {
+      return positions(refs);
+    }
+    Map<Ref, Long> out = new HashMap<>();
+    for (int i = 0; i < refs.size(); i++) {
+      out.put(refs.get(i), allocated.get(i).asDocument().getInt64("p").getValue());
+    }
+    return out;
+  }
+
+  /**
+   * The in-flight entries with their positions: entries written by {@link #sequenceQuickly} carry none, and are
+   * the last {@code k} positions up to {@code next} (nothing allocates while a round is in flight).
+   */
+  private static BsonArray positionsOf(BsonArray inflight, long next) {
+    BsonArray out = new BsonArray();
+    long p = next - inflight.size();
+    for (BsonValue v : inflight) {
+      BsonDocument e = v.asDocument();
+      ++p;
+      out.add(e.containsKey("p") ? e : e.clone().append("p", new BsonInt64(p)));
+    }
+    return out;
   }
 
   private long round(TenantId tenant, long token, long next, List<Ref> todo) {
@@ -141,7 +212,7 @@ final class ChangeFeed {
     return after;
   }
 
-  private BsonDocument acquire(TenantId tenant) {
+  private void ensureFeed(TenantId tenant) {
     if (!feedExists.contains(tenant)) {
       try {
         feed().updateOne(Filters.eq("_id", tenant.value()),
@@ -156,6 +227,10 @@ final class ChangeFeed {
       }
       feedExists.add(tenant);
     }
+  }
+
+  private BsonDocument acquire(TenantId tenant) {
+    ensureFeed(tenant);
     long deadline = System.nanoTime() + maxWait.toNanos();
     long sleep = 1;
     while (true) {
@@ -182,7 +257,8 @@ final class ChangeFeed {
     }
   }
 
-  private void resolve(BsonArray inflight) {
+  /** Writes the in-flight positions where none is set; returns how many records took theirs. */
+  private long resolve(BsonArray inflight) {
     Map<String, List<WriteModel<BsonDocument>>> byCollection = new LinkedHashMap<>();
     for (BsonValue v : inflight) {
       BsonDocument e = v.asDocument();
@@ -192,7 +268,11 @@ final class ChangeFeed {
     }
     // In position order, collection by collection: readers never look past `published`, so order is not needed
     // for correctness, only for tidy partial states.
-    byCollection.forEach((c, models) -> db.getCollection(c, BsonDocument.class).bulkWrite(models));
+    long written = 0;
+    for (Map.Entry<String, List<WriteModel<BsonDocument>>> e : byCollection.entrySet()) {
+      written += db.getCollection(e.getKey(), BsonDocument.class).bulkWrite(e.getValue()).getMatchedCount();
+    }
+    return written;
   }
 
   private void publish(TenantId tenant, long token, long published) {
@@ -229,7 +309,7 @@ final class ChangeFeed {
     for (Map.Entry<String, List<BsonValue>> e : byCollection.entrySet()) {
       Bson filter = Filters.and(Filters.in("_id", e.getValue()), Filters.exists("pos"));
       for (BsonDocument d : db.getCollection(e.getKey(), BsonDocument.class).find(filter)
-          .projection(new BsonDocument("pos", new org.bson.BsonInt32(1)))) {
+          .projection(new BsonDocument("pos", new BsonInt32(1)))) {
         out.put(new Ref(e.getKey(), d.get("_id")), d.getInt64("pos").getValue());
       }
     }

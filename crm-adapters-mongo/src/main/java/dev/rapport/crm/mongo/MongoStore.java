@@ -740,10 +740,17 @@ public final class MongoStore implements Store {
     if (holder.equals(ENVELOPES)) {
       col(ENVELOPES).deleteOne(Filters.eq("_id", holderId));
     } else {
-      col(holder).updateOne(Filters.eq("_id", holderId),
-          Updates.pull("pending", new BsonDocument("commit", new BsonString(commit))));
-      col(holder).deleteOne(Filters.and(Filters.eq("_id", holderId), Filters.eq("deleted", true),
-          Filters.exists("pending.0", false)));
+      // One command in the common case: the state after the $pull says whether a tombstone is left to remove
+      // (whoever pulls its last commit sees it empty and removes it, whichever drain comes last).
+      BsonDocument left = col(holder).findOneAndUpdate(Filters.eq("_id", holderId),
+          Updates.pull("pending", new BsonDocument("commit", new BsonString(commit))),
+          new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
+              .projection(new BsonDocument("deleted", new BsonInt32(1)).append("pending", new BsonInt32(1))));
+      if (left != null && left.isBoolean("deleted") && left.getBoolean("deleted").getValue()
+          && left.getArray("pending", new BsonArray()).isEmpty()) {
+        col(holder).deleteOne(Filters.and(Filters.eq("_id", holderId), Filters.eq("deleted", true),
+            Filters.exists("pending.0", false)));
+      }
     }
     faults.accept(Fault.AFTER_ENVELOPE_CLEARED);
   }

@@ -25,6 +25,10 @@ final class TestMongo implements AutoCloseable {
     this.client = MongoClients.create(uri);
   }
 
+  String uri() {
+    return uri;
+  }
+
   /** Another client (its own connection pool) to the same server, as a second node would have; the caller closes it. */
   MongoClient connect() {
     return MongoClients.create(uri);
