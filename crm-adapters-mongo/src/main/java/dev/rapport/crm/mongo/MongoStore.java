@@ -38,6 +38,7 @@ import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.FeedArguments;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
@@ -105,8 +106,6 @@ public final class MongoStore implements Store {
   static final String ENVELOPES = "rapport_envelopes";
   static final String META = "rapport_meta";
   static final int SCHEMA_VERSION = 1;
-  /** The largest {@code limit} {@link #changes} and {@link #read} accept. */
-  public static final int MAX_FEED_LIMIT = 10_000;
   private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
   private static final int RECOVERY_ROUND = 500;
 
@@ -478,20 +477,12 @@ public final class MongoStore implements Store {
 
   // --- change feed and streams --------------------------------------------------------------------------------------
 
-  private static void checkFeedArgs(long afterPosition, int limit) {
-    if (limit < 1 || limit > MAX_FEED_LIMIT) {
-      throw ValidationException.of("limit", "limit.range", "limit must be between 1 and " + MAX_FEED_LIMIT);
-    }
-    if (afterPosition < 0) {
-      throw ValidationException.of("afterPosition", "position.negative", "positions start at 0");
-    }
-  }
 
   @Override
   public List<Change> changes(TenantId tenant, long afterPosition, int limit) {
     recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
-    checkFeedArgs(afterPosition, limit);
+    FeedArguments.check(afterPosition, limit);
     try {
       long published = feed.published(tenant);
       List<Change> out = new ArrayList<>();
@@ -513,7 +504,7 @@ public final class MongoStore implements Store {
     recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     checkStream(stream);
-    checkFeedArgs(afterPosition, limit);
+    FeedArguments.check(afterPosition, limit);
     try {
       long published = feed.published(tenant);
       List<StreamRecord> out = new ArrayList<>();
