@@ -1,0 +1,122 @@
+package dev.rapport.crm.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.rapport.crm.Actor;
+import dev.rapport.crm.Crm;
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.customer.CustomerData;
+import dev.rapport.crm.jdbc.JdbcStore;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.testkit.generate.DataGenerator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The full create-customer command through {@link Crm} on {@link JdbcStore#postgres} (authorize, validate, map, one
+ * transaction with the document, its index columns and side rows, the change feed row and the outbox event) against
+ * the floor: hand-written JDBC that serialises the same input and inserts the JSON row plus one outbox row in one
+ * transaction. Both sides use the same pool of connections to the same database; each run has its own schema.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(1)
+@State(Scope.Benchmark)
+public class PgCreateCustomerBenchmark {
+  private static final int CORPUS = 1024;
+
+  private TinyPool pool;
+  private String schema;
+  private List<CustomerData> corpus;
+  private Crm crm;
+  private Actor actor;
+  private ObjectMapper mapper;
+  private String insertRow;
+  private String insertOutbox;
+  private int next;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    pool = new TinyPool(PgBench.dataSource(), 2);
+    schema = PgBench.freshSchemaName("create");
+    crm = Crm.builder().store(JdbcStore.builder(JdbcStore.Database.POSTGRESQL, pool).schema(schema).build())
+        .accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none()).publishAfterCommit(false).build();
+    PgBench.execute(pool,
+        "CREATE TABLE " + schema + ".floor_customer (tenant VARCHAR(64) NOT NULL, id VARCHAR(64) NOT NULL, "
+            + "version BIGINT NOT NULL, body JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (tenant, id))",
+        "CREATE TABLE " + schema + ".floor_outbox (tenant VARCHAR(64) NOT NULL, pos BIGSERIAL, id VARCHAR(64) NOT NULL, "
+            + "type VARCHAR(100) NOT NULL, payload JSONB NOT NULL, recorded_at TIMESTAMPTZ NOT NULL, "
+            + "PRIMARY KEY (tenant, pos))");
+    insertRow = "INSERT INTO " + schema + ".floor_customer (tenant, id, version, body, created_at) "
+        + "VALUES (?, ?, 1, CAST(? AS JSONB), ?)";
+    insertOutbox = "INSERT INTO " + schema + ".floor_outbox (tenant, id, type, payload, recorded_at) "
+        + "VALUES (?, ?, 'customer.created', CAST(? AS JSONB), ?)";
+    corpus = DataGenerator.seeded(7).customers(CORPUS);
+    actor = Actor.of("bench", "bench-user");
+    mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    PgBench.execute(pool, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    pool.close();
+  }
+
+  private CustomerData nextData() {
+    CustomerData d = corpus.get(next);
+    next = (next + 1) % CORPUS;
+    return d;
+  }
+
+  @Benchmark
+  public Object rapportCreateCustomer() {
+    return crm.customers().create(actor, nextData());
+  }
+
+  @Benchmark
+  public Object floorJdbcRowPlusOutbox() throws Exception {
+    CustomerData d = nextData();
+    String id = UUID.randomUUID().toString();
+    String json = mapper.writeValueAsString(d);
+    Timestamp now = Timestamp.from(Instant.now());
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement row = c.prepareStatement(insertRow);
+          PreparedStatement event = c.prepareStatement(insertOutbox)) {
+        row.setString(1, "bench");
+        row.setString(2, id);
+        row.setString(3, json);
+        row.setTimestamp(4, now);
+        row.executeUpdate();
+        event.setString(1, "bench");
+        event.setString(2, UUID.randomUUID().toString());
+        event.setString(3, "{\"customerId\":\"" + id + "\"}");
+        event.setTimestamp(4, now);
+        event.executeUpdate();
+      }
+      c.commit();
+    }
+    return id;
+  }
+}

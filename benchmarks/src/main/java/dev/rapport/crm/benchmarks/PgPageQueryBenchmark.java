@@ -1,0 +1,126 @@
+package dev.rapport.crm.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.jdbc.JdbcStore;
+import dev.rapport.crm.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A filtered, sorted page (stage + tag subtree + region, by name, 50 rows) on {@code rows} customers in PostgreSQL:
+ * {@code store.query} against the hand-written SQL for the same page on the same tables. Both run thousands of times
+ * on pooled connections, far past pgjdbc's prepare threshold and PostgreSQL's switch to a generic plan (after five
+ * executions). Sample time: read p50 and p95 from JMH's percentiles.
+ *
+ * <p>The customers are loaded once per run through the kernel's batch path (commits of 5,000 inserts) and the load
+ * rate is logged. With {@code -Drapport.bench.keep=true} the loaded schema {@code bench_page_keep} is kept and
+ * reused by the next run.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 10)
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@State(Scope.Benchmark)
+public class PgPageQueryBenchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(PgPageQueryBenchmark.class);
+  private static final int COMMIT = 5_000;
+
+  @Param("1000000")
+  public int rows;
+
+  private TinyPool pool;
+  private boolean keep;
+  private String schema;
+  private JdbcStore store;
+  private String handWritten;
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    pool = new TinyPool(PgBench.dataSource(), 2);
+    keep = Boolean.getBoolean("rapport.bench.keep");
+    schema = keep ? "bench_page_keep" : PgBench.freshSchemaName("page");
+    store = JdbcStore.builder(JdbcStore.Database.POSTGRESQL, pool).schema(schema).build();
+    store.register(CustomerFields.SPEC);
+    long present = store.count(PgBench.TENANT, CustomerFields.COLLECTION, dev.rapport.crm.query.Criteria.all());
+    if (present != rows) {
+      if (present != 0) {
+        throw new IllegalStateException(schema + " holds " + present + " customers, not " + rows + "; drop it");
+      }
+      load();
+    }
+    handWritten = "SELECT d.id, d.version, d.body FROM " + schema + ".rapport_doc_customers d"
+        + " WHERE d.tenant = ? AND d.f_stage = ? AND d.f_region = ?"
+        + " AND EXISTS (SELECT 1 FROM " + schema + ".rapport_mv_customers m WHERE m.tenant = d.tenant"
+        + " AND m.id = d.id AND m.field = 'tags' AND (m.v_string = ? OR m.v_string LIKE ?))"
+        + " ORDER BY d.f_name, d.id LIMIT 50";
+  }
+
+  private void load() throws Exception {
+    PgBench.Customers customers = new PgBench.Customers();
+    long start = System.nanoTime();
+    for (int from = 0; from < rows; from += COMMIT) {
+      WriteBatch.Builder batch = WriteBatch.builder();
+      for (int i = from; i < Math.min(rows, from + COMMIT); i++) {
+        batch.insert(CustomerFields.COLLECTION, customers.get(i));
+      }
+      store.commit(PgBench.TENANT, batch.build());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.info("loaded {} customers through the kernel's batch path in {} s: {} rows/s", rows,
+        String.format("%.1f", seconds), String.format("%.0f", rows / seconds));
+    PgBench.execute(pool, "ANALYZE " + schema + ".rapport_doc_customers", "ANALYZE " + schema + ".rapport_mv_customers");
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    if (!keep) {
+      PgBench.execute(pool, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+    pool.close();
+  }
+
+  @Benchmark
+  public Object rapportPage() {
+    return store.query(PgBench.TENANT, CustomerFields.COLLECTION, PgBench.PAGE);
+  }
+
+  @Benchmark
+  public Object handWrittenPage() throws Exception {
+    List<Object> out = new ArrayList<>(50);
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(handWritten)) {
+      ps.setString(1, PgBench.TENANT.value());
+      ps.setString(2, "ACTIVE");
+      ps.setString(3, "R07");
+      ps.setString(4, "segment/vip");
+      ps.setString(5, "segment/vip/%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(List.of(rs.getString(1), rs.getLong(2), json.readTree(rs.getString(3))));
+        }
+      }
+    }
+    return out;
+  }
+}
