@@ -757,6 +757,23 @@ public final class JdbcStore implements Store {
   /** Reserves {@code n} positions of counter {@code name}; returns the first. Locks the counter row. */
   private long allocate(Connection c, TenantId tenant, String name, int n) throws SQLException {
     String update = "UPDATE " + fixed("sequence") + " SET last_value = last_value + ? WHERE tenant = ? AND name = ?";
+    String returning = dialect.updateReturning(update, "last_value");
+    if (returning != null) {
+      Long last = bumpReturning(c, returning, tenant, name, n);
+      if (last == null) {
+        insertIfAbsent(c, dialect.upsert(fixed("sequence"),
+            List.of("tenant", "name", "last_value"), List.of("tenant", "name"), List.of()), ps -> {
+              ps.setString(1, tenant.value());
+              ps.setString(2, name);
+              ps.setLong(3, 0);
+            });
+        last = bumpReturning(c, returning, tenant, name, n);
+      }
+      if (last == null) {
+        throw new ConcurrentModificationException("position counter " + name + " is being created concurrently; retry");
+      }
+      return last - n + 1;
+    }
     if (bumpCounter(c, update, tenant, name, n) == 0) {
       insertIfAbsent(c, dialect.upsert(fixed("sequence"),
           List.of("tenant", "name", "last_value"), List.of("tenant", "name"), List.of()), ps -> {
@@ -804,6 +821,19 @@ public final class JdbcStore implements Store {
     }
     if (sp != null) {
       c.releaseSavepoint(sp);
+    }
+  }
+
+  /** The counter's new value, or null when the tenant has no such counter yet. */
+  private static @Nullable Long bumpReturning(Connection c, String sql, TenantId tenant, String name, int n)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, n);
+      ps.setString(2, tenant.value());
+      ps.setString(3, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
     }
   }
 
@@ -1093,8 +1123,9 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private static <T> T ownTransaction(Connection c, Work<T> work) throws SQLException {
-    int isolation = c.getTransactionIsolation();
+  private <T> T ownTransaction(Connection c, Work<T> work) throws SQLException {
+    int isolation = dialect.switchesToReadCommitted() ? c.getTransactionIsolation()
+        : Connection.TRANSACTION_READ_COMMITTED;
     if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
       // MariaDB's default REPEATABLE READ adds gap locks that deadlock unrelated writers; every write here is a
       // locking statement anyway, so READ COMMITTED loses nothing.

@@ -96,6 +96,23 @@ public abstract class Dialect {
     return false;
   }
 
+  /**
+   * {@code update} turned into a statement that also returns {@code column} of the updated row (one round trip
+   * instead of an update and a select), or null where the dialect cannot ({@code UPDATE ... RETURNING} is
+   * PostgreSQL's; MariaDB has RETURNING only for INSERT and DELETE).
+   */
+  public @org.jspecify.annotations.Nullable String updateReturning(String update, String column) {
+    return null;
+  }
+
+  /**
+   * Whether units of work must switch the connection to READ COMMITTED. PostgreSQL already defaults to it, and
+   * asking pgjdbc for the current level costs a round trip per unit of work, so it opts out.
+   */
+  public boolean switchesToReadCommitted() {
+    return true;
+  }
+
   /** Whether {@code SELECT ... FOR UPDATE SKIP LOCKED} is available. */
   public abstract boolean skipLocked();
 

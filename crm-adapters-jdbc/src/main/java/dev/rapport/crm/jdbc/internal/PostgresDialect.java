@@ -40,4 +40,16 @@ final class PostgresDialect extends Dialect {
   public boolean skipLocked() {
     return true;
   }
+
+  @Override
+  public String updateReturning(String update, String column) {
+    return update + " RETURNING " + column;
+  }
+
+  @Override
+  public boolean switchesToReadCommitted() {
+    // READ COMMITTED is PostgreSQL's default; a host that configured a stricter level keeps it (still correct:
+    // serialization failures become ConcurrentModificationException)
+    return false;
+  }
 }
