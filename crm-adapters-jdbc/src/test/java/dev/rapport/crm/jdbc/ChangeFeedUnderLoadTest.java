@@ -1,5 +1,6 @@
 package dev.rapport.crm.jdbc;
 
+import dev.rapport.crm.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -40,7 +41,7 @@ class ChangeFeedUnderLoadTest {
   @ParameterizedTest
   @EnumSource(TestDatabases.Kind.class)
   void aFollowingReaderSeesEveryCommitExactlyOnce(TestDatabases.Kind kind) throws Exception {
-    JdbcStore store = TestDatabases.store(kind, new TestClock()).build();
+    JdbcStore store = TestDatabases.store(kind, MutableClock.at("2026-01-01T00:00:00Z")).build();
     store.register(CollectionSpec.of("things", IndexSpec.single("n", IndexType.LONG)));
     // create the tenant's counters before the race (see README: H2 and brand-new counters)
     Committed first = store.commit(TENANT, WriteBatch.builder().insert("things", doc("w-first"))

@@ -1,5 +1,6 @@
 package dev.rapport.crm.jdbc;
 
+import dev.rapport.crm.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ class HostTransactionTest {
   @EnumSource(TestDatabases.Kind.class)
   void rapportCommitsAndRollsBackWithTheHost(TestDatabases.Kind kind) throws Exception {
     TestDatabases.Fresh where = TestDatabases.fresh(kind);
-    TestClock clock = new TestClock();
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     JdbcStore plain = where.builder(clock).build();
     plain.register(ORDERS);
     String hostTable = where.qualifier() + "host_orders";

@@ -1,5 +1,6 @@
 package dev.rapport.crm.jdbc;
 
+import dev.rapport.crm.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class InjectionCorpusTest {
   @ParameterizedTest
   @EnumSource(TestDatabases.Kind.class)
   void payloadsNeverChangeTheStatement(TestDatabases.Kind kind) {
-    JdbcStore store = TestDatabases.store(kind, new TestClock()).build();
+    JdbcStore store = TestDatabases.store(kind, MutableClock.at("2026-01-01T00:00:00Z")).build();
     store.register(PEOPLE);
     WriteBatch.Builder b = WriteBatch.builder();
     for (int i = 0; i < PAYLOADS.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.rapport.crm.jdbc;
 
+import dev.rapport.crm.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,7 +46,7 @@ abstract class JdbcStoreContract {
       IndexSpec.single("score", IndexType.LONG),
       IndexSpec.single("vip", IndexType.BOOLEAN));
 
-  final TestClock clock = new TestClock();
+  final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
   TestDatabases.Fresh where;
   JdbcStore store;
 

@@ -1,5 +1,6 @@
 package dev.rapport.crm.mongo;
 
+import dev.rapport.crm.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +55,7 @@ class CrashRecoveryTest {
   @MethodSource("cases")
   void recoveryCompletesACrashedCommitExactlyOnce(Fault fault, Shape shape) {
     String db = TestMongo.freshDatabase();
-    TestClock clock = TestClock.at("2030-01-01T00:00:00Z");
+    MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
     TenantId tenant = TenantId.of("t-" + UUID.randomUUID().toString().substring(0, 8));
     MongoStore crashing = MongoStore.builder(mongo.client, db).clock(clock).nodeId("a").build();
     crashing.register(MongoStoreTest.THINGS);
@@ -116,7 +117,7 @@ class CrashRecoveryTest {
   @MethodSource("cases")
   void aNewStoreInstanceCompletesACrashedCommitBeforeItsFirstOperation(Fault fault, Shape shape) {
     String db = TestMongo.freshDatabase();
-    TestClock clock = TestClock.at("2030-01-01T00:00:00Z");
+    MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
     TenantId tenant = TenantId.of("t-" + UUID.randomUUID().toString().substring(0, 8));
     MongoStore crashing = MongoStore.builder(mongo.client, db).clock(clock).nodeId("a").build();
     crashing.register(MongoStoreTest.THINGS);

@@ -1,5 +1,6 @@
 package dev.rapport.crm.mongo;
 
+import dev.rapport.crm.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,7 +56,7 @@ class MongoStoreTest {
       IndexSpec.multiUnique("emails", IndexType.STRING));
 
   static TestMongo mongo;
-  TestClock clock = TestClock.at("2030-01-01T00:00:00Z");
+  MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
   MongoStore store;
   String database;
   TenantId tenant = TenantId.of("t-" + UUID.randomUUID().toString().substring(0, 8));
