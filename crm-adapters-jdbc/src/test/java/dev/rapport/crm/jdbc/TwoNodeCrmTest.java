@@ -3,33 +3,23 @@ package dev.rapport.crm.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rapport.crm.Actor;
-import dev.rapport.crm.ConcurrentModificationException;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
-import dev.rapport.crm.customer.CustomFieldSchema;
-import dev.rapport.crm.customer.Customer;
-import dev.rapport.crm.customer.CustomerData;
-import dev.rapport.crm.customer.CustomerFields;
-import dev.rapport.crm.customer.CustomerKind;
-import dev.rapport.crm.customer.CustomerPatch;
 import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.notify.Notifier;
 import dev.rapport.crm.notify.Outbox;
 import dev.rapport.crm.notify.RelayResult;
 import dev.rapport.crm.recording.AuditRecorder;
-import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.testkit.RecordingNotifier;
+import dev.rapport.crm.testkit.scenario.CounterCustomers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Two {@link Crm} nodes, each on its own {@link JdbcStore} over one database, eight threads each doing
  * read-modify-write updates (expected version, counter + 1) on 50 hot customers; then both nodes publish the outbox
  * at the same time, again and again until there is nothing left. No update is lost, every conflict is a
- * {@link ConcurrentModificationException}, the change feed holds every committed write exactly once, every outbox
+ * {@code ConcurrentModificationException}, the change feed holds every committed write exactly once, every outbox
  * event is delivered, and the relay lease keeps deliveries to one node at a time.
  */
 class TwoNodeCrmTest {
@@ -93,19 +83,12 @@ class TwoNodeCrmTest {
     for (String nodeId : List.of("node-a", "node-b")) {
       nodes.add(Crm.builder().store(db.builder(Clock.systemUTC()).build()).accessPolicy(AccessPolicy.allowAll())
           .audit(AuditRecorder.none())
-          .customFields(CustomFieldSchema.builder().number("counter", false).build())
+          .customFields(CounterCustomers.SCHEMA)
           .notifier(new Exclusive(delivered, inFlight, maxInFlight))
           .nodeId(nodeId).publishAfterCommit(false).build());
     }
     Actor actor = Actor.of("acme", "sync");
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < CUSTOMERS; i++) {
-      ids.add(nodes.get(i % 2).customers().create(actor, CustomerData.builder(CustomerKind.PERSON, "Customer " + i)
-          .customField("counter", 0).build()).id());
-    }
-    Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
-    ids.forEach(id -> successes.put(id, new AtomicInteger()));
-    AtomicInteger conflicts = new AtomicInteger();
+    CounterCustomers counters = CounterCustomers.create(nodes.get(0), actor, CUSTOMERS);
 
     ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE);
     try {
@@ -116,16 +99,7 @@ class TwoNodeCrmTest {
         futures.add(pool.submit(() -> {
           Random random = new Random(seed);
           for (int n = 0; n < OPS_PER_THREAD; n++) {
-            String id = ids.get(random.nextInt(CUSTOMERS));
-            Customer read = crm.customers().require(actor, id);
-            long counter = Long.parseLong(read.customFields().get("counter"));
-            try {
-              crm.customers().update(actor, id, CustomerPatch.builder().expectedVersion(read.version())
-                  .customField("counter", counter + 1).build());
-              successes.get(id).incrementAndGet();
-            } catch (ConcurrentModificationException e) {
-              conflicts.incrementAndGet();
-            }
+            counters.increment(crm, actor, counters.ids().get(random.nextInt(CUSTOMERS)), () -> { });
           }
           return null;
         }));
@@ -161,53 +135,22 @@ class TwoNodeCrmTest {
       pool.shutdownNow();
     }
 
-    int totalSuccesses = successes.values().stream().mapToInt(AtomicInteger::get).sum();
-    assertThat(totalSuccesses + conflicts.get()).isEqualTo(2 * THREADS_PER_NODE * OPS_PER_THREAD);
+    int totalSuccesses = counters.successes();
+    assertThat(totalSuccesses + counters.conflicts()).isEqualTo(2 * THREADS_PER_NODE * OPS_PER_THREAD);
     assertThat(totalSuccesses).isPositive();
-    for (String id : ids) {
-      Customer c = nodes.get(1).customers().require(actor, id);
-      int ok = successes.get(id).get();
-      assertThat(c.customFields().get("counter")).as("counter of %s", id).isEqualTo(Integer.toString(ok));
-      assertThat(c.version()).as("version of %s", id).isEqualTo(1L + ok);
-    }
-
+    counters.assertNoLostUpdate(nodes.get(1), actor);
     Store store = nodes.get(0).store();
-    List<Change> customerChanges = new ArrayList<>();
-    for (long after = 0; ; ) {
-      List<Change> batch = store.changes(actor.tenant(), after, 1_000);
-      if (batch.isEmpty()) {
-        break;
-      }
-      batch.stream().filter(ch -> ch.collection().equals(CustomerFields.COLLECTION)).forEach(customerChanges::add);
-      after = batch.get(batch.size() - 1).position();
-    }
-    assertThat(customerChanges).hasSize(CUSTOMERS + totalSuccesses);
-    Set<String> versions = new HashSet<>();
-    for (Change ch : customerChanges) {
-      assertThat(versions.add(ch.id() + "@" + ch.version())).as("%s v%s once", ch.id(), ch.version()).isTrue();
-    }
-    for (String id : ids) {
-      for (long v = 1; v <= 1L + successes.get(id).get(); v++) {
-        assertThat(versions).contains(id + "@" + v);
-      }
-    }
+    counters.assertChangeFeedHoldsEveryWriteOnce(store, actor.tenant());
 
-    List<String> outbox = new ArrayList<>();
-    for (long after = 0; ; ) {
-      List<StreamRecord> batch = store.read(actor.tenant(), Outbox.STREAM, after, 1_000);
-      if (batch.isEmpty()) {
-        break;
-      }
-      batch.forEach(r -> outbox.add(r.id()));
-      after = batch.get(batch.size() - 1).position();
-    }
+    List<String> outbox = CounterCustomers.allRecords(store, actor.tenant(), Outbox.STREAM).stream()
+        .map(StreamRecord::id).toList();
     assertThat(outbox).as("one event per committed create or update").hasSize(CUSTOMERS + totalSuccesses);
     Map<String, Integer> deliveries = new HashMap<>();
     delivered.events().forEach(e -> deliveries.merge(e.id(), 1, Integer::sum));
     assertThat(deliveries.keySet()).as("every outbox event delivered").containsAll(outbox);
     long duplicates = deliveries.values().stream().filter(n -> n > 1).count();
     LOG.info("{}: {} updates committed, {} conflicts, {} events, {} delivered more than once, max in flight {}",
-        kind, totalSuccesses, conflicts.get(), outbox.size(), duplicates, maxInFlight.get());
+        kind, totalSuccesses, counters.conflicts(), outbox.size(), duplicates, maxInFlight.get());
     assertThat(maxInFlight.get()).as("deliveries in flight at once (one lease holder)").isEqualTo(1);
   }
 }

@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import dev.rapport.crm.Actor;
-import dev.rapport.crm.ConcurrentModificationException;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.TenantId;
 import dev.rapport.crm.access.AccessPolicy;
-import dev.rapport.crm.customer.CustomFieldSchema;
-import dev.rapport.crm.customer.Customer;
-import dev.rapport.crm.customer.CustomerData;
-import dev.rapport.crm.customer.CustomerFields;
-import dev.rapport.crm.customer.CustomerKind;
-import dev.rapport.crm.customer.CustomerPatch;
 import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.notify.Notifier;
 import dev.rapport.crm.notify.Outbox;
 import dev.rapport.crm.notify.RelayResult;
 import dev.rapport.crm.recording.AuditRecorder;
-import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.StreamRecord;
+import dev.rapport.crm.testkit.scenario.CounterCustomers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Two {@link Crm} nodes, each with its own {@link MongoClient} and {@link MongoStore}, over one database (the
  * envelope path on mongo-java-server): eight writers per node make read-modify-write updates on 50 hot customers
- * while both nodes' outbox relays run. No update is lost, every conflict is a {@link ConcurrentModificationException},
+ * while both nodes' outbox relays run. No update is lost, every conflict is a {@code ConcurrentModificationException},
  * the change feed holds every committed write exactly once, every outbox event reaches the notifier, and the relay
  * lease keeps the two nodes from ever delivering at the same time, also across a hand-over.
  */
@@ -87,14 +80,8 @@ class TwoNodeCrmTest {
       Crm b = node(storeB, "node-b", clock, sink);
       List<Crm> nodes = List.of(a, b);
 
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < CUSTOMERS; i++) {
-        ids.add(nodes.get(i % 2).customers().create(actor, CustomerData.builder(CustomerKind.PERSON, "Customer " + i)
-            .customField("counter", 0).build()).id());
-      }
-      Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
-      ids.forEach(id -> successes.put(id, new AtomicInteger()));
-      AtomicInteger conflicts = new AtomicInteger();
+      CounterCustomers counters = CounterCustomers.create(a, actor, CUSTOMERS);
+      List<String> ids = counters.ids();
 
       ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE + 2);
       CountDownLatch go = new CountDownLatch(1);
@@ -120,18 +107,8 @@ class TwoNodeCrmTest {
             go.await();
             Random random = new Random(seed);
             for (int n = 0; n < UPDATES_PER_THREAD; n++) {
-              String id = ids.get(random.nextInt(CUSTOMERS));
-              Customer read = node.customers().require(actor, id);
-              long counter = Long.parseLong(read.customFields().get("counter"));
               // Think time, as a user or sync job has between read and write: it widens the window for conflicts.
-              Thread.sleep(random.nextInt(20));
-              try {
-                node.customers().update(actor, id, CustomerPatch.builder().expectedVersion(read.version())
-                    .customField("counter", counter + 1).build());
-                successes.get(id).incrementAndGet();
-              } catch (ConcurrentModificationException e) {
-                conflicts.incrementAndGet();
-              }
+              counters.increment(node, actor, ids.get(random.nextInt(CUSTOMERS)), () -> think(random));
             }
             return null;
           }));
@@ -156,11 +133,7 @@ class TwoNodeCrmTest {
       clock.skip(RELAY_LEASE.plusSeconds(1));
       int extra = 5;
       for (int i = 0; i < extra; i++) {
-        String id = ids.get(i);
-        Customer read = holder.customers().require(actor, id);
-        holder.customers().update(actor, id, CustomerPatch.builder().expectedVersion(read.version())
-            .customField("counter", Long.parseLong(read.customFields().get("counter")) + 1).build());
-        successes.get(id).incrementAndGet();
+        assertThat(counters.increment(holder, actor, ids.get(i), () -> { })).as("uncontended update").isTrue();
       }
       RelayResult takeover = other.publish(tenant).get(0);
       assertThat(takeover.leaseHeldElsewhere()).as("lease free after the holder's ttl").isFalse();
@@ -168,33 +141,16 @@ class TwoNodeCrmTest {
       assertThat(holder.publish(tenant).get(0).leaseHeldElsewhere()).as("the old holder is fenced out").isTrue();
       publishUntilQuiet(nodes, tenant);
 
-      int totalSuccesses = successes.values().stream().mapToInt(AtomicInteger::get).sum();
+      int totalSuccesses = counters.successes();
       int attempted = 2 * THREADS_PER_NODE * UPDATES_PER_THREAD + extra;
-      assertThat(totalSuccesses + conflicts.get()).isEqualTo(attempted);
+      assertThat(totalSuccesses + counters.conflicts()).isEqualTo(attempted);
       assertThat(totalSuccesses).isPositive();
-      for (String id : ids) {
-        Customer c = a.customers().require(actor, id);
-        int ok = successes.get(id).get();
-        assertThat(c.customFields().get("counter")).as("counter of %s", id).isEqualTo(Integer.toString(ok));
-        assertThat(c.version()).as("version of %s", id).isEqualTo(1L + ok);
-      }
-
+      counters.assertNoLostUpdate(a, actor);
       // Every committed customer write in the change feed exactly once, read through node b.
-      List<Change> customerChanges = allChanges(storeB, tenant).stream()
-          .filter(ch -> ch.collection().equals(CustomerFields.COLLECTION)).toList();
-      assertThat(customerChanges).hasSize(CUSTOMERS + totalSuccesses);
-      Set<String> versions = new HashSet<>();
-      for (Change ch : customerChanges) {
-        assertThat(versions.add(ch.id() + "@" + ch.version())).as("%s v%s once", ch.id(), ch.version()).isTrue();
-      }
-      for (String id : ids) {
-        for (long v = 1; v <= 1L + successes.get(id).get(); v++) {
-          assertThat(versions).contains(id + "@" + v);
-        }
-      }
+      counters.assertChangeFeedHoldsEveryWriteOnce(storeB, tenant);
 
       // Every outbox event delivered (at least once), never by two nodes at the same time, by both across the hand-over.
-      List<StreamRecord> outbox = allRecords(storeA, tenant);
+      List<StreamRecord> outbox = CounterCustomers.allRecords(storeA, tenant, Outbox.STREAM);
       assertThat(outbox).hasSize(CUSTOMERS + totalSuccesses);
       Set<String> eventIds = new HashSet<>();
       outbox.forEach(r -> eventIds.add(r.id()));
@@ -204,7 +160,16 @@ class TwoNodeCrmTest {
       assertThat(sink.deliverers()).containsExactlyInAnyOrder("node-a", "node-b");
       // At-least-once allows redelivery (a lost lease, a failed cursor write); recorded, not asserted.
       log.info("{} events, {} redelivered, {} updates committed, {} conflicts", eventIds.size(), sink.duplicates(),
-          totalSuccesses, conflicts.get());
+          totalSuccesses, counters.conflicts());
+    }
+  }
+
+  private static void think(Random random) {
+    try {
+      Thread.sleep(random.nextInt(20));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -214,7 +179,7 @@ class TwoNodeCrmTest {
         .accessPolicy(AccessPolicy.allowAll())
         .audit(AuditRecorder.none())
         .notifier(sink.notifierFor(nodeId))
-        .customFields(CustomFieldSchema.builder().number("counter", false).build())
+        .customFields(CounterCustomers.SCHEMA)
         .clock(clock)
         .nodeId(nodeId)
         .leaseTtl(RELAY_LEASE)
@@ -237,31 +202,7 @@ class TwoNodeCrmTest {
     throw new AssertionError("the relays never went quiet");
   }
 
-  private static List<Change> allChanges(MongoStore store, TenantId tenant) {
-    List<Change> all = new ArrayList<>();
-    long after = 0;
-    while (true) {
-      List<Change> batch = store.changes(tenant, after, 1_000);
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-      after = batch.get(batch.size() - 1).position();
-    }
-  }
 
-  private static List<StreamRecord> allRecords(MongoStore store, TenantId tenant) {
-    List<StreamRecord> all = new ArrayList<>();
-    long after = 0;
-    while (true) {
-      List<StreamRecord> batch = store.read(tenant, Outbox.STREAM, after, 1_000);
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-      after = batch.get(batch.size() - 1).position();
-    }
-  }
 
   /**
    * What one notifier (the same name on both nodes, so both relays compete for one lease) received: deliveries per
