@@ -21,5 +21,8 @@ public interface AggregateType<A> {
 
   Document toDocument(A aggregate);
 
+  /** The aggregate's stored body alone (what policies, audit and the gate see), without its index values. */
+  com.fasterxml.jackson.databind.node.ObjectNode body(A aggregate);
+
   A fromDocument(Document document);
 }

@@ -110,7 +110,7 @@ public final class CommandPipeline {
             + " is at version " + type.version(current) + ", not " + command.expectedVersion());
       }
     }
-    ObjectNode before = current == null ? null : type.toDocument(current).body();
+    ObjectNode before = current == null ? null : type.body(current);
 
     // 1. Authorize
     Decision decision = accessPolicy.check(actor, command.action(),

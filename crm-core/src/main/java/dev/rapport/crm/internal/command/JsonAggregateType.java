@@ -30,7 +30,12 @@ public abstract class JsonAggregateType<A> implements AggregateType<A> {
 
   @Override
   public final Document toDocument(A aggregate) {
-    return new Document(id(aggregate), version(aggregate), Json.toTree(aggregate), index(aggregate));
+    return new Document(id(aggregate), version(aggregate), body(aggregate), index(aggregate));
+  }
+
+  @Override
+  public final com.fasterxml.jackson.databind.node.ObjectNode body(A aggregate) {
+    return Json.toTree(aggregate);
   }
 
   @Override
