@@ -1,6 +1,8 @@
 package dev.rapport.crm.contact;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -26,15 +28,24 @@ import org.jspecify.annotations.Nullable;
  */
 public record PhoneNumber(String e164) {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+  /**
+   * E.164 strings already proven canonical and valid. Every customer read rebuilds its numbers through the
+   * constructor, and a parse proves its result once more there; libphonenumber's parse and validity check cost tens
+   * of microseconds, its metadata never changes in a running JVM, so a proof is kept (bounded).
+   */
+  private static final Cache<String, Boolean> PROVEN = CacheBuilder.newBuilder().maximumSize(16_384).build();
   private static final int VISIBLE_DIGITS = 4;
 
   /** Accepts only the canonical E.164 form; use {@link #parse} for anything a person typed. */
   public PhoneNumber {
     Objects.requireNonNull(e164, "e164");
-    Phonenumber.PhoneNumber parsed = parseValid(e164, null);
-    String canonical = UTIL.format(parsed, PhoneNumberFormat.E164);
-    if (!canonical.equals(e164)) {
-      throw invalid("'" + e164 + "' is not in E.164 form; did you mean " + canonical + "?");
+    if (PROVEN.getIfPresent(e164) == null) {
+      Phonenumber.PhoneNumber parsed = parseValid(e164, null);
+      String canonical = UTIL.format(parsed, PhoneNumberFormat.E164);
+      if (!canonical.equals(e164)) {
+        throw invalid("'" + e164 + "' is not in E.164 form; did you mean " + canonical + "?");
+      }
+      PROVEN.put(e164, Boolean.TRUE);
     }
   }
 

@@ -149,11 +149,13 @@ public final class CommandPipeline {
     A next = type.stamped(changed.next(), nextVersion, now, actor.userId());
     Document doc = type.toDocument(next);
 
-    // 3. Gate
-    GateDecision gated = gate.evaluate(new GateRequest(actor, command.name(), type.resourceType(), command.id(),
-        before, doc.body(), Json.toTree(command.payload())));
-    if (gated instanceof GateDecision.Park park) {
-      throw new ApprovalPendingException(park.requestId(), park.reason());
+    // 3. Gate (without a gate, the command's JSON form is not built at all)
+    if (gate != ApprovalGate.none()) {
+      GateDecision gated = gate.evaluate(new GateRequest(actor, command.name(), type.resourceType(), command.id(),
+          before, doc.body(), Json.toTree(command.payload())));
+      if (gated instanceof GateDecision.Park park) {
+        throw new ApprovalPendingException(park.requestId(), park.reason());
+      }
     }
 
     // 5. Persist: the aggregate, its audit records and its outbox events in one commit
