@@ -586,14 +586,17 @@ public final class MongoStore implements Store {
     recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(batch, "batch");
+    // The stored form of each written document, built once: before anything is written (an unstorable value fails
+    // the whole batch) and then written as is.
+    Map<WriteBatch.Write, BsonDocument> stored = new java.util.IdentityHashMap<>();
     for (WriteBatch.Write w : batch.writes()) {
       CollectionSpec spec = spec(w.collection());
       if (w instanceof WriteBatch.Insert i) {
         spec.check(i.document());
-        docBson(tenant, spec, i.document());
+        stored.put(w, docBson(tenant, spec, i.document()));
       } else if (w instanceof WriteBatch.Update u) {
         spec.check(u.document());
-        docBson(tenant, spec, u.document());
+        stored.put(w, docBson(tenant, spec, u.document()));
       }
     }
     for (WriteBatch.Append a : batch.appends()) {
@@ -628,10 +631,10 @@ public final class MongoStore implements Store {
         ensureStream(a.stream());
       }
       if (mode == TransactionMode.TRANSACTIONS) {
-        commitInTransaction(tenant, batch, records, at);
+        commitInTransaction(tenant, batch, stored, records, at);
         positions = sequenced(tenant, records);
       } else {
-        positions = commitWithEnvelope(tenant, batch, commit, entries, records, at);
+        positions = commitWithEnvelope(tenant, batch, stored, commit, entries, records, at);
       }
     } catch (MongoException e) {
       throw MongoErrors.translate("commit", e);
@@ -670,7 +673,7 @@ public final class MongoStore implements Store {
 
   /**
    * Describes a committed unit of work: its changes and stream records, in batch order (writes, then appends),
-   * from the batch itself (the payloads are the caller's JSON, not converted back from BSON).
+   * from the batch itself (payloads are copied from the caller's JSON, not converted back from BSON).
    */
   private static Committed described(WriteBatch batch, List<Record> records, Map<ChangeFeed.Ref, Long> positions) {
     List<Change> changes = new ArrayList<>(batch.writes().size());
@@ -685,7 +688,8 @@ public final class MongoStore implements Store {
     for (WriteBatch.Append a : batch.appends()) {
       BsonDocument r = records.get(i).doc();
       long pos = positions.getOrDefault(records.get(i++).ref(), 0L);
-      appended.add(new StreamRecord(a.stream(), pos, a.id(), a.type(), a.payload(),
+      // A copy, as the reference store returns: the caller may go on changing its batch's payload.
+      appended.add(new StreamRecord(a.stream(), pos, a.id(), a.type(), a.payload().deepCopy(),
           Instant.ofEpochMilli(r.getDateTime("at").getValue())));
     }
     return new Committed(changes, appended);
@@ -733,8 +737,9 @@ public final class MongoStore implements Store {
    * The document write carrying the envelope, then the drain with positions already allocated (see
    * {@link ChangeFeed#allocateAndDrain}), then the envelope cleared; returns the records' positions.
    */
-  private Map<ChangeFeed.Ref, Long> commitWithEnvelope(TenantId tenant, WriteBatch batch, String commit,
-      List<BsonDocument> entries, List<Record> records, Instant at) {
+  private Map<ChangeFeed.Ref, Long> commitWithEnvelope(TenantId tenant, WriteBatch batch,
+      Map<WriteBatch.Write, BsonDocument> stored, String commit, List<BsonDocument> entries, List<Record> records,
+      Instant at) {
     checkGuard(null, tenant, batch.leaseGuard(), at);
     checkAppendsAbsent(tenant, batch.appends());
     BsonArray pending = new BsonArray(new ArrayList<>(entries));
@@ -749,7 +754,7 @@ public final class MongoStore implements Store {
       WriteBatch.Write w = batch.writes().get(0);
       holder = docCollection(w.collection());
       holderId = key(tenant, w.id());
-      write(null, tenant, w, pending);
+      write(null, tenant, w, stored.get(w), pending);
     }
     faults.accept(Fault.AFTER_DOCUMENT_WRITE);
     Map<ChangeFeed.Ref, Long> positions;
@@ -884,14 +889,15 @@ public final class MongoStore implements Store {
   }
 
   /** Applies one document write, carrying {@code pending} in envelope mode. */
-  private void write(@Nullable ClientSession session, TenantId tenant, WriteBatch.Write w, @Nullable BsonArray pending) {
+  private void write(@Nullable ClientSession session, TenantId tenant, WriteBatch.Write w,
+      @Nullable BsonDocument stored, @Nullable BsonArray pending) {
     CollectionSpec spec = spec(w.collection());
     MongoCollection<BsonDocument> c = col(docCollection(w.collection()));
     BsonDocument id = key(tenant, w.id());
     if (w instanceof WriteBatch.Insert i) {
-      BsonDocument d = docBson(tenant, spec, i.document());
+      BsonDocument d = Objects.requireNonNull(stored, "stored");
       if (pending != null) {
-        d.append("pending", pending);
+        d.append("pending", pending); // the stored form is this commit's own, built for this write
       }
       for (int attempt = 0; ; attempt++) {
         try {
@@ -919,7 +925,7 @@ public final class MongoStore implements Store {
     Bson current = Filters.and(Filters.eq("_id", id), Filters.exists("deleted", false));
     long matched;
     if (w instanceof WriteBatch.Update u) {
-      BsonDocument d = docBson(tenant, spec, u.document());
+      BsonDocument d = Objects.requireNonNull(stored, "stored");
       List<Bson> sets = new ArrayList<>();
       sets.add(Updates.set("version", d.get("version")));
       sets.add(Updates.set("body", d.get("body")));
@@ -1043,12 +1049,13 @@ public final class MongoStore implements Store {
 
   // --- transaction mode -----------------------------------------------------------------------------------------
 
-  private void commitInTransaction(TenantId tenant, WriteBatch batch, List<Record> records, Instant at) {
+  private void commitInTransaction(TenantId tenant, WriteBatch batch, Map<WriteBatch.Write, BsonDocument> stored,
+      List<Record> records, Instant at) {
     try (ClientSession session = client.startSession()) {
       session.withTransaction(() -> {
         checkGuard(session, tenant, batch.leaseGuard(), at);
         for (WriteBatch.Write w : batch.writes()) {
-          write(session, tenant, w, null);
+          write(session, tenant, w, stored.get(w), null);
         }
         for (Map.Entry<String, List<BsonDocument>> e : byCollection(records, null).entrySet()) {
           try {
