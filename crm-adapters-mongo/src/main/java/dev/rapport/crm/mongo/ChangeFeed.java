@@ -53,7 +53,8 @@ import org.jspecify.annotations.Nullable;
  * Readers return only records with {@code position <= published}. Every position up to {@code published} is on its
  * record before it is published, and every later commit gets a greater position, so "after P" never misses one.
  * A stale holder can neither allocate nor publish (token), and the only thing it can still write, a position of its
- * last in-flight round, is the value the next holder writes too.
+ * last in-flight round (or, in envelope mode, an insert of one of its records at that position), is what the next
+ * holder writes too.
  *
  * <p>In envelope mode a commit's records are not in their collections yet when its round allocates
  * ({@link #allocateAndDrain}): they are inserted with their positions, and the round records the envelope they come
@@ -167,7 +168,8 @@ final class ChangeFeed {
   }
 
   /**
-   * The common case in three commands: acquire the lease and allocate {@code next+1 .. next+k} at once, write the
+   * The common case for records already in their collections (transaction mode; envelope mode after a drain without
+   * positions), in three commands: acquire the lease and allocate {@code next+1 .. next+k} at once, write the
    * positions, publish and release at once. Only taken when the lease is free (or ours) and no round is in flight,
    * so {@code published == next} before it; returns null (nothing written) otherwise, and the caller takes the
    * general path. The refs were just written by this commit, so they are taken as unpositioned without a lookup:
@@ -175,19 +177,18 @@ final class ChangeFeed {
    * matches fewer records and the positions are read back; the unused allocations are gaps, which the feed allows.
    */
   private @Nullable Map<Ref, Long> sequenceQuickly(TenantId tenant, List<Ref> refs) {
-    long[] token = new long[1];
-    Map<Ref, Long> allocated = allocate(tenant, refs, null, token);
-    if (allocated == null) {
+    Allocation a = allocate(tenant, refs, null);
+    if (a == null) {
       return null;
     }
     BsonArray withPositions = new BsonArray();
-    allocated.forEach((r, p) -> withPositions.add(new BsonDocument("c", new BsonString(r.collection()))
+    a.positions().forEach((r, p) -> withPositions.add(new BsonDocument("c", new BsonString(r.collection()))
         .append("k", r.id()).append("p", new BsonInt64(p))));
     long written = resolve(withPositions);
     faults.accept(Fault.AFTER_POSITIONS_SET);
-    publishAndRelease(tenant, token[0], allocated.values().stream().mapToLong(Long::longValue).max().orElseThrow());
+    publishAndRelease(tenant, a.token(), a.next());
     faults.accept(Fault.AFTER_PUBLISH);
-    return written < refs.size() ? positions(refs) : allocated;
+    return written < refs.size() ? positions(refs) : a.positions();
   }
 
   /**
@@ -203,27 +204,28 @@ final class ChangeFeed {
     ReentrantLock lock = locks.computeIfAbsent(tenant, t -> new ReentrantLock());
     lock.lock();
     try {
-      long[] token = new long[1];
-      Map<Ref, Long> allocated = allocate(tenant, refs, envelope, token);
-      if (allocated == null) {
+      Allocation a = allocate(tenant, refs, envelope);
+      if (a == null) {
         return null;
       }
-      long written = drain.apply(allocated);
+      long written = drain.apply(a.positions());
       faults.accept(Fault.AFTER_DRAIN_INSERTS);
-      publishAndRelease(tenant, token[0], allocated.values().stream().mapToLong(Long::longValue).max().orElseThrow());
+      publishAndRelease(tenant, a.token(), a.next());
       faults.accept(Fault.AFTER_PUBLISH);
-      return written < refs.size() ? positions(refs) : allocated;
+      return written < refs.size() ? positions(refs) : a.positions();
     } finally {
       lock.unlock();
     }
   }
 
+  /** Positions allocated to refs under the lease {@code token}; {@code next} is the last of them. */
+  private record Allocation(long token, long next, Map<Ref, Long> positions) {}
+
   /**
    * Takes the lease and allocates positions for {@code refs} in one command when the lease is free (or ours) and no
-   * round is in flight; null otherwise. {@code token[0]} receives the lease token.
+   * round is in flight; null otherwise.
    */
-  private @Nullable Map<Ref, Long> allocate(TenantId tenant, List<Ref> refs, @Nullable Envelope envelope,
-      long[] token) {
+  private @Nullable Allocation allocate(TenantId tenant, List<Ref> refs, @Nullable Envelope envelope) {
     ensureFeed(tenant);
     long now = clock.millis();
     BsonArray inflight = new BsonArray();
@@ -246,14 +248,14 @@ final class ChangeFeed {
     if (d == null) {
       return null;
     }
-    token[0] = d.getInt64("token").getValue();
-    long p = d.getInt64("next").getValue() - refs.size();
+    long next = d.getInt64("next").getValue();
+    long p = next - refs.size();
     faults.accept(Fault.AFTER_ALLOCATION);
     Map<Ref, Long> out = new LinkedHashMap<>();
     for (Ref r : refs) {
       out.put(r, ++p);
     }
-    return out;
+    return new Allocation(d.getInt64("token").getValue(), next, out);
   }
 
   private static Map<Ref, Long> refPositions(BsonArray inflight) {
