@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
@@ -52,7 +53,14 @@ import org.jspecify.annotations.Nullable;
  * Readers return only records with {@code position <= published}. Every position up to {@code published} is on its
  * record before it is published, and every later commit gets a greater position, so "after P" never misses one.
  * A stale holder can neither allocate nor publish (token), and the only thing it can still write, a position of its
- * last in-flight round, is the value the next holder writes too.
+ * last in-flight round (or, in envelope mode, an insert of one of its records at that position), is what the next
+ * holder writes too.
+ *
+ * <p>In envelope mode a commit's records are not in their collections yet when its round allocates
+ * ({@link #allocateAndDrain}): they are inserted with their positions, and the round records the envelope they come
+ * from ({@code drain} on the feed document). A holder that takes such a round over re-drains the envelope with the
+ * recorded positions before writing them, so the records exist at those positions before they are published, and a
+ * stale holder's late insert meets them (unique {@code _id}s) and changes nothing.
  */
 final class ChangeFeed {
   static final String FEED = "rapport_feed";
@@ -63,20 +71,43 @@ final class ChangeFeed {
   private final Duration leaseTtl;
   private final Duration maxWait;
   private final Consumer<Fault> faults;
+  private final Envelopes envelopes;
   private final Map<TenantId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Set<TenantId> feedExists = ConcurrentHashMap.newKeySet();
 
-  ChangeFeed(MongoDatabase db, Clock clock, String nodeId, Duration leaseTtl, Duration maxWait, Consumer<Fault> faults) {
+  ChangeFeed(MongoDatabase db, Clock clock, String nodeId, Duration leaseTtl, Duration maxWait, Consumer<Fault> faults,
+      Envelopes envelopes) {
     this.db = db;
     this.clock = clock;
     this.nodeId = nodeId;
     this.leaseTtl = leaseTtl;
     this.maxWait = maxWait;
     this.faults = faults;
+    this.envelopes = envelopes;
   }
 
   /** A record to position: its MongoDB collection and {@code _id}. */
   record Ref(String collection, BsonValue id) {}
+
+  /** Where one commit's envelope is: the holder collection and document, and the commit id of its entries. */
+  record Envelope(String holder, BsonValue holderId, String commit) {
+    BsonDocument toBson() {
+      return new BsonDocument("h", new BsonString(holder)).append("i", holderId).append("commit", new BsonString(commit));
+    }
+
+    static Envelope of(BsonDocument d) {
+      return new Envelope(d.getString("h").getValue(), d.get("i"), d.getString("commit").getValue());
+    }
+  }
+
+  /** The store's side of a round taken over from a holder that died between allocating and publishing. */
+  interface Envelopes {
+    /** Inserts the envelope's records, if it still holds them, at the given positions (idempotent). */
+    void redrain(TenantId tenant, Envelope envelope, Map<Ref, Long> positions);
+
+    /** Removes the envelope's entries once their positions are published. */
+    void clear(Envelope envelope);
+  }
 
   private MongoCollection<BsonDocument> feed() {
     return db.getCollection(FEED, BsonDocument.class);
@@ -106,8 +137,18 @@ final class ChangeFeed {
       long token = held.getInt64("token").getValue();
       long next = held.getInt64("next").getValue();
       if (held.containsKey("inflight")) {
-        resolve(positionsOf(held.getArray("inflight"), next));
+        BsonArray inflight = positionsOf(held.getArray("inflight"), next);
+        Envelope envelope = held.isDocument("drain") ? Envelope.of(held.getDocument("drain")) : null;
+        if (envelope != null) {
+          // Its holder died after allocating, perhaps before inserting the records: they come from the envelope
+          // (still there: it is cleared only after the records are inserted), at the recorded positions.
+          envelopes.redrain(tenant, envelope, refPositions(inflight));
+        }
+        resolve(inflight);
         publish(tenant, token, next);
+        if (envelope != null) {
+          envelopes.clear(envelope);
+        }
       }
       if (unpositioned == null) {
         List<Ref> todo = withoutPosition(refs);
@@ -127,7 +168,8 @@ final class ChangeFeed {
   }
 
   /**
-   * The common case in three commands: acquire the lease and allocate {@code next+1 .. next+k} at once, write the
+   * The common case for records already in their collections (transaction mode; envelope mode after a drain without
+   * positions), in three commands: acquire the lease and allocate {@code next+1 .. next+k} at once, write the
    * positions, publish and release at once. Only taken when the lease is free (or ours) and no round is in flight,
    * so {@code published == next} before it; returns null (nothing written) otherwise, and the caller takes the
    * general path. The refs were just written by this commit, so they are taken as unpositioned without a lookup:
@@ -135,6 +177,55 @@ final class ChangeFeed {
    * matches fewer records and the positions are read back; the unused allocations are gaps, which the feed allows.
    */
   private @Nullable Map<Ref, Long> sequenceQuickly(TenantId tenant, List<Ref> refs) {
+    Allocation a = allocate(tenant, refs, null);
+    if (a == null) {
+      return null;
+    }
+    BsonArray withPositions = new BsonArray();
+    a.positions().forEach((r, p) -> withPositions.add(new BsonDocument("c", new BsonString(r.collection()))
+        .append("k", r.id()).append("p", new BsonInt64(p))));
+    long written = resolve(withPositions);
+    faults.accept(Fault.AFTER_POSITIONS_SET);
+    publishAndRelease(tenant, a.token(), a.next());
+    faults.accept(Fault.AFTER_PUBLISH);
+    return written < refs.size() ? positions(refs) : a.positions();
+  }
+
+  /**
+   * Envelope mode's common case, three commands around the drain: take the lease and allocate
+   * {@code next+1 .. next+k} for the commit's records (recording them and their envelope as in flight), let
+   * {@code drain} insert the records with those positions, then publish and release at once. The caller clears the
+   * envelope afterwards. Returns null, having written nothing, when the lease is busy or a round is in flight; the
+   * caller then drains without positions and takes {@link #sequence}. {@code drain} returns how many records carry
+   * their allocated position; when fewer (another copy of a record was there first), positions are read back.
+   */
+  @Nullable Map<Ref, Long> allocateAndDrain(TenantId tenant, List<Ref> refs, Envelope envelope,
+      Function<Map<Ref, Long>, Long> drain) {
+    ReentrantLock lock = locks.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      Allocation a = allocate(tenant, refs, envelope);
+      if (a == null) {
+        return null;
+      }
+      long written = drain.apply(a.positions());
+      faults.accept(Fault.AFTER_DRAIN_INSERTS);
+      publishAndRelease(tenant, a.token(), a.next());
+      faults.accept(Fault.AFTER_PUBLISH);
+      return written < refs.size() ? positions(refs) : a.positions();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Positions allocated to refs under the lease {@code token}; {@code next} is the last of them. */
+  private record Allocation(long token, long next, Map<Ref, Long> positions) {}
+
+  /**
+   * Takes the lease and allocates positions for {@code refs} in one command when the lease is free (or ours) and no
+   * round is in flight; null otherwise.
+   */
+  private @Nullable Allocation allocate(TenantId tenant, List<Ref> refs, @Nullable Envelope envelope) {
     ensureFeed(tenant);
     long now = clock.millis();
     BsonArray inflight = new BsonArray();
@@ -142,37 +233,47 @@ final class ChangeFeed {
       // No "p": the positions are the last k below the `next` this update sets (see positionsOf).
       inflight.add(new BsonDocument("c", new BsonString(r.collection())).append("k", r.id()));
     }
+    List<Bson> updates = new ArrayList<>(List.of(Updates.set("owner", nodeId),
+        Updates.set("expiresAt", new BsonDateTime(now + leaseTtl.toMillis())), Updates.inc("token", 1L),
+        Updates.inc("next", (long) refs.size()), Updates.set("inflight", inflight)));
+    if (envelope != null) {
+      updates.add(Updates.set("drain", envelope.toBson()));
+    }
     BsonDocument d = feed().findOneAndUpdate(
         Filters.and(Filters.eq("_id", tenant.value()), Filters.exists("inflight", false),
             Filters.or(Filters.lte("expiresAt", new BsonDateTime(now)), Filters.eq("owner", nodeId))),
-        Updates.combine(Updates.set("owner", nodeId), Updates.set("expiresAt", new BsonDateTime(now + leaseTtl.toMillis())),
-            Updates.inc("token", 1L), Updates.inc("next", (long) refs.size()), Updates.set("inflight", inflight)),
+        Updates.combine(updates),
         new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)
             .projection(new BsonDocument("token", new BsonInt32(1)).append("next", new BsonInt32(1))));
     if (d == null) {
       return null;
     }
-    long token = d.getInt64("token").getValue();
-    long after = d.getInt64("next").getValue();
+    long next = d.getInt64("next").getValue();
+    long p = next - refs.size();
     faults.accept(Fault.AFTER_ALLOCATION);
-    BsonArray allocated = positionsOf(inflight, after);
-    long written = resolve(allocated);
-    faults.accept(Fault.AFTER_POSITIONS_SET);
+    Map<Ref, Long> out = new LinkedHashMap<>();
+    for (Ref r : refs) {
+      out.put(r, ++p);
+    }
+    return new Allocation(d.getInt64("token").getValue(), next, out);
+  }
+
+  private static Map<Ref, Long> refPositions(BsonArray inflight) {
+    Map<Ref, Long> out = new LinkedHashMap<>();
+    for (BsonValue v : inflight) {
+      BsonDocument e = v.asDocument();
+      out.put(new Ref(e.getString("c").getValue(), e.get("k")), e.getInt64("p").getValue());
+    }
+    return out;
+  }
+
+  private void publishAndRelease(TenantId tenant, long token, long published) {
     long matched = feed().updateOne(Filters.and(Filters.eq("_id", tenant.value()), Filters.eq("token", token)),
-        Updates.combine(Updates.set("published", after), Updates.unset("inflight"), Updates.set("owner", ""),
-            Updates.set("expiresAt", new BsonDateTime(0)))).getMatchedCount();
+        Updates.combine(Updates.set("published", published), Updates.unset("inflight"), Updates.unset("drain"),
+            Updates.set("owner", ""), Updates.set("expiresAt", new BsonDateTime(0)))).getMatchedCount();
     if (matched == 0) {
       throw new StorageException("lost the change-feed lease of tenant " + tenant + " before publishing", true);
     }
-    faults.accept(Fault.AFTER_PUBLISH);
-    if (written < refs.size()) {
-      return positions(refs);
-    }
-    Map<Ref, Long> out = new HashMap<>();
-    for (int i = 0; i < refs.size(); i++) {
-      out.put(refs.get(i), allocated.get(i).asDocument().getInt64("p").getValue());
-    }
-    return out;
   }
 
   /**
@@ -277,7 +378,8 @@ final class ChangeFeed {
 
   private void publish(TenantId tenant, long token, long published) {
     long matched = feed().updateOne(Filters.and(Filters.eq("_id", tenant.value()), Filters.eq("token", token)),
-        Updates.combine(Updates.set("published", published), Updates.unset("inflight"))).getMatchedCount();
+        Updates.combine(Updates.set("published", published), Updates.unset("inflight"), Updates.unset("drain")))
+        .getMatchedCount();
     if (matched == 0) {
       throw new StorageException("lost the change-feed lease of tenant " + tenant + " before publishing", true);
     }

@@ -135,7 +135,17 @@ public final class MongoStore implements Store {
         : Set.of(Capability.DURABLE);
     this.recoveryRetry = b.feedLeaseTtl;
     this.feed = new ChangeFeed(db, clock, b.nodeId, b.feedLeaseTtl, b.feedLeaseTtl.multipliedBy(3),
-        f -> faults.accept(f));
+        f -> faults.accept(f), new ChangeFeed.Envelopes() {
+          @Override
+          public void redrain(TenantId tenant, ChangeFeed.Envelope envelope, Map<ChangeFeed.Ref, Long> positions) {
+            MongoStore.this.redrain(tenant, envelope, positions);
+          }
+
+          @Override
+          public void clear(ChangeFeed.Envelope envelope) {
+            clearEnvelope(envelope.holder(), envelope.holderId(), envelope.commit());
+          }
+        });
     try {
       setUp();
     } catch (MongoException e) {
@@ -576,14 +586,17 @@ public final class MongoStore implements Store {
     recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(batch, "batch");
+    // The stored form of each written document, built once: before anything is written (an unstorable value fails
+    // the whole batch) and then written as is.
+    Map<WriteBatch.Write, BsonDocument> stored = new java.util.IdentityHashMap<>();
     for (WriteBatch.Write w : batch.writes()) {
       CollectionSpec spec = spec(w.collection());
       if (w instanceof WriteBatch.Insert i) {
         spec.check(i.document());
-        docBson(tenant, spec, i.document());
+        stored.put(w, docBson(tenant, spec, i.document()));
       } else if (w instanceof WriteBatch.Update u) {
         spec.check(u.document());
-        docBson(tenant, spec, u.document());
+        stored.put(w, docBson(tenant, spec, u.document()));
       }
     }
     for (WriteBatch.Append a : batch.appends()) {
@@ -608,49 +621,78 @@ public final class MongoStore implements Store {
     for (WriteBatch.Append a : batch.appends()) {
       entries.add(appendEntry(commit, n++, a, at));
     }
+    List<Record> records = new ArrayList<>(entries.size());
+    for (BsonDocument e : entries) {
+      records.add(Record.of(tenant, e));
+    }
+    Map<ChangeFeed.Ref, Long> positions;
     try {
       for (WriteBatch.Append a : batch.appends()) {
         ensureStream(a.stream());
       }
       if (mode == TransactionMode.TRANSACTIONS) {
-        commitInTransaction(tenant, batch, entries, at);
+        commitInTransaction(tenant, batch, stored, records, at);
+        positions = sequenced(tenant, records);
       } else {
-        commitWithEnvelope(tenant, batch, commit, entries, at);
+        positions = commitWithEnvelope(tenant, batch, stored, commit, entries, records, at);
       }
     } catch (MongoException e) {
       throw MongoErrors.translate("commit", e);
     }
-    return published(tenant, entries);
+    return described(batch, records, positions);
   }
 
-  /** Sequences the records of a committed unit of work and describes them. */
-  private Committed published(TenantId tenant, List<BsonDocument> entries) {
-    List<ChangeFeed.Ref> refs = new ArrayList<>();
-    for (BsonDocument e : entries) {
-      refs.add(new ChangeFeed.Ref(recordCollection(e), recordOf(TenantId.of(tenant.value()), e).get("_id")));
+  /** A change entry or stream record of this commit, in the form it takes in its collection (without a position). */
+  private record Record(String collection, BsonDocument doc) {
+    static Record of(TenantId tenant, BsonDocument entry) {
+      return new Record(recordCollection(entry), recordOf(tenant, entry));
     }
-    Map<ChangeFeed.Ref, Long> positions;
+
+    ChangeFeed.Ref ref() {
+      return new ChangeFeed.Ref(collection, doc.get("_id"));
+    }
+  }
+
+  private static List<ChangeFeed.Ref> refs(List<Record> records) {
+    List<ChangeFeed.Ref> out = new ArrayList<>(records.size());
+    for (Record r : records) {
+      out.add(r.ref());
+    }
+    return out;
+  }
+
+  /** Positions the records of a committed unit of work that are already in their collections. */
+  private Map<ChangeFeed.Ref, Long> sequenced(TenantId tenant, List<Record> records) {
     try {
-      positions = feed.sequence(tenant, refs, null);
+      return feed.sequence(tenant, refs(records), null);
     } catch (MongoException | StorageException e) {
       throw new StorageException("the batch committed but its change-feed positions are not assigned yet; "
           + "recover(tenant) completes it (do not retry the batch)", false, e);
     }
-    List<Change> changes = new ArrayList<>();
-    List<StreamRecord> records = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      BsonDocument e = entries.get(i);
-      long pos = positions.getOrDefault(refs.get(i), 0L);
-      Instant at = Instant.ofEpochMilli(e.getDateTime("at").getValue());
-      if (e.getString("kind").getValue().equals("change")) {
-        changes.add(new Change(pos, e.getString("coll").getValue(), e.getString("id").getValue(),
-            e.getInt64("version").getValue(), Change.Kind.valueOf(e.getString("op").getValue()), at));
-      } else {
-        records.add(new StreamRecord(e.getString("stream").getValue(), pos, e.getString("id").getValue(),
-            e.getString("type").getValue(), BsonCodec.toJson(e.getDocument("payload")), at));
-      }
+  }
+
+  /**
+   * Describes a committed unit of work: its changes and stream records, in batch order (writes, then appends),
+   * from the batch itself (payloads are copied from the caller's JSON, not converted back from BSON).
+   */
+  private static Committed described(WriteBatch batch, List<Record> records, Map<ChangeFeed.Ref, Long> positions) {
+    List<Change> changes = new ArrayList<>(batch.writes().size());
+    List<StreamRecord> appended = new ArrayList<>(batch.appends().size());
+    int i = 0;
+    for (WriteBatch.Write w : batch.writes()) {
+      BsonDocument r = records.get(i).doc();
+      long pos = positions.getOrDefault(records.get(i++).ref(), 0L);
+      changes.add(new Change(pos, w.collection(), w.id(), r.getInt64("version").getValue(),
+          Change.Kind.valueOf(r.getString("op").getValue()), Instant.ofEpochMilli(r.getDateTime("at").getValue())));
     }
-    return new Committed(changes, records);
+    for (WriteBatch.Append a : batch.appends()) {
+      BsonDocument r = records.get(i).doc();
+      long pos = positions.getOrDefault(records.get(i++).ref(), 0L);
+      // A copy, as the reference store returns: the caller may go on changing its batch's payload.
+      appended.add(new StreamRecord(a.stream(), pos, a.id(), a.type(), a.payload().deepCopy(),
+          Instant.ofEpochMilli(r.getDateTime("at").getValue())));
+    }
+    return new Committed(changes, appended);
   }
 
   private void checkGuard(@Nullable ClientSession session, TenantId tenant, WriteBatch.@Nullable LeaseGuard guard,
@@ -691,7 +733,12 @@ public final class MongoStore implements Store {
 
   // --- envelope mode --------------------------------------------------------------------------------------------
 
-  private void commitWithEnvelope(TenantId tenant, WriteBatch batch, String commit, List<BsonDocument> entries,
+  /**
+   * The document write carrying the envelope, then the drain with positions already allocated (see
+   * {@link ChangeFeed#allocateAndDrain}), then the envelope cleared; returns the records' positions.
+   */
+  private Map<ChangeFeed.Ref, Long> commitWithEnvelope(TenantId tenant, WriteBatch batch,
+      Map<WriteBatch.Write, BsonDocument> stored, String commit, List<BsonDocument> entries, List<Record> records,
       Instant at) {
     checkGuard(null, tenant, batch.leaseGuard(), at);
     checkAppendsAbsent(tenant, batch.appends());
@@ -707,27 +754,94 @@ public final class MongoStore implements Store {
       WriteBatch.Write w = batch.writes().get(0);
       holder = docCollection(w.collection());
       holderId = key(tenant, w.id());
-      write(null, tenant, w, pending);
+      write(null, tenant, w, stored.get(w), pending);
     }
     faults.accept(Fault.AFTER_DOCUMENT_WRITE);
+    Map<ChangeFeed.Ref, Long> positions;
     try {
-      drain(tenant, holder, holderId, commit, entries);
-    } catch (MongoException e) {
-      throw new StorageException("the batch committed but its envelope is not drained yet; recover(tenant) "
-          + "completes it (do not retry the batch)", false, e);
+      positions = feed.allocateAndDrain(tenant, refs(records), new ChangeFeed.Envelope(holder, holderId, commit),
+          allocated -> insertRecords(records, allocated, commit));
+    } catch (MongoException | StorageException e) {
+      throw new StorageException("the batch committed but is not published yet; recover(tenant) completes it "
+          + "(do not retry the batch)", false, e);
     }
+    if (positions == null) {
+      // The feed lease is busy or a round is in flight: drain without positions, then wait for a round.
+      try {
+        drain(holder, holderId, commit, records);
+      } catch (MongoException e) {
+        throw new StorageException("the batch committed but its envelope is not drained yet; recover(tenant) "
+            + "completes it (do not retry the batch)", false, e);
+      }
+      return sequenced(tenant, records);
+    }
+    try {
+      clearEnvelope(holder, holderId, commit);
+    } catch (MongoException e) {
+      // Published already; what is left is an envelope whose re-drain changes nothing, removed by recovery.
+      LOG.warn("the envelope of commit {} in {} is not cleared yet; recovery removes it", commit, holder, e);
+    }
+    return positions;
+  }
+
+  /** The records grouped by collection, each with its position when {@code positions} gives one. */
+  private static Map<String, List<BsonDocument>> byCollection(List<Record> records,
+      @Nullable Map<ChangeFeed.Ref, Long> positions) {
+    Map<String, List<BsonDocument>> out = new LinkedHashMap<>();
+    for (Record r : records) {
+      Long p = positions == null ? null : positions.get(r.ref());
+      out.computeIfAbsent(r.collection(), k -> new ArrayList<>())
+          .add(p == null ? r.doc() : r.doc().clone().append("pos", new BsonInt64(p)));
+    }
+    return out;
+  }
+
+  /**
+   * Inserts one commit's records, at {@code positions} when given; returns how many carry their given position
+   * (a copy already there from a re-drain without positions takes it now; one from another commit is dropped).
+   */
+  private long insertRecords(List<Record> records, @Nullable Map<ChangeFeed.Ref, Long> positions, String commit) {
+    long placed = 0;
+    for (Map.Entry<String, List<BsonDocument>> e : byCollection(records, positions).entrySet()) {
+      List<BsonDocument> again = insertIdempotently(e.getKey(), e.getValue(), commit);
+      placed += e.getValue().size() - again.size();
+      if (positions != null) {
+        for (BsonDocument r : again) {
+          if (r.containsKey("pos")) {
+            placed += col(e.getKey()).updateOne(Filters.and(Filters.eq("_id", r.get("_id")),
+                Filters.exists("pos", false)), Updates.set("pos", r.get("pos"))).getMatchedCount();
+          }
+        }
+      }
+    }
+    return placed;
   }
 
   /** Moves one commit's entries from its envelope to their collections, then clears them from the envelope. */
-  private void drain(TenantId tenant, String holder, BsonValue holderId, String commit, List<BsonDocument> entries) {
-    Map<String, List<BsonDocument>> byCollection = new LinkedHashMap<>();
-    for (BsonDocument e : entries) {
-      byCollection.computeIfAbsent(recordCollection(e), k -> new ArrayList<>()).add(recordOf(tenant, e));
-    }
-    for (Map.Entry<String, List<BsonDocument>> e : byCollection.entrySet()) {
-      insertIdempotently(e.getKey(), e.getValue(), commit);
-    }
+  private void drain(String holder, BsonValue holderId, String commit, List<Record> records) {
+    insertRecords(records, null, commit);
     faults.accept(Fault.AFTER_DRAIN_INSERTS);
+    clearEnvelope(holder, holderId, commit);
+  }
+
+  /** Re-drains the envelope of a round taken over from a dead holder, at the positions it allocated. */
+  private void redrain(TenantId tenant, ChangeFeed.Envelope envelope, Map<ChangeFeed.Ref, Long> positions) {
+    BsonDocument d = col(envelope.holder()).find(Filters.eq("_id", envelope.holderId())).first();
+    List<Record> records = new ArrayList<>();
+    if (d != null) {
+      for (BsonValue v : d.getArray("pending", new BsonArray())) {
+        if (v.asDocument().getString("commit").getValue().equals(envelope.commit())) {
+          records.add(Record.of(tenant, v.asDocument()));
+        }
+      }
+    }
+    if (!records.isEmpty()) {
+      insertRecords(records, positions, envelope.commit());
+    }
+  }
+
+  /** Removes a drained commit's entries from their holder (and a tombstone or carrier they leave empty). */
+  private void clearEnvelope(String holder, BsonValue holderId, String commit) {
     if (holder.equals(ENVELOPES)) {
       col(ENVELOPES).deleteOne(Filters.eq("_id", holderId));
     } else {
@@ -746,14 +860,19 @@ public final class MongoStore implements Store {
     faults.accept(Fault.AFTER_ENVELOPE_CLEARED);
   }
 
-  /** Inserts records; one already there from the same commit is a re-drain, from another commit a conflict. */
-  private void insertIdempotently(String collection, List<BsonDocument> records, String commit) {
+  /**
+   * Inserts records; returns those already there from the same commit (a re-drain). One already there from another
+   * commit is a conflict: the first one wins, this copy is dropped and logged.
+   */
+  private List<BsonDocument> insertIdempotently(String collection, List<BsonDocument> records, String commit) {
     try {
       col(collection).insertMany(records, new InsertManyOptions().ordered(false));
+      return List.of();
     } catch (com.mongodb.MongoBulkWriteException e) {
       if (!MongoErrors.isDuplicateKey(e)) {
         throw e;
       }
+      List<BsonDocument> again = new ArrayList<>();
       for (com.mongodb.bulk.BulkWriteError err : e.getWriteErrors()) {
         BsonDocument mine = records.get(err.getIndex());
         BsonDocument there = col(collection).find(Filters.eq("_id", mine.get("_id"))).first();
@@ -761,20 +880,24 @@ public final class MongoStore implements Store {
           // Two concurrent commits appended the same record id and both passed the pre-check; the first one wins.
           LOG.error("record {} of commit {} was already appended to {} by commit {}; the later copy is dropped",
               mine.get("_id"), commit, collection, there.get("origin"));
+        } else {
+          again.add(mine);
         }
       }
+      return again;
     }
   }
 
   /** Applies one document write, carrying {@code pending} in envelope mode. */
-  private void write(@Nullable ClientSession session, TenantId tenant, WriteBatch.Write w, @Nullable BsonArray pending) {
+  private void write(@Nullable ClientSession session, TenantId tenant, WriteBatch.Write w,
+      @Nullable BsonDocument stored, @Nullable BsonArray pending) {
     CollectionSpec spec = spec(w.collection());
     MongoCollection<BsonDocument> c = col(docCollection(w.collection()));
     BsonDocument id = key(tenant, w.id());
     if (w instanceof WriteBatch.Insert i) {
-      BsonDocument d = docBson(tenant, spec, i.document());
+      BsonDocument d = Objects.requireNonNull(stored, "stored");
       if (pending != null) {
-        d.append("pending", pending);
+        d.append("pending", pending); // the stored form is this commit's own, built for this write
       }
       for (int attempt = 0; ; attempt++) {
         try {
@@ -802,7 +925,7 @@ public final class MongoStore implements Store {
     Bson current = Filters.and(Filters.eq("_id", id), Filters.exists("deleted", false));
     long matched;
     if (w instanceof WriteBatch.Update u) {
-      BsonDocument d = docBson(tenant, spec, u.document());
+      BsonDocument d = Objects.requireNonNull(stored, "stored");
       List<Bson> sets = new ArrayList<>();
       sets.add(Updates.set("version", d.get("version")));
       sets.add(Updates.set("body", d.get("body")));
@@ -926,18 +1049,15 @@ public final class MongoStore implements Store {
 
   // --- transaction mode -----------------------------------------------------------------------------------------
 
-  private void commitInTransaction(TenantId tenant, WriteBatch batch, List<BsonDocument> entries, Instant at) {
+  private void commitInTransaction(TenantId tenant, WriteBatch batch, Map<WriteBatch.Write, BsonDocument> stored,
+      List<Record> records, Instant at) {
     try (ClientSession session = client.startSession()) {
       session.withTransaction(() -> {
         checkGuard(session, tenant, batch.leaseGuard(), at);
         for (WriteBatch.Write w : batch.writes()) {
-          write(session, tenant, w, null);
+          write(session, tenant, w, stored.get(w), null);
         }
-        Map<String, List<BsonDocument>> byCollection = new LinkedHashMap<>();
-        for (BsonDocument e : entries) {
-          byCollection.computeIfAbsent(recordCollection(e), k -> new ArrayList<>()).add(recordOf(tenant, e));
-        }
-        for (Map.Entry<String, List<BsonDocument>> e : byCollection.entrySet()) {
+        for (Map.Entry<String, List<BsonDocument>> e : byCollection(records, null).entrySet()) {
           try {
             col(e.getKey()).insertMany(session, e.getValue());
           } catch (MongoException ex) {
@@ -1070,7 +1190,11 @@ public final class MongoStore implements Store {
       byCommit.computeIfAbsent(e.getString("commit").getValue(), k -> new ArrayList<>()).add(e);
     }
     for (Map.Entry<String, List<BsonDocument>> e : byCommit.entrySet()) {
-      drain(tenant, holder, d.get("_id"), e.getKey(), e.getValue());
+      List<Record> records = new ArrayList<>();
+      for (BsonDocument entry : e.getValue()) {
+        records.add(Record.of(tenant, entry));
+      }
+      drain(holder, d.get("_id"), e.getKey(), records);
     }
     if (byCommit.isEmpty() && holder.equals(ENVELOPES)) {
       col(ENVELOPES).deleteOne(Filters.eq("_id", d.get("_id")));

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 class CommandCountTest {
   private static final Logger LOG = LoggerFactory.getLogger(CommandCountTest.class);
   /** The commands of an insert with one append: see the module README ("Round trips per commit"). */
-  static final int MAX_COMMANDS_PER_INSERT = 9;
+  static final int MAX_COMMANDS_PER_INSERT = 7;
 
   static TestMongo mongo;
   static MongoClient counted;
