@@ -29,6 +29,18 @@ final class PostgresDialect extends Dialect {
     return "NUMERIC(40,10)";
   }
 
+  /**
+   * Index columns in the kernel's order: PostgreSQL sorts NULLs last ascending unless told, the kernel puts missing
+   * values first ascending and last descending (a backward scan of the same index). In any other order a page
+   * sorted by an indexed field cannot walk the index and stop at its end: it reads and sorts every candidate. With
+   * 1M customers, the benchmark's page by name (filtered on stage, tag subtree and region) took ~0.4 s that way and
+   * ~0.1 s walking the name index. Schemas created before keep their indexes (correct, not as fast).
+   */
+  @Override
+  public String createIndex(String name, String table, List<String> columns, boolean unique) {
+    return super.createIndex(name, table, columns.stream().map(c -> c + " NULLS FIRST").toList(), unique);
+  }
+
   @Override
   public String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updateColumns) {
     return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
