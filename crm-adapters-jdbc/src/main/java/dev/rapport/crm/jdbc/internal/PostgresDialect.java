@@ -52,7 +52,7 @@ final class PostgresDialect extends Dialect {
    * No: a prefix on the side table stays {@code LIKE}. A generic plan (a prepared statement after five executions)
    * estimates a range between two parameters at 0.5% of the rows whatever the values. For a broad tag subtree that
    * makes "hash every side-table row in the range, then join" look cheap: with 1M customers and a subtree a third of
-   * them carry, the benchmark's page hashed 360,000 rows and took 2.7-4.7 s, against 0.6-1.1 s for the generic plan
+   * them carry, the benchmark's page hashed 360,000 rows and took 2.7-10 s, against 0.5-1.1 s for the generic plan
    * the unindexable LIKE leaves, probing the side table per candidate document through its (tenant, id, field)
    * index, whose cost is bounded by the document filters (EXPLAIN ANALYZE, force_generic_plan, docs/benchmarks.md).
    * On the document table the range is kept: there the estimate can only make the column's own index attractive,
