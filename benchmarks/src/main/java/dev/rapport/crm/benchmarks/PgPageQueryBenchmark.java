@@ -74,7 +74,8 @@ public class PgPageQueryBenchmark {
         + " WHERE d.tenant = ? AND d.f_stage = ? AND d.f_region = ?"
         + " AND EXISTS (SELECT 1 FROM " + schema + ".rapport_mv_customers m WHERE m.tenant = d.tenant"
         + " AND m.id = d.id AND m.field = 'tags' AND (m.v_string = ? OR m.v_string LIKE ?))"
-        + " ORDER BY d.f_name, d.id LIMIT 50";
+        // the kernel's order (missing names first), which the (tenant, f_name NULLS FIRST) index serves
+        + " ORDER BY d.f_name NULLS FIRST, d.id LIMIT 50";
   }
 
   private void load() throws Exception {

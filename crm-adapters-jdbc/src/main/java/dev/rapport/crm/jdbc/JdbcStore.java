@@ -428,7 +428,9 @@ public final class JdbcStore implements Store {
     CriteriaSql translator = new CriteriaSql(l);
     Sql s = selectDocs(l, tenant).append(" AND ");
     translator.where(filter, s);
-    return s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT ").longValue(query.limit() + 1L);
+    // the limit is a literal (a number, not input text): as a parameter, PostgreSQL's generic plan assumes a limit
+    // of 10% of the rows and sorts every candidate, wide rows included, before the semi-join instead of a top-N
+    return s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT " + (query.limit() + 1L));
   }
 
   /** Rejects cursor values a query of this sort cannot have produced (a tampered or foreign cursor). */

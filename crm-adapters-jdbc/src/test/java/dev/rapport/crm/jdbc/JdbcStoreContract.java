@@ -198,6 +198,49 @@ abstract class JdbcStoreContract {
         .isInstanceOf(ValidationException.class);
   }
 
+  /**
+   * Prefixes are ranges up to the prefix's code point successor (CriteriaSql): exactly "starts with", checked here
+   * in the database's own string order at its edges (LIKE metacharacters, both sides of the surrogate block, the
+   * last BMP character, supplementary characters, U+10FFFF), on a column and on the side table, and negated.
+   */
+  @Test
+  void prefixesMatchExactlyStartsWithAtTheEdgesOfCodePointOrder() {
+    String max = new String(Character.toChars(Character.MAX_CODE_POINT));
+    List<String> values = List.of("a", "a%b", "a_b", "a\\b", "a!b", "ab", "a&", "a`", "a]", "a" + max, "b",
+        "\uD7FF", "\uD7FFx", "\uE000", "\uFF5A", "\uFFFF", "\uFFFFz", "\uD800\uDC00", "\uD83D\uDE00",
+        "\uD83D\uDE00x", "\uD83D\uDE01", "\uD840\uDC00", max, max + max, max + "a", "seg/vip", "seg/vip/gold",
+        "seg/vip0", "seg/vipx", "seg/vip.");
+    for (int i = 0; i < values.size(); i++) {
+      insert(T1, new Document("p" + i, 1, body("p" + i),
+          Document.indexValues().put("region", values.get(i)).putAll("tags", List.of(values.get(i), "t")).build()));
+    }
+    java.util.Set<String> prefixes = new java.util.TreeSet<>(List.of("%", "_", "\\", "a%", "a_", "a\\", "a!"));
+    for (String v : values) {
+      for (int end = v.length(); end > 0; end = v.offsetByCodePoints(end, -1)) {
+        prefixes.add(v.substring(0, end));
+      }
+    }
+    for (String prefix : prefixes) {
+      List<String> expected = new java.util.ArrayList<>();
+      List<String> others = new java.util.ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        (values.get(i).startsWith(prefix) ? expected : others).add("p" + i);
+      }
+      for (String field : List.of("region", "tags")) {
+        assertThat(ids(Criteria.prefix(field, prefix))).as("%s starts with %s", field, prefix)
+            .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(ids(Criteria.not(Criteria.prefix(field, prefix)))).as("%s does not start with %s", field, prefix)
+            .containsExactlyInAnyOrderElementsOf(others);
+      }
+    }
+    assertThat(ids(Criteria.tagSubtree("tags", "seg/vip"))).containsExactlyInAnyOrder("p25", "p26");
+    assertThat(ids(Criteria.tagSubtree("region", "seg/vip"))).containsExactlyInAnyOrder("p25", "p26");
+  }
+
+  private List<String> ids(Criteria c) {
+    return store.query(T1, "customers", Query.of(c, Sort.byId(), 100)).items().stream().map(Document::id).toList();
+  }
+
   @Test
   void registeringAgainIsANoOpAndAddingAnIndexAddsAColumn() {
     insert(T1, doc("a", 1, "EU", "r1", List.of()));

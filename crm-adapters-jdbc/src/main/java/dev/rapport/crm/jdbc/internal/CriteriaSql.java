@@ -66,7 +66,7 @@ public final class CriteriaSql {
   /** The comparison an atom makes on its column, or null when {@code c} is not a comparison atom. */
   private static @Nullable Predicate predicate(Criteria c) {
     if (c instanceof Criteria.Eq eq) {
-      return (col, s) -> s.append(col + " = ").value(eq.value());
+      return (col, side, s) -> s.append(col + " = ").value(eq.value());
     } else if (c instanceof Criteria.Compare cmp) {
       String op = switch (cmp.op()) {
         case GT -> " > ";
@@ -74,9 +74,9 @@ public final class CriteriaSql {
         case LT -> " < ";
         case LTE -> " <= ";
       };
-      return (col, s) -> s.append(col + op).value(cmp.value());
+      return (col, side, s) -> s.append(col + op).value(cmp.value());
     } else if (c instanceof Criteria.In in && !in.values().isEmpty()) {
-      return (col, s) -> {
+      return (col, side, s) -> {
         s.append(col + " IN (");
         for (int i = 0; i < in.values().size(); i++) {
           s.append(i == 0 ? "" : ", ").value(in.values().get(i));
@@ -84,12 +84,66 @@ public final class CriteriaSql {
         s.append(")");
       };
     } else if (c instanceof Criteria.Prefix p && !p.prefix().isEmpty()) {
-      return (col, s) -> {
-        String pattern = escapeLike(s.dialect().encodeKey(p.prefix())) + "%";
-        s.append(col + " LIKE ").param((ps, i) -> ps.setString(i, pattern)).append(" ESCAPE '" + ESCAPE + "'");
-      };
+      return (col, side, s) -> prefix(col, side, p.prefix(), s);
     }
     return null;
+  }
+
+  /**
+   * A prefix as the half-open range {@code [p, successor(p))}. A {@code LIKE} whose pattern is a parameter cannot
+   * use a B-tree index in a plan made without the value (PostgreSQL's generic plan of a prepared page query); a
+   * range is an index range in any plan (e.g. a page by name with a name prefix walks just that part of the name
+   * index). It is exactly "starts with" because every dialect's ordered string columns compare by code point:
+   * PostgreSQL's {@code COLLATE "C"} and MariaDB's binary NO PAD collation order UTF-8 bytes, and H2 orders the
+   * {@link Dialect#encodeKey encoded} form, whose UTF-16 order is the code point order of the original. A prefix
+   * holding an unpaired surrogate has no place in code point order (and no UTF-8 form): it keeps {@code LIKE}, as
+   * does a prefix on the side table where the dialect says so ({@link Dialect#prefixRangeOnSideTable}).
+   */
+  private static void prefix(String col, boolean side, String prefix, Sql s) {
+    if (!wellFormed(prefix) || (side && !s.dialect().prefixRangeOnSideTable())) {
+      String pattern = escapeLike(s.dialect().encodeKey(prefix)) + "%";
+      s.append(col + " LIKE ").param((ps, i) -> ps.setString(i, pattern)).append(" ESCAPE '" + ESCAPE + "'");
+      return;
+    }
+    String end = successor(prefix);
+    s.append("(" + col + " >= ").key(prefix);
+    if (end != null) {
+      s.append(" AND " + col + " < ").key(end);
+    }
+    s.append(")");
+  }
+
+  /**
+   * The least string, in code point order, greater than every string that starts with {@code prefix} (well-formed
+   * UTF-16), or null when there is none (the prefix is empty or only U+10FFFF): the last code point below U+10FFFF
+   * incremented, the U+10FFFF after it dropped. The surrogate block (U+D800-DFFF) is skipped, since no well-formed
+   * string holds those code points: the successor of U+D7FF is U+E000. So a tag subtree {@code segment/vip} becomes
+   * {@code v = 'segment/vip' OR (v >= 'segment/vip/' AND v < 'segment/vip0')} (where the dialect takes the range).
+   */
+  static @Nullable String successor(String prefix) {
+    int end = prefix.length();
+    while (end > 0) {
+      int last = prefix.codePointBefore(end);
+      end -= Character.charCount(last);
+      if (last < Character.MAX_CODE_POINT) {
+        int next = last == Character.MIN_SURROGATE - 1 ? Character.MAX_SURROGATE + 1 : last + 1;
+        return new StringBuilder(end + 2).append(prefix, 0, end).appendCodePoint(next).toString();
+      }
+    }
+    return null;
+  }
+
+  /** No unpaired surrogate. */
+  static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String field(Criteria c) {
@@ -154,7 +208,7 @@ public final class CriteriaSql {
         for (int n = 0; n < any.atoms().size(); n++) {
           out.append(n == 0 ? "" : " OR ");
           java.util.Objects.requireNonNull(predicate(any.atoms().get(n)))
-              .write("m." + Layout.valueColumn(index(any.field()).type()), out);
+              .write("m." + Layout.valueColumn(index(any.field()).type()), true, out);
         }
         out.append("))");
       } else {
@@ -166,38 +220,44 @@ public final class CriteriaSql {
 
   @FunctionalInterface
   private interface Predicate {
-    void write(String column, Sql out);
+    /** {@code sideTable}: the column is the side table's value column. */
+    void write(String column, boolean sideTable, Sql out);
   }
 
   private void atom(String field, boolean negated, Sql out, Predicate p) {
     if (field.equals(Sort.ID)) {
       out.append(negated ? "NOT (" : "(");
-      p.write("d.id", out);
+      p.write("d.id", false, out);
       out.append(")");
     } else if (index(field).multiValued()) {
       out.append(negated ? "NOT " : "");
       exists(field, out);
       out.append(" AND ");
-      p.write("m." + Layout.valueColumn(index(field).type()), out);
+      p.write("m." + Layout.valueColumn(index(field).type()), true, out);
       out.append(")");
     } else {
       String col = "d." + Layout.column(field);
       if (negated) {
         out.append("(" + col + " IS NULL OR NOT (");
-        p.write(col, out);
+        p.write(col, false, out);
         out.append("))");
       } else {
         out.append("(");
-        p.write(col, out);
+        p.write(col, false, out);
         out.append(")");
       }
     }
   }
 
-  /** Opens {@code EXISTS (SELECT 1 FROM side m WHERE <correlated> AND m.field = ?}; the caller closes it. */
+  /**
+   * Opens {@code EXISTS (SELECT 1 FROM side m WHERE <correlated> AND m.field = 'f'}; the caller closes it. The field
+   * name is a literal, like the column names, and as safe: it comes from the validated spec
+   * ({@code [a-z][a-zA-Z0-9]*}). As a literal, PostgreSQL's generic plan estimates it from the column statistics
+   * (how many side-table rows the field has) instead of a default for an unknown parameter.
+   */
   private void exists(String field, Sql out) {
     out.append("EXISTS (SELECT 1 FROM " + layout.sideTable() + " m WHERE m.tenant = d.tenant AND m.id = d.id"
-        + " AND m.field = ").string(field);
+        + " AND m.field = '" + index(field).name() + "'");
   }
 
   private IndexSpec index(String field) {

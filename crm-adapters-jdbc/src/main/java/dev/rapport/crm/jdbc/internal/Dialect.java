@@ -80,6 +80,15 @@ public abstract class Dialect {
 
   // --- statements ------------------------------------------------------------------------------------------------
 
+  /**
+   * Whether a prefix on a multi-valued field is the range {@code v >= p AND v < successor(p)} on the side table,
+   * which its (tenant, field, value, id) index serves, rather than {@code LIKE}, which no index serves when the
+   * pattern is a parameter. Both are exact (see {@link CriteriaSql}); this is about plans only.
+   */
+  public boolean prefixRangeOnSideTable() {
+    return true;
+  }
+
   /** An ORDER BY item honouring the kernel's rule: missing values first ascending, last descending. */
   public String orderBy(String column, boolean ascending) {
     return column + (ascending ? " ASC NULLS FIRST" : " DESC NULLS LAST");
