@@ -36,6 +36,19 @@ public final class Sql {
     return this;
   }
 
+  /**
+   * Appends another statement after a ';', for dialects that send several statements in one round trip
+   * ({@link Dialect#sendsStatementsTogether()}).
+   */
+  public Sql then(Sql next) {
+    if (text.length() > 0) {
+      text.append("; ");
+    }
+    text.append(next.text);
+    params.addAll(next.params);
+    return this;
+  }
+
   public Sql param(Binder binder) {
     text.append('?');
     params.add(binder);
