@@ -678,7 +678,7 @@ public final class JdbcStore implements Store {
     if (fused != null && dialect.sendsStatementsTogether() && rows.size() <= MAX_TOGETHER) {
       // a small commit: its rows and the feed statement in one round trip (then only the commit is left)
       Sql together = new Sql(dialect);
-      rows.forEach(together::then);
+      Sql.mergeInserts(rows).forEach(together::then);
       return committed(batch, feed, reserve(c, together.then(fused)));
     }
     // the bulk path: one JDBC batch per table
