@@ -1,6 +1,7 @@
 package dev.rapport.crm.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.rapport.crm.TenantId;
@@ -15,6 +16,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -41,7 +43,7 @@ class PostgresRoundTripTest {
   void setUp() {
     TestDatabases.Fresh where = TestDatabases.fresh(TestDatabases.Kind.POSTGRESQL);
     store = JdbcStore.builder(JdbcStore.Database.POSTGRESQL, counting(where.dataSource()))
-        .schema(java.util.Objects.requireNonNull(where.schema()))
+        .schema(Objects.requireNonNull(where.schema()))
         .clock(MutableClock.at("2026-01-01T00:00:00Z")).build();
     store.register(JdbcStoreContract.CUSTOMERS);
   }
@@ -68,7 +70,7 @@ class PostgresRoundTripTest {
         .containsExactly(1L, 2L);
     assertThat(store.changes(T, 0, 10)).extracting(Change::id).containsExactly("a", "b");
     assertThat(store.read(T, "outbox", 0, 10)).extracting(StreamRecord::id, StreamRecord::position)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("e-a", 1L), org.assertj.core.groups.Tuple.tuple("e-b", 2L));
+        .containsExactly(tuple("e-a", 1L), tuple("e-b", 2L));
   }
 
   @Test

@@ -50,46 +50,55 @@ final class PostgresDialect extends Dialect {
    */
   @Override
   public Sql reserveAndAppend(FeedRows rows, String sequence, String change, String streamRecord) {
-    List<FeedRows.Counter> counters = rows.counters();
-    List<FeedRows.ChangeRow> changes = rows.changes();
-    List<FeedRows.RecordRow> records = rows.records();
     Sql s = new Sql(this).append("WITH s AS (INSERT INTO " + sequence + " AS q (tenant, name, last_value) SELECT ")
-        .string(rows.tenant())
-        .append(", n.name, n.count FROM unnest(").param(array("text", counters, FeedRows.Counter::name))
-        .append(", ").param(array("int8", counters, k -> (long) k.count()))
-        .append(") WITH ORDINALITY AS n(name, count, o) ORDER BY n.o"
-            + " ON CONFLICT (tenant, name) DO UPDATE SET last_value = q.last_value + EXCLUDED.last_value"
+        .string(rows.tenant()).append(", n.name, n.count FROM ");
+    unnest(s, rows.counters(), "WITH ORDINALITY AS n(name, count, o)",
+        text(FeedRows.Counter::name), int8(k -> (long) k.count()))
+        .append(" ORDER BY n.o ON CONFLICT (tenant, name) DO UPDATE SET last_value = q.last_value + EXCLUDED.last_value"
             + " RETURNING q.name, q.last_value)");
-    s.append(", c AS (INSERT INTO " + change + " (tenant, pos, collection, doc_id, version, kind, committed_at) SELECT ")
+    s.append(", c AS (INSERT INTO " + change + " (tenant, pos, collection, doc_id, version, kind, committed_at)")
+        .append(" SELECT ")
         .string(rows.tenant()).append(", s.last_value - v.back, v.collection, v.doc_id, v.version, v.kind, ")
-        .value(rows.now())
-        .append(" FROM unnest(").param(array("text", changes, FeedRows.ChangeRow::counter))
-        .append(", ").param(array("text", changes, FeedRows.ChangeRow::collection))
-        .append(", ").param(array("text", changes, FeedRows.ChangeRow::docId))
-        .append(", ").param(array("int8", changes, FeedRows.ChangeRow::version))
-        .append(", ").param(array("text", changes, FeedRows.ChangeRow::kind))
-        .append(", ").param(array("int8", changes, FeedRows.ChangeRow::back))
-        .append(") AS v(counter, collection, doc_id, version, kind, back) JOIN s ON s.name = v.counter)");
+        .value(rows.now()).append(" FROM ");
+    unnest(s, rows.changes(), "AS v(counter, collection, doc_id, version, kind, back)",
+        text(FeedRows.ChangeRow::counter), text(FeedRows.ChangeRow::collection), text(FeedRows.ChangeRow::docId),
+        int8(FeedRows.ChangeRow::version), text(FeedRows.ChangeRow::kind), int8(FeedRows.ChangeRow::back))
+        .append(" JOIN s ON s.name = v.counter)");
     s.append(", r AS (INSERT INTO " + streamRecord + " (tenant, stream, pos, id, type, payload, recorded_at) SELECT ")
         .string(rows.tenant()).append(", v.stream, s.last_value - v.back, v.id, v.type, CAST(v.payload AS JSONB), ")
-        .value(rows.now())
-        .append(" FROM unnest(").param(array("text", records, FeedRows.RecordRow::counter))
-        .append(", ").param(array("text", records, FeedRows.RecordRow::stream))
-        .append(", ").param(array("text", records, FeedRows.RecordRow::id))
-        .append(", ").param(array("text", records, FeedRows.RecordRow::type))
-        .append(", ").param(array("text", records, FeedRows.RecordRow::payload))
-        .append(", ").param(array("int8", records, FeedRows.RecordRow::back))
-        .append(") AS v(counter, stream, id, type, payload, back) JOIN s ON s.name = v.counter)");
+        .value(rows.now()).append(" FROM ");
+    unnest(s, rows.records(), "AS v(counter, stream, id, type, payload, back)",
+        text(FeedRows.RecordRow::counter), text(FeedRows.RecordRow::stream), text(FeedRows.RecordRow::id),
+        text(FeedRows.RecordRow::type), text(FeedRows.RecordRow::payload), int8(FeedRows.RecordRow::back))
+        .append(" JOIN s ON s.name = v.counter)");
     return s.append(" SELECT name, last_value FROM s");
   }
 
-  /** One column of {@code rows} as a typed array parameter (text[] or int8[]), so unnest needs no cast. */
-  private static <T> Sql.Binder array(String type, List<T> rows, Function<T, ?> column) {
-    Object[] values = type.equals("int8") ? new Long[rows.size()] : new String[rows.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = column.apply(rows.get(i));
+  /** A column of rows bound as one typed array ({@code text[]} or {@code int8[]}), so unnest needs no cast. */
+  private record Column<T>(String type, Function<T, ?> value) {}
+
+  private static <T> Column<T> text(Function<T, String> value) {
+    return new Column<>("text", value);
+  }
+
+  private static <T> Column<T> int8(Function<T, Long> value) {
+    return new Column<>("int8", value);
+  }
+
+  /** {@code unnest(?, ?, ...) <alias>}: the rows as one array parameter per column. */
+  @SafeVarargs
+  private static <T> Sql unnest(Sql s, List<T> rows, String alias, Column<T>... columns) {
+    s.append("unnest(");
+    for (int n = 0; n < columns.length; n++) {
+      Column<T> column = columns[n];
+      Object[] values = column.type().equals("int8") ? new Long[rows.size()] : new String[rows.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = column.value().apply(rows.get(i));
+      }
+      s.append(n == 0 ? "" : ", ")
+          .param((ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf(column.type(), values)));
     }
-    return (ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf(type, values));
+    return s.append(") " + alias);
   }
 
   @Override
