@@ -13,6 +13,7 @@ import dev.rapport.crm.ValidationException;
 import dev.rapport.crm.jdbc.internal.Batches;
 import dev.rapport.crm.jdbc.internal.CriteriaSql;
 import dev.rapport.crm.jdbc.internal.Dialect;
+import dev.rapport.crm.jdbc.internal.FeedRows;
 import dev.rapport.crm.jdbc.internal.IndexCodec;
 import dev.rapport.crm.jdbc.internal.Layout;
 import dev.rapport.crm.jdbc.internal.Sql;
@@ -91,6 +92,11 @@ public final class JdbcStore implements Store {
   private static final int MAX_STREAM_NAME = 200;
   private static final int MAX_NAME = 255;
   private static final String CHANGE_SEQUENCE = "c";
+  /**
+   * At most this many row statements share the feed statement's round trip; a bigger commit sends them as JDBC
+   * batches (one round trip per table, and the driver's multi-row rewrite), which scales to any size.
+   */
+  private static final int MAX_TOGETHER = 64;
 
   /** The supported databases. */
   public enum Database {
@@ -654,23 +660,40 @@ public final class JdbcStore implements Store {
         }
       }
     }
-    // Inserts and side rows: one JDBC batch per table (the bulk path), after every versioned update has succeeded.
-    try (Batches rows = new Batches(c)) {
-      for (WriteBatch.Write w : batch.writes()) {
-        if (w instanceof WriteBatch.Insert i) {
-          rows.add(insertRow(layout(w.collection()), tenant, i.document(), now));
-          sideRows.computeIfAbsent(w.collection(), k -> new ArrayList<>()).add(i.document());
-        }
+    // Inserts and side rows, after every versioned update has succeeded.
+    List<Sql> rows = new ArrayList<>();
+    for (WriteBatch.Write w : batch.writes()) {
+      if (w instanceof WriteBatch.Insert i) {
+        rows.add(insertRow(layout(w.collection()), tenant, i.document(), now));
+        sideRows.computeIfAbsent(w.collection(), k -> new ArrayList<>()).add(i.document());
       }
-      for (Map.Entry<String, List<Document>> e : sideRows.entrySet()) {
-        Layout l = layout(e.getKey());
-        for (Document doc : e.getValue()) {
-          insertSideRows(rows, l, tenant, doc);
-        }
-      }
-      rows.execute();
     }
-    return appendFeeds(c, tenant, batch, now);
+    for (Map.Entry<String, List<Document>> e : sideRows.entrySet()) {
+      Layout l = layout(e.getKey());
+      for (Document doc : e.getValue()) {
+        insertSideRows(rows, l, tenant, doc);
+      }
+    }
+    FeedRows feed = feedRows(tenant, batch, now);
+    Sql fused = feed.counters().isEmpty() ? null
+        : dialect.reserveAndAppend(feed, fixed("sequence"), fixed("change"), fixed("stream_record"));
+    if (fused != null && dialect.sendsStatementsTogether() && rows.size() <= MAX_TOGETHER) {
+      // a small commit: its rows and the feed statement in one round trip (then only the commit is left)
+      Sql together = new Sql(dialect);
+      Sql.mergeInserts(rows).forEach(together::then);
+      return committed(batch, feed, reserve(c, together.then(fused)));
+    }
+    // the bulk path: one JDBC batch per table
+    try (Batches batches = new Batches(c)) {
+      for (Sql row : rows) {
+        batches.add(row);
+      }
+      batches.execute();
+    }
+    if (fused != null) {
+      return committed(batch, feed, reserve(c, fused));
+    }
+    return committed(batch, feed, appendFeeds(c, feed));
   }
 
   private Sql insertRow(Layout l, TenantId tenant, Document doc, Instant now) {
@@ -690,96 +713,135 @@ public final class JdbcStore implements Store {
   }
 
   /**
-   * Allocates positions and writes change rows and stream records. Counters are locked in name order (no deadlock
-   * between two commits) and stay locked until the transaction ends: that is what makes positions follow commit
-   * order per tenant (see README, "Change feed").
+   * The feed rows of a batch: one change row per write on the change-feed counter, one record per append on its
+   * stream's counter. Counters are in name order, the order they are locked in, so two commits never deadlock on
+   * them; a row's position is its counter's new value minus its {@code back}.
    */
-  private Committed appendFeeds(Connection c, TenantId tenant, WriteBatch batch, Instant now) throws SQLException {
+  private FeedRows feedRows(TenantId tenant, WriteBatch batch, Instant now) {
     Map<String, Integer> counts = new TreeMap<>();
     if (!batch.writes().isEmpty()) {
       counts.put(CHANGE_SEQUENCE, batch.writes().size());
     }
     for (WriteBatch.Append a : batch.appends()) {
-      counts.merge("s:" + a.stream(), 1, Integer::sum);
+      counts.merge(streamCounter(a.stream()), 1, Integer::sum);
     }
-    Map<String, Long> next = new HashMap<>();
-    for (Map.Entry<String, Integer> e : counts.entrySet()) {
-      next.put(e.getKey(), allocate(c, tenant, e.getKey(), e.getValue()));
-    }
-    List<Change> changes = new ArrayList<>();
-    if (!batch.writes().isEmpty()) {
-      long pos = next.get(CHANGE_SEQUENCE);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + fixed("change")
-          + " (tenant, pos, collection, doc_id, version, kind, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        for (WriteBatch.Write w : batch.writes()) {
-          Change ch;
-          if (w instanceof WriteBatch.Delete d) {
-            ch = new Change(pos++, w.collection(), w.id(), d.expectedVersion(), Change.Kind.DELETE, now);
-          } else {
-            Document doc = Objects.requireNonNull(newState(w));
-            ch = new Change(pos++, w.collection(), w.id(), doc.version(),
-                w instanceof WriteBatch.Insert ? Change.Kind.INSERT : Change.Kind.UPDATE, now);
-          }
-          changes.add(ch);
-          ps.setString(1, tenant.value());
-          ps.setLong(2, ch.position());
-          ps.setString(3, ch.collection());
-          ps.setString(4, ch.id());
-          ps.setLong(5, ch.version());
-          ps.setString(6, ch.kind().name());
-          dialect.bindInstant(ps, 7, now);
-          ps.addBatch();
-        }
-        ps.executeBatch();
+    List<FeedRows.ChangeRow> changes = new ArrayList<>(batch.writes().size());
+    long back = batch.writes().size();
+    for (WriteBatch.Write w : batch.writes()) {
+      back--;
+      if (w instanceof WriteBatch.Delete d) {
+        changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(), d.expectedVersion(),
+            Change.Kind.DELETE.name(), back));
+      } else {
+        changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(),
+            Objects.requireNonNull(newState(w)).version(),
+            (w instanceof WriteBatch.Insert ? Change.Kind.INSERT : Change.Kind.UPDATE).name(), back));
       }
     }
-    List<StreamRecord> records = new ArrayList<>();
-    if (!batch.appends().isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + fixed("stream_record")
-          + " (tenant, stream, pos, id, type, payload, recorded_at) VALUES (?, ?, ?, ?, ?, "
-          + dialect.jsonParameter() + ", ?)")) {
-        for (WriteBatch.Append a : batch.appends()) {
-          long pos = next.merge("s:" + a.stream(), 1L, Long::sum) - 1;
-          records.add(new StreamRecord(a.stream(), pos, a.id(), a.type(), a.payload().deepCopy(), now));
-          ps.setString(1, tenant.value());
-          ps.setString(2, a.stream());
-          ps.setLong(3, pos);
-          ps.setString(4, a.id());
-          ps.setString(5, a.type());
-          ps.setString(6, toJson(a.payload()));
-          dialect.bindInstant(ps, 7, now);
-          ps.addBatch();
+    Map<String, Integer> left = new HashMap<>(counts);
+    List<FeedRows.RecordRow> records = new ArrayList<>(batch.appends().size());
+    for (WriteBatch.Append a : batch.appends()) {
+      String counter = streamCounter(a.stream());
+      int remaining = left.merge(counter, -1, Integer::sum);
+      records.add(new FeedRows.RecordRow(counter, a.stream(), a.id(), a.type(), toJson(a.payload()), remaining));
+    }
+    List<FeedRows.Counter> counters = new ArrayList<>(counts.size());
+    counts.forEach((name, n) -> counters.add(new FeedRows.Counter(name, n)));
+    return new FeedRows(tenant.value(), now, counters, changes, records);
+  }
+
+  private static String streamCounter(String stream) {
+    return "s:" + stream;
+  }
+
+  /** Runs the dialect's reserve-and-append statement (after any statements sent with it); counter → new value. */
+  private static Map<String, Long> reserve(Connection c, Sql statements) throws SQLException {
+    Map<String, Long> last = new HashMap<>();
+    try (PreparedStatement ps = statements.prepare(c)) {
+      boolean resultSet = ps.execute();
+      while (!resultSet) {
+        if (ps.getUpdateCount() == -1) {
+          throw new IllegalStateException("the reserve-and-append statement returned no counters");
         }
-        ps.executeBatch();
+        resultSet = ps.getMoreResults();
       }
+      try (ResultSet rs = ps.getResultSet()) {
+        while (rs.next()) {
+          last.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return last;
+  }
+
+  private static Committed committed(WriteBatch batch, FeedRows feed, Map<String, Long> last) {
+    List<Change> changes = new ArrayList<>(feed.changes().size());
+    for (FeedRows.ChangeRow r : feed.changes()) {
+      changes.add(new Change(last.get(r.counter()) - r.back(), r.collection(), r.docId(), r.version(),
+          Change.Kind.valueOf(r.kind()), feed.now()));
+    }
+    List<StreamRecord> records = new ArrayList<>(feed.records().size());
+    for (int i = 0; i < feed.records().size(); i++) {
+      FeedRows.RecordRow r = feed.records().get(i);
+      records.add(new StreamRecord(r.stream(), last.get(r.counter()) - r.back(), r.id(), r.type(),
+          batch.appends().get(i).payload().deepCopy(), feed.now()));
     }
     return new Committed(changes, records);
   }
 
-  /** Reserves {@code n} positions of counter {@code name}; returns the first. Locks the counter row. */
-  private long allocate(Connection c, TenantId tenant, String name, int n) throws SQLException {
-    String update = "UPDATE " + fixed("sequence") + " SET last_value = last_value + ? WHERE tenant = ? AND name = ?";
-    String returning = dialect.updateReturning(update, "last_value");
-    if (returning != null) {
-      Long last = bumpReturning(c, returning, tenant, name, n);
-      if (last == null) {
-        insertIfAbsent(c, dialect.upsert(fixed("sequence"),
-            List.of("tenant", "name", "last_value"), List.of("tenant", "name"), List.of()), ps -> {
-              ps.setString(1, tenant.value());
-              ps.setString(2, name);
-              ps.setLong(3, 0);
-            });
-        last = bumpReturning(c, returning, tenant, name, n);
-      }
-      if (last == null) {
-        throw new ConcurrentModificationException("position counter " + name + " is being created concurrently; retry");
-      }
-      return last - n + 1;
+  /**
+   * Where the dialect has no {@link Dialect#reserveAndAppend} statement: reserves positions counter by counter, then
+   * inserts change rows and stream records in one batch each. Counters are locked in name order and stay locked until
+   * the transaction ends: that is what makes positions follow commit order per tenant (see README, "Change feed").
+   */
+  private Map<String, Long> appendFeeds(Connection c, FeedRows feed) throws SQLException {
+    Map<String, Long> last = new HashMap<>();
+    for (FeedRows.Counter counter : feed.counters()) {
+      last.put(counter.name(), allocate(c, feed.tenant(), counter.name(), counter.count()));
     }
+    if (!feed.changes().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + fixed("change")
+          + " (tenant, pos, collection, doc_id, version, kind, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (FeedRows.ChangeRow r : feed.changes()) {
+          ps.setString(1, feed.tenant());
+          ps.setLong(2, last.get(r.counter()) - r.back());
+          ps.setString(3, r.collection());
+          ps.setString(4, r.docId());
+          ps.setLong(5, r.version());
+          ps.setString(6, r.kind());
+          dialect.bindInstant(ps, 7, feed.now());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (!feed.records().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + fixed("stream_record")
+          + " (tenant, stream, pos, id, type, payload, recorded_at) VALUES (?, ?, ?, ?, ?, "
+          + dialect.jsonParameter() + ", ?)")) {
+        for (FeedRows.RecordRow r : feed.records()) {
+          ps.setString(1, feed.tenant());
+          ps.setString(2, r.stream());
+          ps.setLong(3, last.get(r.counter()) - r.back());
+          ps.setString(4, r.id());
+          ps.setString(5, r.type());
+          ps.setString(6, r.payload());
+          dialect.bindInstant(ps, 7, feed.now());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    return last;
+  }
+
+  /** Advances counter {@code name} by {@code n}, creating it if missing; returns its new value. Locks its row. */
+  private long allocate(Connection c, String tenant, String name, int n) throws SQLException {
+    String update = "UPDATE " + fixed("sequence") + " SET last_value = last_value + ? WHERE tenant = ? AND name = ?";
     if (bumpCounter(c, update, tenant, name, n) == 0) {
       insertIfAbsent(c, dialect.upsert(fixed("sequence"),
           List.of("tenant", "name", "last_value"), List.of("tenant", "name"), List.of()), ps -> {
-            ps.setString(1, tenant.value());
+            ps.setString(1, tenant);
             ps.setString(2, name);
             ps.setLong(3, 0);
           });
@@ -790,11 +852,11 @@ public final class JdbcStore implements Store {
     }
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT last_value FROM " + fixed("sequence") + " WHERE tenant = ? AND name = ?")) {
-      ps.setString(1, tenant.value());
+      ps.setString(1, tenant);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1) - n + 1;
+        return rs.getLong(1);
       }
     }
   }
@@ -826,23 +888,10 @@ public final class JdbcStore implements Store {
     }
   }
 
-  /** The counter's new value, or null when the tenant has no such counter yet. */
-  private static @Nullable Long bumpReturning(Connection c, String sql, TenantId tenant, String name, int n)
-      throws SQLException {
+  private static int bumpCounter(Connection c, String sql, String tenant, String name, int n) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, n);
-      ps.setString(2, tenant.value());
-      ps.setString(3, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : null;
-      }
-    }
-  }
-
-  private static int bumpCounter(Connection c, String sql, TenantId tenant, String name, int n) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, n);
-      ps.setString(2, tenant.value());
+      ps.setString(2, tenant);
       ps.setString(3, name);
       return ps.executeUpdate();
     }
@@ -879,7 +928,7 @@ public final class JdbcStore implements Store {
     }
   }
 
-  private void insertSideRows(Batches batches, Layout l, TenantId tenant, Document doc) throws SQLException {
+  private void insertSideRows(List<Sql> rows, Layout l, TenantId tenant, Document doc) {
     for (IndexSpec i : l.multiIndexes()) {
       for (Object v : doc.values(i.name())) {
         Sql s = new Sql(dialect).append("INSERT INTO " + l.sideTable()
@@ -891,7 +940,7 @@ public final class JdbcStore implements Store {
         String canonical = i.unique() ? IndexCodec.canonical(i.type(), v) : null;
         s.append(", ").param(canonical == null ? (ps, n) -> ps.setNull(n, Types.VARCHAR)
             : (ps, n) -> ps.setString(n, canonical));
-        batches.add(s.append(")"));
+        rows.add(s.append(")"));
       }
     }
   }

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one database does differently. The SQL every database shares lives in the store and its helpers and is
@@ -106,12 +107,23 @@ public abstract class Dialect {
   }
 
   /**
-   * {@code update} turned into a statement that also returns {@code column} of the updated row (one round trip
-   * instead of an update and a select), or null where the dialect cannot ({@code UPDATE ... RETURNING} is
-   * PostgreSQL's; MariaDB has RETURNING only for INSERT and DELETE).
+   * One statement that advances every counter of {@code rows} (creating missing ones) and writes its change rows and
+   * stream records at the positions it reserved, returning one row (counter name, new value) per counter; null where
+   * the dialect has no such statement (then the store updates the counters one by one and inserts the rows in
+   * batches). Counter rows must be locked in the order given and stay locked until the transaction ends, exactly as
+   * an UPDATE of them would: that is what keeps positions in commit order (module README, "Change feed").
+   * Table names are qualified and trusted; every value is a bound parameter.
    */
-  public @org.jspecify.annotations.Nullable String updateReturning(String update, String column) {
+  public @Nullable Sql reserveAndAppend(FeedRows rows, String sequence, String change, String streamRecord) {
     return null;
+  }
+
+  /**
+   * Whether several ';'-separated statements in one {@link java.sql.PreparedStatement} reach the server in one round
+   * trip and run in order, stopping at the first error (pgjdbc sends them with a single Sync).
+   */
+  public boolean sendsStatementsTogether() {
+    return false;
   }
 
   /**

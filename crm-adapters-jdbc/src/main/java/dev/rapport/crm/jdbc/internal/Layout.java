@@ -27,12 +27,17 @@ public final class Layout {
   private final String prefix;
   private final String qualifier;
   private final Dialect dialect;
+  // computed once: every write asks for them
+  private final List<IndexSpec> singleIndexes;
+  private final List<IndexSpec> multiIndexes;
 
   public Layout(CollectionSpec spec, String schemaQualifier, String prefix, Dialect dialect) {
     this.spec = spec;
     this.qualifier = schemaQualifier;
     this.prefix = prefix;
     this.dialect = dialect;
+    this.singleIndexes = spec.indexes().stream().filter(i -> !i.multiValued()).toList();
+    this.multiIndexes = spec.indexes().stream().filter(IndexSpec::multiValued).toList();
   }
 
   public CollectionSpec spec() {
@@ -76,11 +81,11 @@ public final class Layout {
   }
 
   public List<IndexSpec> singleIndexes() {
-    return spec.indexes().stream().filter(i -> !i.multiValued()).toList();
+    return singleIndexes;
   }
 
   public List<IndexSpec> multiIndexes() {
-    return spec.indexes().stream().filter(IndexSpec::multiValued).toList();
+    return multiIndexes;
   }
 
   public String sqlType(IndexType type) {

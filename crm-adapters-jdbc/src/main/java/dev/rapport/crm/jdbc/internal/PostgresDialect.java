@@ -1,6 +1,7 @@
 package dev.rapport.crm.jdbc.internal;
 
 import java.util.List;
+import java.util.function.Function;
 
 /** PostgreSQL 12+: jsonb bodies, {@code COLLATE "C"} strings (UTF-8 byte order is code point order). */
 final class PostgresDialect extends Dialect {
@@ -68,9 +69,68 @@ final class PostgresDialect extends Dialect {
     return true;
   }
 
+  /**
+   * Data-modifying CTEs: the counters are upserted in the order given ({@code WITH ORDINALITY ... ORDER BY}), each
+   * {@code ON CONFLICT DO UPDATE} locking its row until commit as an UPDATE would, and the change rows and stream
+   * records take their positions from the upsert's RETURNING. Rows travel as arrays, so the text (and the server's
+   * prepared statement) is the same for every commit, whatever its size.
+   */
   @Override
-  public String updateReturning(String update, String column) {
-    return update + " RETURNING " + column;
+  public Sql reserveAndAppend(FeedRows rows, String sequence, String change, String streamRecord) {
+    Sql s = new Sql(this).append("WITH s AS (INSERT INTO " + sequence + " AS q (tenant, name, last_value) SELECT ")
+        .string(rows.tenant()).append(", n.name, n.count FROM ");
+    unnest(s, rows.counters(), "WITH ORDINALITY AS n(name, count, o)",
+        text(FeedRows.Counter::name), int8(k -> (long) k.count()))
+        .append(" ORDER BY n.o ON CONFLICT (tenant, name) DO UPDATE SET last_value = q.last_value + EXCLUDED.last_value"
+            + " RETURNING q.name, q.last_value)");
+    s.append(", c AS (INSERT INTO " + change + " (tenant, pos, collection, doc_id, version, kind, committed_at)")
+        .append(" SELECT ")
+        .string(rows.tenant()).append(", s.last_value - v.back, v.collection, v.doc_id, v.version, v.kind, ")
+        .value(rows.now()).append(" FROM ");
+    unnest(s, rows.changes(), "AS v(counter, collection, doc_id, version, kind, back)",
+        text(FeedRows.ChangeRow::counter), text(FeedRows.ChangeRow::collection), text(FeedRows.ChangeRow::docId),
+        int8(FeedRows.ChangeRow::version), text(FeedRows.ChangeRow::kind), int8(FeedRows.ChangeRow::back))
+        .append(" JOIN s ON s.name = v.counter)");
+    s.append(", r AS (INSERT INTO " + streamRecord + " (tenant, stream, pos, id, type, payload, recorded_at) SELECT ")
+        .string(rows.tenant()).append(", v.stream, s.last_value - v.back, v.id, v.type, CAST(v.payload AS JSONB), ")
+        .value(rows.now()).append(" FROM ");
+    unnest(s, rows.records(), "AS v(counter, stream, id, type, payload, back)",
+        text(FeedRows.RecordRow::counter), text(FeedRows.RecordRow::stream), text(FeedRows.RecordRow::id),
+        text(FeedRows.RecordRow::type), text(FeedRows.RecordRow::payload), int8(FeedRows.RecordRow::back))
+        .append(" JOIN s ON s.name = v.counter)");
+    return s.append(" SELECT name, last_value FROM s");
+  }
+
+  /** A column of rows bound as one typed array ({@code text[]} or {@code int8[]}), so unnest needs no cast. */
+  private record Column<T>(String type, Function<T, ?> value) {}
+
+  private static <T> Column<T> text(Function<T, String> value) {
+    return new Column<>("text", value);
+  }
+
+  private static <T> Column<T> int8(Function<T, Long> value) {
+    return new Column<>("int8", value);
+  }
+
+  /** {@code unnest(?, ?, ...) <alias>}: the rows as one array parameter per column. */
+  @SafeVarargs
+  private static <T> Sql unnest(Sql s, List<T> rows, String alias, Column<T>... columns) {
+    s.append("unnest(");
+    for (int n = 0; n < columns.length; n++) {
+      Column<T> column = columns[n];
+      Object[] values = column.type().equals("int8") ? new Long[rows.size()] : new String[rows.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = column.value().apply(rows.get(i));
+      }
+      s.append(n == 0 ? "" : ", ")
+          .param((ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf(column.type(), values)));
+    }
+    return s.append(") " + alias);
+  }
+
+  @Override
+  public boolean sendsStatementsTogether() {
+    return true;
   }
 
   @Override

@@ -36,6 +36,50 @@ public final class Sql {
     return this;
   }
 
+  /**
+   * Appends another statement after a ';', for dialects that send several statements in one round trip
+   * ({@link Dialect#sendsStatementsTogether()}).
+   */
+  public Sql then(Sql next) {
+    if (text.length() > 0) {
+      text.append("; ");
+    }
+    text.append(next.text);
+    params.addAll(next.params);
+    return this;
+  }
+
+  /**
+   * {@code statements} with runs of identical single-row {@code INSERT ... VALUES (...)} texts merged into one
+   * multi-row INSERT each (what pgjdbc's {@code reWriteBatchedInserts} does for a batch), so the server plans and
+   * runs one statement per table instead of one per row. Other statements are kept as they are, in order.
+   */
+  public static List<Sql> mergeInserts(List<Sql> statements) {
+    List<Sql> out = new ArrayList<>(statements.size());
+    Sql run = null;
+    String runText = null;
+    for (Sql s : statements) {
+      String t = s.text.toString();
+      int values = t.startsWith("INSERT INTO ") && t.endsWith(")") ? t.indexOf(" VALUES (") : -1;
+      if (run != null && values >= 0 && t.equals(runText)) {
+        run.text.append(", ").append(t, values + " VALUES ".length(), t.length());
+        run.params.addAll(s.params);
+        continue;
+      }
+      if (values >= 0) {
+        run = new Sql(s.dialect).append(t);
+        run.params.addAll(s.params);
+        runText = t;
+        out.add(run);
+      } else {
+        run = null;
+        runText = null;
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   public Sql param(Binder binder) {
     text.append('?');
     params.add(binder);

@@ -1,0 +1,29 @@
+package dev.rapport.crm.jdbc.internal;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one commit adds to the change feed and the streams, before positions are known: the counters to advance (in
+ * name order, the order their rows are locked in), the change rows and the stream records. A row's position is its
+ * counter's new value minus {@code back}, so positions can be computed by the database in the same statement that
+ * advances the counter (see {@link Dialect#reserveAndAppend}) or by the store after a separate counter update.
+ */
+public record FeedRows(String tenant, Instant now, List<Counter> counters, List<ChangeRow> changes,
+    List<RecordRow> records) {
+
+  public FeedRows {
+    counters = List.copyOf(counters);
+    changes = List.copyOf(changes);
+    records = List.copyOf(records);
+  }
+
+  /** Counter {@code name} advances by {@code count}. */
+  public record Counter(String name, int count) {}
+
+  /** One change-feed row; {@code counter} is the change feed's counter name. */
+  public record ChangeRow(String counter, String collection, String docId, long version, String kind, long back) {}
+
+  /** One stream record; {@code payload} is JSON text. */
+  public record RecordRow(String counter, String stream, String id, String type, String payload, long back) {}
+}
