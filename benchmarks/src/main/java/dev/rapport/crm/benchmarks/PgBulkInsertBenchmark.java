@@ -2,16 +2,9 @@ package dev.rapport.crm.benchmarks;
 
 import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.jdbc.JdbcStore;
-import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.WriteBatch;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
-import java.sql.Types;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,9 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class PgBulkInsertBenchmark {
   private static final int COMMIT = 5_000;
-  private static final List<String> SINGLE = List.of("kind", "name", "stage", "grade", "owner", "team", "department",
-      "region", "creditLimit", "currency", "createdAt", "updatedAt", "stageChangedAt", "deleted");
-  private static final List<String> MULTI = List.of("tags", "emails", "phones", "countries", "cities", "externalRefs");
 
   @Param("200000")
   public int rows;
@@ -89,56 +79,15 @@ public class PgBulkInsertBenchmark {
 
   @Benchmark
   public Object plainJdbcBatch() throws Exception {
-    List<String> ddl = new ArrayList<>();
-    ddl.add("CREATE SCHEMA " + schema);
-    StringBuilder cols = new StringBuilder();
-    for (String f : SINGLE) {
-      cols.append(", f_").append(f).append(' ').append(type(f));
-    }
-    ddl.add("CREATE TABLE " + schema + ".customer (tenant VARCHAR(64) COLLATE \"C\" NOT NULL, id VARCHAR(64) COLLATE \"C\" "
-        + "NOT NULL, version BIGINT NOT NULL, body JSONB NOT NULL" + cols + ", PRIMARY KEY (tenant, id))");
-    for (String f : SINGLE) {
-      ddl.add("CREATE INDEX ON " + schema + ".customer (tenant, f_" + f + ")");
-    }
-    ddl.add("CREATE TABLE " + schema + ".customer_value (tenant VARCHAR(64) COLLATE \"C\" NOT NULL, id VARCHAR(64) "
-        + "COLLATE \"C\" NOT NULL, field VARCHAR(30) NOT NULL, value VARCHAR(255) COLLATE \"C\" NOT NULL, "
-        + "u_value VARCHAR(300))");
-    ddl.add("CREATE INDEX ON " + schema + ".customer_value (tenant, id, field)");
-    ddl.add("CREATE UNIQUE INDEX ON " + schema + ".customer_value (tenant, field, u_value)");
-    ddl.add("CREATE INDEX ON " + schema + ".customer_value (tenant, field, value, id)");
-    PgBench.execute(pool, ddl.toArray(String[]::new));
-    StringBuilder marks = new StringBuilder();
-    for (int i = 0; i < SINGLE.size(); i++) {
-      marks.append(", ?");
-    }
-    String insertDoc = "INSERT INTO " + schema + ".customer (tenant, id, version, body, f_"
-        + String.join(", f_", SINGLE) + ") VALUES (?, ?, 1, CAST(? AS JSONB)" + marks + ")";
-    String insertValue = "INSERT INTO " + schema + ".customer_value (tenant, id, field, value, u_value) "
-        + "VALUES (?, ?, ?, ?, ?)";
+    PgBench.execute(pool, HandWrittenTables.ddl(schema, true));
+    HandWrittenTables tables = new HandWrittenTables(schema);
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement doc = c.prepareStatement(insertDoc); PreparedStatement value = c.prepareStatement(insertValue)) {
+      try (PreparedStatement doc = c.prepareStatement(tables.insertDoc);
+          PreparedStatement value = c.prepareStatement(tables.insertValue)) {
         for (int from = 0; from < rows; from += COMMIT) {
           for (int i = from; i < Math.min(rows, from + COMMIT); i++) {
-            Document d = customers.get(i);
-            doc.setString(1, PgBench.TENANT.value());
-            doc.setString(2, d.id());
-            doc.setString(3, d.body().toString());
-            for (int n = 0; n < SINGLE.size(); n++) {
-              List<Object> v = d.values(SINGLE.get(n));
-              bind(doc, 4 + n, SINGLE.get(n), v.isEmpty() ? null : v.get(0));
-            }
-            doc.addBatch();
-            for (String f : MULTI) {
-              for (Object v : d.values(f)) {
-                value.setString(1, PgBench.TENANT.value());
-                value.setString(2, d.id());
-                value.setString(3, f);
-                value.setString(4, (String) v);
-                value.setString(5, f.equals("externalRefs") ? (String) v : null);
-                value.addBatch();
-              }
-            }
+            HandWrittenTables.addRows(doc, value, PgBench.TENANT.value(), customers.get(i));
           }
           doc.executeBatch();
           value.executeBatch();
@@ -147,33 +96,5 @@ public class PgBulkInsertBenchmark {
       }
     }
     return schema;
-  }
-
-  private static String type(String field) {
-    return switch (field) {
-      case "creditLimit" -> "NUMERIC(40,10)";
-      case "createdAt", "updatedAt", "stageChangedAt" -> "TIMESTAMP(3) WITH TIME ZONE";
-      case "deleted" -> "BOOLEAN";
-      default -> "VARCHAR(255) COLLATE \"C\"";
-    };
-  }
-
-  private static void bind(PreparedStatement ps, int index, String field, Object value) throws Exception {
-    if (value == null) {
-      ps.setNull(index, switch (field) {
-        case "creditLimit" -> Types.NUMERIC;
-        case "createdAt", "updatedAt", "stageChangedAt" -> Types.TIMESTAMP_WITH_TIMEZONE;
-        case "deleted" -> Types.BOOLEAN;
-        default -> Types.VARCHAR;
-      });
-    } else if (value instanceof Instant t) {
-      ps.setTimestamp(index, Timestamp.from(t));
-    } else if (value instanceof BigDecimal d) {
-      ps.setBigDecimal(index, d);
-    } else if (value instanceof Boolean b) {
-      ps.setBoolean(index, b);
-    } else {
-      ps.setString(index, (String) value);
-    }
   }
 }
