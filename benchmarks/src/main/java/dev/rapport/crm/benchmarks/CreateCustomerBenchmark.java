@@ -1,16 +1,10 @@
 package dev.rapport.crm.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.rapport.crm.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
-import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.store.memory.InMemoryStore;
-import dev.rapport.crm.testkit.generate.DataGenerator;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,42 +32,31 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class CreateCustomerBenchmark {
-  private static final int CORPUS = 1024;
 
-  private List<CustomerData> corpus;
+  private CreateInputs inputs;
   private Crm crm;
   private Actor actor;
-  private ObjectMapper mapper;
   private ConcurrentHashMap<String, byte[]> floor;
-  private int next;
 
   @Setup(Level.Iteration)
   public void setUp() {
-    corpus = DataGenerator.seeded(7).customers(CORPUS);
+    inputs = new CreateInputs();
     crm = Crm.builder().store(InMemoryStore.create()).accessPolicy(AccessPolicy.allowAll())
         .audit(AuditRecorder.none()).build();
     actor = Actor.of("bench", "bench-user");
-    mapper = new ObjectMapper().registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     floor = new ConcurrentHashMap<>();
-  }
-
-  private CustomerData nextData() {
-    CustomerData d = corpus.get(next);
-    next = (next + 1) % CORPUS;
-    return d;
   }
 
   @Benchmark
   public Object rapportCreateCustomer() {
-    return crm.customers().create(actor, nextData());
+    return crm.customers().create(actor, inputs.next());
   }
 
   @Benchmark
   public Object floorSerializeAndPut() throws Exception {
-    CustomerData d = nextData();
+    var d = inputs.next();
     String id = UUID.randomUUID().toString();
-    byte[] json = mapper.writeValueAsBytes(d);
+    byte[] json = inputs.jsonBytes(d);
     floor.put(id, json);
     return json;
   }

@@ -1,18 +1,12 @@
 package dev.rapport.crm.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.MongoCollection;
 import dev.rapport.crm.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
-import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.mongo.MongoStore;
 import dev.rapport.crm.recording.AuditRecorder;
-import dev.rapport.crm.testkit.generate.DataGenerator;
 import java.util.Date;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
@@ -51,25 +45,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class MongoCreateCustomerBenchmark {
-  private static final int CORPUS = 1024;
 
   private BenchMongo mongo;
   private String database;
-  private List<CustomerData> corpus;
+  private CreateInputs inputs;
   private Crm crm;
   private Actor actor;
-  private ObjectMapper mapper;
   private MongoCollection<Document> floorCustomers;
   private MongoCollection<Document> floorOutbox;
-  private int next;
 
   @Setup(Level.Trial)
   public void start() {
     mongo = BenchMongo.start();
-    corpus = DataGenerator.seeded(7).customers(CORPUS);
+    inputs = new CreateInputs();
     actor = Actor.of("bench", "bench-user");
-    mapper = new ObjectMapper().registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
   @Setup(Level.Iteration)
@@ -91,23 +80,17 @@ public class MongoCreateCustomerBenchmark {
     mongo.close();
   }
 
-  private CustomerData nextData() {
-    CustomerData d = corpus.get(next);
-    next = (next + 1) % CORPUS;
-    return d;
-  }
-
   @Benchmark
   public Object rapportCreateCustomer() {
-    return crm.customers().create(actor, nextData());
+    return crm.customers().create(actor, inputs.next());
   }
 
   @Benchmark
   public Object floorInsertCustomerAndOutbox() throws Exception {
-    CustomerData d = nextData();
+    var d = inputs.next();
     String id = UUID.randomUUID().toString();
     Date now = new Date();
-    Document customer = Document.parse(mapper.writeValueAsString(d))
+    Document customer = Document.parse(inputs.json(d))
         .append("_id", id).append("tenant", "bench").append("version", 1L).append("createdAt", now);
     floorCustomers.insertOne(customer);
     floorOutbox.insertOne(new Document("_id", UUID.randomUUID().toString()).append("tenant", "bench")

@@ -1,20 +1,14 @@
 package dev.rapport.crm.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.rapport.crm.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
-import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.jdbc.JdbcStore;
 import dev.rapport.crm.recording.AuditRecorder;
-import dev.rapport.crm.testkit.generate.DataGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,17 +38,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Benchmark)
 public class PgCreateCustomerBenchmark {
-  private static final int CORPUS = 1024;
 
   private TinyPool pool;
   private String schema;
-  private List<CustomerData> corpus;
+  private CreateInputs inputs;
   private Crm crm;
   private Actor actor;
-  private ObjectMapper mapper;
   private String insertRow;
   private String insertOutbox;
-  private int next;
   private PgBench.Customers indexed;
   private HandWrittenTables tables;
   private int nextIndexed;
@@ -79,10 +70,8 @@ public class PgCreateCustomerBenchmark {
     PgBench.execute(pool, HandWrittenTables.ddl(schema, false));
     tables = new HandWrittenTables(schema);
     indexed = new PgBench.Customers();
-    corpus = DataGenerator.seeded(7).customers(CORPUS);
+    inputs = new CreateInputs();
     actor = Actor.of("bench", "bench-user");
-    mapper = new ObjectMapper().registerModule(new JavaTimeModule())
-        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
   @TearDown(Level.Trial)
@@ -91,22 +80,16 @@ public class PgCreateCustomerBenchmark {
     pool.close();
   }
 
-  private CustomerData nextData() {
-    CustomerData d = corpus.get(next);
-    next = (next + 1) % CORPUS;
-    return d;
-  }
-
   @Benchmark
   public Object rapportCreateCustomer() {
-    return crm.customers().create(actor, nextData());
+    return crm.customers().create(actor, inputs.next());
   }
 
   @Benchmark
   public Object floorJdbcRowPlusOutbox() throws Exception {
-    CustomerData d = nextData();
+    var d = inputs.next();
     String id = UUID.randomUUID().toString();
-    String json = mapper.writeValueAsString(d);
+    String json = inputs.json(d);
     Timestamp now = Timestamp.from(Instant.now());
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
