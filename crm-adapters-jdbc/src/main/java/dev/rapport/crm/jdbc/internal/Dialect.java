@@ -153,6 +153,15 @@ public abstract class Dialect {
         + " (" + String.join(", ", columns) + ")";
   }
 
+  /**
+   * A unique index that only constrains rows where {@code column} is not NULL. NULLs never conflict in a unique index
+   * on any supported database, so by default this is the plain unique index; a dialect with partial indexes leaves
+   * the NULL rows out of it, which saves one index entry per such row on every write.
+   */
+  public String createUniqueIndexWhereNotNull(String name, String table, List<String> columns, String column) {
+    return createIndex(name, table, columns, true);
+  }
+
   /** A DDL error meaning "already there" on databases without IF NOT EXISTS for that statement. */
   public boolean alreadyExists(SQLException e) {
     return false;

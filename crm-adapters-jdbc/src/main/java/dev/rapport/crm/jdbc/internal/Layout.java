@@ -115,7 +115,8 @@ public final class Layout {
         // the canonical text of a unique field's value; NULL (never conflicting) for non-unique fields
         + ", u_value " + dialect.stringType(300)));
     out.add(dialect.createIndex(indexName("mv", "id"), sideTable(), List.of("tenant", "id", "field"), false));
-    out.add(dialect.createIndex(indexName("mv", "unique"), sideTable(), List.of("tenant", "field", "u_value"), true));
+    out.add(dialect.createUniqueIndexWhereNotNull(indexName("mv", "unique"), sideTable(),
+        List.of("tenant", "field", "u_value"), "u_value"));
     for (IndexType t : multiTypes) {
       out.add(dialect.createIndex(indexName("mv", valueColumn(t)), sideTable(),
           List.of("tenant", "field", valueColumn(t), "id"), false));

@@ -42,6 +42,16 @@ final class PostgresDialect extends Dialect {
     return super.createIndex(name, table, columns.stream().map(c -> c + " NULLS FIRST").toList(), unique);
   }
 
+  /**
+   * A partial index: the side table's unique index holds only the values of unique fields (externalRefs), not one
+   * NULL entry for every tag, email, phone, country and city. Lookups by value ({@code u_value = ?}) imply NOT NULL,
+   * so they still use it. Schemas created before keep their full index (same behaviour, one more entry per row).
+   */
+  @Override
+  public String createUniqueIndexWhereNotNull(String name, String table, List<String> columns, String column) {
+    return createIndex(name, table, columns, true) + " WHERE " + column + " IS NOT NULL";
+  }
+
   @Override
   public String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updateColumns) {
     return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
