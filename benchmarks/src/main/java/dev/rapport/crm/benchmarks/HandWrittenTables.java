@@ -53,7 +53,7 @@ final class HandWrittenTables {
         + "COLLATE \"C\" NOT NULL, field VARCHAR(30) NOT NULL, value VARCHAR(255) COLLATE \"C\" NOT NULL, "
         + "u_value VARCHAR(300))");
     ddl.add("CREATE INDEX ON " + schema + ".customer_value (tenant, id, field)");
-    ddl.add("CREATE UNIQUE INDEX ON " + schema + ".customer_value (tenant, field, u_value)");
+    ddl.add("CREATE UNIQUE INDEX ON " + schema + ".customer_value (tenant, field, u_value) WHERE u_value IS NOT NULL");
     ddl.add("CREATE INDEX ON " + schema + ".customer_value (tenant, field, value, id)");
     return ddl.toArray(String[]::new);
   }

@@ -74,6 +74,10 @@ public class PgCreateCustomerBenchmark {
     actor = Actor.of("bench", "bench-user");
   }
 
+  TinyPool pool() {
+    return pool;
+  }
+
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     PgBench.execute(pool, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
