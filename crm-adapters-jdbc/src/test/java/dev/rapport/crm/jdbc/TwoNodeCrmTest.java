@@ -73,7 +73,7 @@ class TwoNodeCrmTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+  @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRESQL", "MARIADB", "MYSQL"})
   void twoCrmNodesLoseNothingAndDeliverEverything(TestDatabases.Kind kind) throws Exception {
     TestDatabases.Fresh db = TestDatabases.fresh(kind);
     RecordingNotifier delivered = new RecordingNotifier();

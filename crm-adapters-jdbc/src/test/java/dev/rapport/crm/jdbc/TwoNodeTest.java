@@ -45,7 +45,7 @@ class TwoNodeTest {
   private static final CollectionSpec HOT = CollectionSpec.of("hot", IndexSpec.single("n", IndexType.LONG));
 
   @ParameterizedTest
-  @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+  @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRESQL", "MARIADB", "MYSQL"})
   void twoNodesLoseNothing(TestDatabases.Kind kind) throws Exception {
     TestDatabases.Fresh db = TestDatabases.fresh(kind);
     // a real clock: leases must expire and change hands during the run

@@ -1,0 +1,13 @@
+package dev.rapport.crm.jdbc;
+
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.testkit.MutableClock;
+import dev.rapport.crm.testkit.kernel.KernelTck;
+
+/** The kernel TCK on MySQL, each store in a fresh database; skipped unless {@code RAPPORT_TEST_MYSQL_URL} is set. */
+class MySqlKernelTckTest extends KernelTck {
+  @Override
+  protected Store createStore(MutableClock clock) {
+    return TestDatabases.store(TestDatabases.Kind.MYSQL, clock).build();
+  }
+}
