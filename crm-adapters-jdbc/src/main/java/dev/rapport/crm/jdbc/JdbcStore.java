@@ -69,7 +69,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage kernel on a relational database: PostgreSQL 12+, MariaDB 10.6+ / MySQL 8+, or H2 2.x (the embedded
+ * The storage kernel on a relational database: PostgreSQL 12+, MariaDB 10.6+ / MySQL 8.0.17+, or H2 2.x (the embedded
  * default). One table per collection (JSON body, a typed column per single-valued index, a side table for
  * multi-valued ones), fixed tables for the change feed, stream records, leases and position counters, created and
  * upgraded by Flyway on {@link Builder#build()}.
@@ -151,7 +151,7 @@ public final class JdbcStore implements Store {
     return builder(Database.POSTGRESQL, dataSource).build();
   }
 
-  /** A store on MariaDB 10.6+ or MySQL 8+ in the connection's database. */
+  /** A store on MariaDB 10.6+ or MySQL 8.0.17+ in the connection's database. */
   public static JdbcStore mariadb(DataSource dataSource) {
     return builder(Database.MARIADB, dataSource).build();
   }
@@ -238,7 +238,7 @@ public final class JdbcStore implements Store {
         .dataSource(dataSource)
         .locations("classpath:db/migration/rapport/" + dialect.migrationFolder())
         .table(prefix + "schema_history")
-        .placeholders(Map.of("prefix", prefix))
+        .placeholders(Map.of("prefix", prefix, "json", dialect.jsonType()))
         // the host's schema may hold its own tables: start Rapport's history at 0 so V1 still runs
         .baselineOnMigrate(true)
         .baselineVersion("0");
@@ -837,10 +837,12 @@ public final class JdbcStore implements Store {
 
   /** Advances counter {@code name} by {@code n}, creating it if missing; returns its new value. Locks its row. */
   private long allocate(Connection c, String tenant, String name, int n) throws SQLException {
-    String update = "UPDATE " + fixed("sequence") + " SET last_value = last_value + ? WHERE tenant = ? AND name = ?";
+    String lastValue = dialect.quote("last_value");
+    String update = "UPDATE " + fixed("sequence") + " SET " + lastValue + " = " + lastValue
+        + " + ? WHERE tenant = ? AND name = ?";
     if (bumpCounter(c, update, tenant, name, n) == 0) {
       insertIfAbsent(c, dialect.upsert(fixed("sequence"),
-          List.of("tenant", "name", "last_value"), List.of("tenant", "name"), List.of()), ps -> {
+          List.of("tenant", "name", lastValue), List.of("tenant", "name"), List.of()), ps -> {
             ps.setString(1, tenant);
             ps.setString(2, name);
             ps.setLong(3, 0);
@@ -851,7 +853,7 @@ public final class JdbcStore implements Store {
       }
     }
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT last_value FROM " + fixed("sequence") + " WHERE tenant = ? AND name = ?")) {
+        "SELECT " + lastValue + " FROM " + fixed("sequence") + " WHERE tenant = ? AND name = ?")) {
       ps.setString(1, tenant);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {

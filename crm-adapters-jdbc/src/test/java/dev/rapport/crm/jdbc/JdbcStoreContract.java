@@ -155,6 +155,18 @@ abstract class JdbcStoreContract {
   }
 
   @Test
+  void bodiesAndPayloadsKeepEveryDigit() {
+    // MySQL's JSON type would parse numbers with a fraction as doubles and keep 17 significant digits
+    ObjectNode exact = JsonNodeFactory.instance.objectNode()
+        .put("amount", new BigDecimal("12345678901234567890.123456789"))
+        .put("tenth", new BigDecimal("0.1000000000000000055511151231257827"));
+    store.commit(T1, WriteBatch.builder().insert("customers", new Document("x", 1, exact, Map.of()))
+        .append("audit", "1", "created", exact).build());
+    assertThat(store.get(T1, "customers", "x").orElseThrow().body()).isEqualTo(exact);
+    assertThat(store.read(T1, "audit", 0, 10).get(0).payload()).isEqualTo(exact);
+  }
+
+  @Test
   void leasesAreExclusiveExpireAndFence() {
     Lease a = store.tryAcquire(T1, "relay", "node-a", Duration.ofSeconds(30)).orElseThrow();
     assertThat(store.tryAcquire(T1, "relay", "node-b", Duration.ofSeconds(30))).isEmpty();

@@ -79,6 +79,14 @@ public abstract class Dialect {
     return s;
   }
 
+  /**
+   * A column name as written in statements: quoted where the database reserves it (MySQL 8 reserves the window
+   * function names, e.g. {@code LAST_VALUE}). Identity elsewhere.
+   */
+  public String quote(String column) {
+    return column;
+  }
+
   // --- statements ------------------------------------------------------------------------------------------------
 
   /**

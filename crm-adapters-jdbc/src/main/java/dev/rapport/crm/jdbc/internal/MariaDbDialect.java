@@ -10,13 +10,18 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * MariaDB 10.6+ and MySQL 8+. Strings use a binary NO PAD collation (code point order, trailing spaces significant);
- * times are DATETIME(3) in UTC (TIMESTAMP ends in 2038); ASC already sorts NULLs first and DESC last. MariaDB has
- * {@code IF NOT EXISTS} for columns and indexes, MySQL has not: DDL is issued without it and "already exists" errors
- * (1060, 1061) are ignored, which works on both.
+ * MariaDB 10.6+ and MySQL 8.0.17+ (tested on 9.7). Strings use a binary NO PAD collation (code point order, trailing
+ * spaces significant); times are DATETIME(3) in UTC (TIMESTAMP ends in 2038); ASC already sorts NULLs first and DESC
+ * last. MariaDB has {@code IF NOT EXISTS} for columns and indexes, MySQL has not: DDL is issued without it and
+ * "already exists" errors (1060, 1061) are ignored, which works on both.
+ *
+ * <p>What MySQL does differently is decided here, once, from the server {@link #init} sees: its NO PAD binary
+ * collation is {@code utf8mb4_0900_bin} (8.0.17+); its JSON type is binary and parses every number with a fraction
+ * (or beyond 64 bits) as a double, so JSON is kept as text ({@code LONGTEXT}; MariaDB's JSON already is text); and it
+ * reserves window function names such as {@code LAST_VALUE}, so such columns are quoted.
  */
 final class MariaDbDialect extends Dialect {
-  private volatile String collation = "utf8mb4_nopad_bin";
+  private volatile boolean mysql;
 
   @Override
   public String migrationFolder() {
@@ -25,19 +30,27 @@ final class MariaDbDialect extends Dialect {
 
   @Override
   public void init(Connection connection) throws SQLException {
-    if (connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("mysql")) {
-      collation = "utf8mb4_0900_bin";
-    }
+    // MariaDB Connector/J names the product "MariaDB" or "MySQL" after the server's handshake
+    mysql = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("mysql");
+  }
+
+  private String collation() {
+    return mysql ? "utf8mb4_0900_bin" : "utf8mb4_nopad_bin";
+  }
+
+  @Override
+  public String quote(String column) {
+    return "`" + column + "`";
   }
 
   @Override
   public String stringType(int length) {
-    return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE " + collation;
+    return "VARCHAR(" + length + ") CHARACTER SET utf8mb4 COLLATE " + collation();
   }
 
   @Override
   public String jsonType() {
-    return "JSON";
+    return mysql ? "LONGTEXT" : "JSON";
   }
 
   @Override
@@ -47,7 +60,7 @@ final class MariaDbDialect extends Dialect {
 
   @Override
   public String tableOptions() {
-    return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + collation;
+    return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + collation();
   }
 
   @Override
