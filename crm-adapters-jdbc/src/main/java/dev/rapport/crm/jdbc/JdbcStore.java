@@ -69,7 +69,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage kernel on a relational database: PostgreSQL 12+, MariaDB 10.6+ / MySQL 8.0.17+, or H2 2.x (the embedded
+ * The storage kernel on a relational database: PostgreSQL 12+, MariaDB 10.6+ / MySQL 8.0.19+, or H2 2.x (the embedded
  * default). One table per collection (JSON body, a typed column per single-valued index, a side table for
  * multi-valued ones), fixed tables for the change feed, stream records, leases and position counters, created and
  * upgraded by Flyway on {@link Builder#build()}.
@@ -151,7 +151,7 @@ public final class JdbcStore implements Store {
     return builder(Database.POSTGRESQL, dataSource).build();
   }
 
-  /** A store on MariaDB 10.6+ or MySQL 8.0.17+ in the connection's database. */
+  /** A store on MariaDB 10.6+ or MySQL 8.0.19+ in the connection's database. */
   public static JdbcStore mariadb(DataSource dataSource) {
     return builder(Database.MARIADB, dataSource).build();
   }

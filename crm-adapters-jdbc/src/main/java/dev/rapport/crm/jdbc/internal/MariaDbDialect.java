@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * MariaDB 10.6+ and MySQL 8.0.17+ (tested on 9.7). Strings use a binary NO PAD collation (code point order, trailing
+ * MariaDB 10.6+ and MySQL 8.0.19+ (tested on 9.7). Strings use a binary NO PAD collation (code point order, trailing
  * spaces significant); times are DATETIME(3) in UTC (TIMESTAMP ends in 2038); ASC already sorts NULLs first and DESC
  * last. MariaDB has {@code IF NOT EXISTS} for columns and indexes, MySQL has not: DDL is issued without it and
  * "already exists" errors (1060, 1061) are ignored, which works on both.
@@ -81,9 +81,14 @@ final class MariaDbDialect extends Dialect {
   @Override
   public String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updateColumns) {
     List<String> update = updateColumns.isEmpty() ? List.of(keyColumns.get(0)) : updateColumns;
+    // the inserted row: VALUES(col) on MariaDB; on MySQL, where VALUES() is deprecated since 8.0.20 (warning 1287),
+    // a row alias (8.0.19+), which MariaDB does not have. With the alias, an unqualified column on the right of
+    // the no-op update is ambiguous (error 1052), so it names the table.
+    String inserted = mysql ? "%1$s = v.%1$s" : "%1$s = VALUES(%1$s)";
+    String unchanged = mysql ? "%1$s = " + table + ".%1$s" : "%1$s = %1$s";
     return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + joinColumns(columns, "?")
-        + ") ON DUPLICATE KEY UPDATE "
-        + (updateColumns.isEmpty() ? joinColumns(update, "%1$s = %1$s") : joinColumns(update, "%1$s = VALUES(%1$s)"));
+        + ")" + (mysql ? " AS v" : "") + " ON DUPLICATE KEY UPDATE "
+        + joinColumns(update, updateColumns.isEmpty() ? unchanged : inserted);
   }
 
   @Override
