@@ -731,11 +731,11 @@ public final class JdbcStore implements Store {
       back--;
       if (w instanceof WriteBatch.Delete d) {
         changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(), d.expectedVersion(),
-            Change.Kind.DELETE.name(), back));
+            Change.Kind.DELETE, back));
       } else {
         changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(),
             Objects.requireNonNull(newState(w)).version(),
-            (w instanceof WriteBatch.Insert ? Change.Kind.INSERT : Change.Kind.UPDATE).name(), back));
+            w instanceof WriteBatch.Insert ? Change.Kind.INSERT : Change.Kind.UPDATE, back));
       }
     }
     Map<String, Integer> left = new HashMap<>(counts);
@@ -778,7 +778,7 @@ public final class JdbcStore implements Store {
     List<Change> changes = new ArrayList<>(feed.changes().size());
     for (FeedRows.ChangeRow r : feed.changes()) {
       changes.add(new Change(last.get(r.counter()) - r.back(), r.collection(), r.docId(), r.version(),
-          Change.Kind.valueOf(r.kind()), feed.now()));
+          r.kind(), feed.now()));
     }
     List<StreamRecord> records = new ArrayList<>(feed.records().size());
     for (int i = 0; i < feed.records().size(); i++) {
@@ -808,7 +808,7 @@ public final class JdbcStore implements Store {
           ps.setString(3, r.collection());
           ps.setString(4, r.docId());
           ps.setLong(5, r.version());
-          ps.setString(6, r.kind());
+          ps.setString(6, r.kind().name());
           dialect.bindInstant(ps, 7, feed.now());
           ps.addBatch();
         }

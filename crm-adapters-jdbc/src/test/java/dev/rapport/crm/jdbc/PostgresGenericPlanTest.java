@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.TenantId;
 import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.jdbc.internal.BoundValues;
 import dev.rapport.crm.jdbc.internal.Sql;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
@@ -21,9 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -168,7 +167,8 @@ class PostgresGenericPlanTest {
     }
     // EXPLAIN EXECUTE goes through the same plan cache decision the next execution would take. EXECUTE takes no
     // protocol parameters, so the values the adapter binds are captured and written as literals.
-    List<Object> values = boundValues(sql, params);
+    List<Object> values = BoundValues.of(sql);
+    assertThat(values).as("values bound for the server's parameters").hasSize(params);
     StringBuilder explain = new StringBuilder("EXPLAIN (FORMAT JSON) EXECUTE \"" + name + "\"(");
     for (int i = 0; i < params; i++) {
       Object v = values.get(i);
@@ -183,22 +183,6 @@ class PostgresGenericPlanTest {
       LOG.info("plan of the page statement: {}", plan);
       return plan;
     }
-  }
-
-  /** The values {@code sql} binds, in parameter order, captured by a recording statement. */
-  private static List<Object> boundValues(Sql sql, int params) throws SQLException {
-    Object[] values = new Object[params];
-    PreparedStatement recorder = (PreparedStatement) Proxy.newProxyInstance(
-        PostgresGenericPlanTest.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
-        (proxy, method, args) -> {
-          if (method.getName().startsWith("set") && args != null && args.length >= 2 && args[0] instanceof Integer i) {
-            values[i - 1] = args[1];
-            return null;
-          }
-          throw new UnsupportedOperationException(method.getName());
-        });
-    sql.bind(recorder);
-    return Arrays.asList(values);
   }
 
   /** The text pgjdbc sends: each {@code ?} becomes {@code $n} (the statement has no '?' in literals). */

@@ -50,6 +50,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -588,7 +589,7 @@ public final class MongoStore implements Store {
     Objects.requireNonNull(batch, "batch");
     // The stored form of each written document, built once: before anything is written (an unstorable value fails
     // the whole batch) and then written as is.
-    Map<WriteBatch.Write, BsonDocument> stored = new java.util.IdentityHashMap<>();
+    Map<WriteBatch.Write, BsonDocument> stored = new IdentityHashMap<>();
     for (WriteBatch.Write w : batch.writes()) {
       CollectionSpec spec = spec(w.collection());
       if (w instanceof WriteBatch.Insert i) {

@@ -1,5 +1,6 @@
 package dev.rapport.crm.jdbc.internal;
 
+import dev.rapport.crm.store.Change;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,7 +23,8 @@ public record FeedRows(String tenant, Instant now, List<Counter> counters, List<
   public record Counter(String name, int count) {}
 
   /** One change-feed row; {@code counter} is the change feed's counter name. */
-  public record ChangeRow(String counter, String collection, String docId, long version, String kind, long back) {}
+  public record ChangeRow(String counter, String collection, String docId, long version, Change.Kind kind,
+      long back) {}
 
   /** One stream record; {@code payload} is JSON text. */
   public record RecordRow(String counter, String stream, String id, String type, String payload, long back) {}

@@ -93,22 +93,29 @@ final class PostgresDialect extends Dialect {
         text(FeedRows.Counter::name), int8(k -> (long) k.count()))
         .append(" ORDER BY n.o ON CONFLICT (tenant, name) DO UPDATE SET last_value = q.last_value + EXCLUDED.last_value"
             + " RETURNING q.name, q.last_value)");
-    s.append(", c AS (INSERT INTO " + change + " (tenant, pos, collection, doc_id, version, kind, committed_at)")
-        .append(" SELECT ")
-        .string(rows.tenant()).append(", s.last_value - v.back, v.collection, v.doc_id, v.version, v.kind, ")
-        .value(rows.now()).append(" FROM ");
-    unnest(s, rows.changes(), "AS v(counter, collection, doc_id, version, kind, back)",
+    atPositions(s, "c", change, "tenant, pos, collection, doc_id, version, kind, committed_at", rows,
+        "s.last_value - v.back, v.collection, v.doc_id, v.version, v.kind", rows.changes(),
+        "v(counter, collection, doc_id, version, kind, back)",
         text(FeedRows.ChangeRow::counter), text(FeedRows.ChangeRow::collection), text(FeedRows.ChangeRow::docId),
-        int8(FeedRows.ChangeRow::version), text(FeedRows.ChangeRow::kind), int8(FeedRows.ChangeRow::back))
-        .append(" JOIN s ON s.name = v.counter)");
-    s.append(", r AS (INSERT INTO " + streamRecord + " (tenant, stream, pos, id, type, payload, recorded_at) SELECT ")
-        .string(rows.tenant()).append(", v.stream, s.last_value - v.back, v.id, v.type, CAST(v.payload AS JSONB), ")
-        .value(rows.now()).append(" FROM ");
-    unnest(s, rows.records(), "AS v(counter, stream, id, type, payload, back)",
+        int8(FeedRows.ChangeRow::version), text(r -> r.kind().name()), int8(FeedRows.ChangeRow::back));
+    atPositions(s, "r", streamRecord, "tenant, stream, pos, id, type, payload, recorded_at", rows,
+        "v.stream, s.last_value - v.back, v.id, v.type, CAST(v.payload AS JSONB)", rows.records(),
+        "v(counter, stream, id, type, payload, back)",
         text(FeedRows.RecordRow::counter), text(FeedRows.RecordRow::stream), text(FeedRows.RecordRow::id),
-        text(FeedRows.RecordRow::type), text(FeedRows.RecordRow::payload), int8(FeedRows.RecordRow::back))
-        .append(" JOIN s ON s.name = v.counter)");
+        text(FeedRows.RecordRow::type), text(FeedRows.RecordRow::payload), int8(FeedRows.RecordRow::back));
     return s.append(" SELECT name, last_value FROM s");
+  }
+
+  /**
+   * {@code , <cte> AS (INSERT INTO <table> (<columns>) SELECT tenant, <select>, now FROM unnest(...) AS <alias>
+   * JOIN s ON s.name = v.counter)}: the rows, each at its counter's reserved position ({@code s.last_value - v.back}).
+   */
+  @SafeVarargs
+  private static <T> void atPositions(Sql s, String cte, String table, String columns, FeedRows feed, String select,
+      List<T> rows, String alias, Column<T>... values) {
+    s.append(", " + cte + " AS (INSERT INTO " + table + " (" + columns + ") SELECT ").string(feed.tenant())
+        .append(", " + select + ", ").value(feed.now()).append(" FROM ");
+    unnest(s, rows, "AS " + alias, values).append(" JOIN s ON s.name = v.counter)");
   }
 
   /** A column of rows bound as one typed array ({@code text[]} or {@code int8[]}), so unnest needs no cast. */

@@ -7,10 +7,7 @@ import dev.rapport.crm.query.Values;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
-import java.lang.reflect.Proxy;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -101,7 +98,7 @@ class PrefixRangeTest {
     Sql sql = where(Criteria.tagSubtree("tags", "segment/vip"), Dialect.mariadb());
     assertThat(sql.text()).isEqualTo("(EXISTS (SELECT 1 FROM s.rapport_mv_customers m WHERE m.tenant = d.tenant"
         + " AND m.id = d.id AND m.field = 'tags' AND (m.v_string = ? OR (m.v_string >= ? AND m.v_string < ?))))");
-    assertThat(bound(sql)).containsExactly("segment/vip", "segment/vip/", "segment/vip0");
+    assertThat(BoundValues.of(sql)).containsExactly("segment/vip", "segment/vip/", "segment/vip0");
   }
 
   @Test
@@ -111,14 +108,14 @@ class PrefixRangeTest {
     assertThat(sql.text()).isEqualTo("((EXISTS (SELECT 1 FROM s.rapport_mv_customers m WHERE m.tenant = d.tenant"
         + " AND m.id = d.id AND m.field = 'tags' AND (m.v_string = ? OR m.v_string LIKE ? ESCAPE '!')))"
         + " AND ((d.f_region >= ? AND d.f_region < ?)))");
-    assertThat(bound(sql)).containsExactly("a_b", "a!_b/%", "E", "F");
+    assertThat(BoundValues.of(sql)).containsExactly("a_b", "a!_b/%", "E", "F");
   }
 
   @Test
   void aPrefixOnAColumnIsARangeAndItsNegationKeepsMissingValues() throws SQLException {
     Sql sql = where(Criteria.not(Criteria.prefix("region", "a%" + MAX)), Dialect.mariadb());
     assertThat(sql.text()).isEqualTo("(d.f_region IS NULL OR NOT ((d.f_region >= ? AND d.f_region < ?)))");
-    assertThat(bound(sql)).containsExactly("a%" + MAX, "a&");
+    assertThat(BoundValues.of(sql)).containsExactly("a%" + MAX, "a&");
     Sql top = where(Criteria.prefix("region", MAX), Dialect.postgres());
     assertThat(top.text()).as("nothing is above U+10FFFF: no upper bound").isEqualTo("((d.f_region >= ?))");
   }
@@ -126,14 +123,14 @@ class PrefixRangeTest {
   @Test
   void h2BindsBothBoundsEncoded() throws SQLException {
     Sql sql = where(Criteria.prefix("region", "\uD7FF"), Dialect.h2());
-    assertThat(bound(sql)).containsExactly("\uD7FF", Dialect.h2().encodeKey("\uE000"));
+    assertThat(BoundValues.of(sql)).containsExactly("\uD7FF", Dialect.h2().encodeKey("\uE000"));
   }
 
   @Test
   void aPrefixWithAnUnpairedSurrogateKeepsAnEscapedLike() throws SQLException {
     Sql sql = where(Criteria.prefix("region", "50%\uD83D"), Dialect.postgres());
     assertThat(sql.text()).isEqualTo("(d.f_region LIKE ? ESCAPE '!')");
-    assertThat(bound(sql)).containsExactly("50!%\uD83D%");
+    assertThat(BoundValues.of(sql)).containsExactly("50!%\uD83D%");
   }
 
   private static Sql where(Criteria c, Dialect dialect) {
@@ -142,21 +139,6 @@ class PrefixRangeTest {
     Sql out = new Sql(dialect);
     new CriteriaSql(new Layout(spec, "s.", "rapport_", dialect)).where(c, out);
     return out;
-  }
-
-  /** The values {@code sql} binds, in order, captured by a recording statement. */
-  private static List<Object> bound(Sql sql) throws SQLException {
-    List<Object> values = new ArrayList<>();
-    PreparedStatement recorder = (PreparedStatement) Proxy.newProxyInstance(PrefixRangeTest.class.getClassLoader(),
-        new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
-          if (method.getName().equals("setString")) {
-            values.add(args[1]);
-            return null;
-          }
-          throw new UnsupportedOperationException(method.getName());
-        });
-    sql.bind(recorder);
-    return values;
   }
 
   private static String codePoints(String s) {
