@@ -1,5 +1,9 @@
 package dev.rapport.crm;
 
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
+
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.approval.ApprovalGate;
 import dev.rapport.crm.customer.CustomFieldSchema;

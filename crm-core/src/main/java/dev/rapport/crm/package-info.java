@@ -1,4 +1,4 @@
-/** Rapport's entry point ({@link dev.rapport.crm.Crm}), the actor and tenant, and the exception hierarchy. */
+/** Rapport's entry point, {@link dev.rapport.crm.Crm}: one wired, immutable, thread-safe instance per application. */
 @NullMarked
 package dev.rapport.crm;
 

@@ -1,9 +1,16 @@
 package dev.rapport.crm;
 
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.error.ApprovalPendingException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.error.ValidationException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.DataFilter;

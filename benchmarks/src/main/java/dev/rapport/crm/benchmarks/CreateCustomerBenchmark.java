@@ -1,6 +1,6 @@
 package dev.rapport.crm.benchmarks;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.recording.AuditRecorder;

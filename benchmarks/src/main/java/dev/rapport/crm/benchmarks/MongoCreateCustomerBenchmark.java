@@ -1,7 +1,7 @@
 package dev.rapport.crm.benchmarks;
 
 import com.mongodb.client.MongoCollection;
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.mongo.MongoStore;

@@ -2,9 +2,9 @@ package dev.rapport.crm.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.query.Criteria;

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.StorageException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.error.StorageException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.jdbc.internal.Batches;
 import dev.rapport.crm.jdbc.internal.CriteriaSql;
 import dev.rapport.crm.jdbc.internal.Dialect;
@@ -849,7 +849,7 @@ public final class JdbcStore implements Store {
           });
       if (bumpCounter(c, update, tenant, name, n) != 1) {
         // H2 only: another transaction created the counter and has not committed yet
-        throw new ConcurrentModificationException("position counter " + name + " is being created concurrently; retry");
+        throw new VersionConflictException("position counter " + name + " is being created concurrently; retry");
       }
     }
     try (PreparedStatement ps = c.prepareStatement(
@@ -905,14 +905,14 @@ public final class JdbcStore implements Store {
     LeaseRow row = selectLease(c, tenant, guard.name(), " FOR UPDATE");
     if (row == null || !guard.owner().equals(row.owner) || row.token != guard.token()
         || !now.isBefore(row.expiresAt)) {
-      throw new ConcurrentModificationException("lease '" + guard.name() + "' is no longer held by '"
+      throw new VersionConflictException("lease '" + guard.name() + "' is no longer held by '"
           + guard.owner() + "' with token " + guard.token());
     }
   }
 
   private void expectOne(Connection c, Sql s, WriteBatch.Write w, long expected) throws SQLException {
     if (execute(c, s) != 1) {
-      throw new ConcurrentModificationException(w.collection() + "/" + w.id() + ": expected version " + expected
+      throw new VersionConflictException(w.collection() + "/" + w.id() + ": expected version " + expected
           + " but the document is missing or has another version");
     }
   }
@@ -1022,7 +1022,7 @@ public final class JdbcStore implements Store {
       return found;
     }
     // The value that collided was freed again before we looked: a race, which a retry resolves.
-    ConcurrentModificationException e = new ConcurrentModificationException(
+    VersionConflictException e = new VersionConflictException(
         "a unique value was taken by a concurrent commit; nothing was written, retry");
     e.initCause(signal.getCause());
     return e;

@@ -4,8 +4,8 @@ import dev.rapport.crm.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.rapport.crm.CrmException;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Committed;

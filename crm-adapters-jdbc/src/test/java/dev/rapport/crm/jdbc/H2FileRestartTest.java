@@ -3,7 +3,7 @@ package dev.rapport.crm.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.store.Capability;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.IndexSpec;
@@ -55,7 +55,7 @@ class HostTransactionTest {
       joined.commit(T, WriteBatch.builder().insert("customers", doc("c2", 1)).build());
       assertThatThrownBy(() -> joined.commit(T, WriteBatch.builder()
           .insert("customers", doc("c3", 1)).update("customers", doc("c2", 7)).build()))
-          .isInstanceOf(ConcurrentModificationException.class);
+          .isInstanceOf(VersionConflictException.class);
       host.commit();
       assertThat(plain.get(T, "customers", "c2")).isPresent();
       assertThat(plain.get(T, "customers", "c3")).isEmpty();

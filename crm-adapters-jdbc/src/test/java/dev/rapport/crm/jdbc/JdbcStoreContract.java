@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
@@ -85,9 +85,9 @@ abstract class JdbcStoreContract {
     assertThat(store.get(T1, "customers", "a").orElseThrow().values("region")).containsExactly("US");
     assertThatThrownBy(() -> store.commit(T1, WriteBatch.builder()
         .update("customers", doc("a", 2, "XX", "r1", List.of())).build()))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThatThrownBy(() -> store.commit(T1, WriteBatch.builder().delete("customers", "a", 1).build()))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     store.commit(T1, WriteBatch.builder().delete("customers", "a", 2).build());
     assertThat(store.get(T1, "customers", "a")).isEmpty();
     assertThat(store.changes(T1, 0, 100)).extracting(Change::kind, Change::version)
@@ -103,7 +103,7 @@ abstract class JdbcStoreContract {
         .insert("customers", doc("b", 1, "EU", "r2", List.of()))
         .append("outbox", "e1", "created", JsonNodeFactory.instance.objectNode())
         .update("customers", doc("a", 5, "EU", "r1", List.of())).build()))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(T1, "customers", "b")).isEmpty();
     assertThat(store.read(T1, "outbox", 0, 10)).isEmpty();
     assertThat(store.changes(T1, 0, 10)).hasSize(1);
@@ -180,7 +180,7 @@ abstract class JdbcStoreContract {
     assertThat(b.token()).isGreaterThan(a.token());
     assertThatThrownBy(() -> store.commit(T1, WriteBatch.builder()
         .append("x", "2", "t", JsonNodeFactory.instance.objectNode()).guardedBy(WriteBatch.LeaseGuard.of(a)).build()))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.release(T1, a)).isFalse();
     assertThat(store.release(T1, b)).isTrue();
     assertThat(store.tryAcquire(T1, "relay", "node-a", Duration.ofSeconds(5)).orElseThrow().token())

@@ -2,7 +2,7 @@ package dev.rapport.crm.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.notify.Event;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Two {@link Crm} nodes, each on its own {@link JdbcStore} over one database, eight threads each doing
  * read-modify-write updates (expected version, counter + 1) on 50 hot customers; then both nodes publish the outbox
  * at the same time, again and again until there is nothing left. No update is lost, every conflict is a
- * {@code ConcurrentModificationException}, the change feed holds every committed write exactly once, every outbox
+ * {@code VersionConflictException}, the change feed holds every committed write exactly once, every outbox
  * event is delivered, and the relay lease keeps deliveries to one node at a time.
  */
 class TwoNodeCrmTest {

@@ -15,13 +15,13 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-import dev.rapport.crm.CapabilityUnsupportedException;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.CrmException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.StorageException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.CapabilityUnsupportedException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.error.StorageException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.mongo.internal.BsonCodec;
 import dev.rapport.crm.mongo.internal.FilterTranslator;
 import dev.rapport.crm.mongo.internal.MongoErrors;
@@ -713,7 +713,7 @@ public final class MongoStore implements Store {
       held = col(LEASES).countDocuments(filter) == 1;
     }
     if (!held) {
-      throw new ConcurrentModificationException("lease '" + guard.name() + "' is no longer held by '"
+      throw new VersionConflictException("lease '" + guard.name() + "' is no longer held by '"
           + guard.owner() + "' with token " + guard.token());
     }
   }
@@ -967,11 +967,11 @@ public final class MongoStore implements Store {
     }
   }
 
-  private static ConcurrentModificationException conflict(@Nullable ClientSession session,
+  private static VersionConflictException conflict(@Nullable ClientSession session,
       MongoCollection<BsonDocument> c, BsonDocument id, WriteBatch.Write w, long expected) {
     Bson filter = Filters.and(Filters.eq("_id", id), Filters.exists("deleted", false));
     BsonDocument now = session != null ? c.find(session, filter).first() : c.find(filter).first();
-    return new ConcurrentModificationException(w.collection() + "/" + w.id() + ": expected version " + expected
+    return new VersionConflictException(w.collection() + "/" + w.id() + ": expected version " + expected
         + (now == null ? " but the document does not exist" : " but the stored version is "
         + now.getInt64("version").getValue()));
   }

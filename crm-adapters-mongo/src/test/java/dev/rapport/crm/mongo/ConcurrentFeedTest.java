@@ -3,8 +3,8 @@ package dev.rapport.crm.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
@@ -102,7 +102,7 @@ class ConcurrentFeedTest {
                     .append("events", "w" + writer + "-" + i, "bumped", JsonNodeFactory.instance.objectNode())
                     .build()));
                 break;
-              } catch (ConcurrentModificationException retry) {
+              } catch (VersionConflictException retry) {
                 // somebody else updated it first: read again
               }
             }

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.CapabilityUnsupportedException;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.CapabilityUnsupportedException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.CriteriaEvaluator;
 import dev.rapport.crm.query.Page;
@@ -122,11 +122,11 @@ class MongoStoreTest {
     store.commit(tenant, WriteBatch.builder().update("things", doc("a", 2, "name", "two")).build());
     assertThatThrownBy(() -> store.commit(tenant, WriteBatch.builder().update("things", doc("a", 2, "name", "x"))
         .append("events", "e1", "t", JsonNodeFactory.instance.objectNode()).build()))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThatThrownBy(() -> store.commit(tenant, WriteBatch.builder().delete("things", "a", 1).build()))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThatThrownBy(() -> store.commit(tenant, WriteBatch.builder().update("things", doc("zz", 2)).build()))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(tenant, "things", "a").orElseThrow().values("name")).containsExactly("two");
     assertThat(store.read(tenant, "events", 0, 10)).isEmpty();
     assertThat(store.changes(tenant, 0, 10)).extracting(Change::kind).containsExactly(Change.Kind.INSERT, Change.Kind.UPDATE);
@@ -207,7 +207,7 @@ class MongoStoreTest {
     Lease b = store.tryAcquire(tenant, "relay", "node-b", Duration.ofSeconds(30)).orElseThrow();
     assertThat(b.token()).isGreaterThan(a.token());
     assertThatThrownBy(() -> store.commit(tenant, WriteBatch.builder().insert("things", doc("x", 1))
-        .guardedBy(WriteBatch.LeaseGuard.of(a)).build())).isInstanceOf(ConcurrentModificationException.class);
+        .guardedBy(WriteBatch.LeaseGuard.of(a)).build())).isInstanceOf(VersionConflictException.class);
     assertThat(store.get(tenant, "things", "x")).isEmpty();
     store.commit(tenant, WriteBatch.builder().insert("things", doc("x", 1)).guardedBy(WriteBatch.LeaseGuard.of(b)).build());
     assertThat(store.release(tenant, a)).isFalse();

@@ -3,9 +3,9 @@ package dev.rapport.crm.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.notify.Notifier;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Two {@link Crm} nodes, each with its own {@link MongoClient} and {@link MongoStore}, over one database (the
  * envelope path on mongo-java-server): eight writers per node make read-modify-write updates on 50 hot customers
- * while both nodes' outbox relays run. No update is lost, every conflict is a {@code ConcurrentModificationException},
+ * while both nodes' outbox relays run. No update is lost, every conflict is a {@code VersionConflictException},
  * the change feed holds every committed write exactly once, every outbox event reaches the notifier, and the relay
  * lease keeps the two nodes from ever delivering at the same time, also across a hand-over.
  */

@@ -1,6 +1,6 @@
 package dev.rapport.crm.access;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 
 /**
  * The authorization port: every command is checked, every query filtered. crm-rbac implements it with roles,

@@ -1,7 +1,7 @@
 package dev.rapport.crm.approval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

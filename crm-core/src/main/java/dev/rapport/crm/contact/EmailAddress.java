@@ -2,8 +2,8 @@ package dev.rapport.crm.contact;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.rapport.crm.ValidationException;
-import dev.rapport.crm.Violations;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.Violations;
 import java.util.Locale;
 import java.util.Objects;
 

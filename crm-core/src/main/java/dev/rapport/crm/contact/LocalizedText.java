@@ -3,7 +3,7 @@ package dev.rapport.crm.contact;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-import dev.rapport.crm.Violations;
+import dev.rapport.crm.error.Violations;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Collections;

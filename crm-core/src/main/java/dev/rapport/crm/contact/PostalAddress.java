@@ -2,7 +2,7 @@ package dev.rapport.crm.contact;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
-import dev.rapport.crm.Violations;
+import dev.rapport.crm.error.Violations;
 import dev.rapport.crm.contact.AddressRules.Component;
 import java.text.Normalizer;
 import java.util.ArrayList;

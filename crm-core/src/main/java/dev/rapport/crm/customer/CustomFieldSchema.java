@@ -1,7 +1,7 @@
 package dev.rapport.crm.customer;
 
-import dev.rapport.crm.ValidationException;
-import dev.rapport.crm.Violations;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.Violations;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;

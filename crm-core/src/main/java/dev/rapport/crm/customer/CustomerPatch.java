@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * separately), and so are external references (see {@link Customers#upsertByExternalRef}).
  *
  * @param expectedVersion the version the caller read; a newer stored version fails the patch with
- *     {@code ConcurrentModificationException}. Null patches whatever is current.
+ *     {@code VersionConflictException}. Null patches whatever is current.
  */
 public record CustomerPatch(
     @Nullable Long expectedVersion,

@@ -1,6 +1,6 @@
 package dev.rapport.crm.customer;
 
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.lifecycle.Lifecycle;
 import java.util.Map;
 import java.util.Objects;

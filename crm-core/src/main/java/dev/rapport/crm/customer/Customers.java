@@ -2,11 +2,11 @@ package dev.rapport.crm.customer;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.AccessDeniedException;
-import dev.rapport.crm.Actor;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.NotFoundException;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.Decision;
@@ -19,7 +19,7 @@ import dev.rapport.crm.contact.PhoneNumber;
 import dev.rapport.crm.contact.PostalAddress;
 import dev.rapport.crm.internal.Ids;
 import dev.rapport.crm.internal.Json;
-import dev.rapport.crm.Violations;
+import dev.rapport.crm.error.Violations;
 import dev.rapport.crm.internal.command.CommandPipeline;
 import dev.rapport.crm.internal.command.CommandPipeline.Command;
 import dev.rapport.crm.internal.command.Queries;
@@ -133,7 +133,7 @@ public final class Customers {
             }));
         return new UpsertResult(after, after.version() == readVersion ? UpsertResult.Outcome.UNCHANGED
             : UpsertResult.Outcome.UPDATED);
-      } catch (DuplicateKeyException | dev.rapport.crm.ConcurrentModificationException e) {
+      } catch (DuplicateKeyException | dev.rapport.crm.error.VersionConflictException e) {
         // Two syncs of the same record raced: the loser re-reads and applies its data on top, once.
         if (attempt >= 1 || (e instanceof DuplicateKeyException d && !d.field().equals(CustomerFields.EXTERNAL_REFS))) {
           throw e;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.rapport.crm.StorageException;
+import dev.rapport.crm.error.StorageException;
 
 /** The one JSON mapping Rapport uses for document bodies: ISO-8601 instants, exact decimals, no nulls. */
 public final class Json {

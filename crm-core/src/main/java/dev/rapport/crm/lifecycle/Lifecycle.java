@@ -1,6 +1,6 @@
 package dev.rapport.crm.lifecycle;
 
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.CriteriaEvaluator;
 import java.util.ArrayList;

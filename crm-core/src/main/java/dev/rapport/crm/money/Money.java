@@ -2,7 +2,7 @@ package dev.rapport.crm.money;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Currency;

@@ -2,10 +2,10 @@ package dev.rapport.crm.notify;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.NotFoundException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
@@ -197,7 +197,7 @@ public final class OutboxRelay {
   private void commitIgnoringConflict(TenantId tenant, WriteBatch batch) {
     try {
       store.commit(tenant, batch);
-    } catch (ConcurrentModificationException e) {
+    } catch (VersionConflictException e) {
       // Someone redelivered or updated the same dead letter at the same time; theirs stands.
       log.debug("dead letter changed concurrently: {}", e.getMessage());
     }
@@ -376,7 +376,7 @@ public final class OutboxRelay {
       try {
         store.commit(tenant, batch.guardedBy(WriteBatch.LeaseGuard.of(lease)).build());
         return true;
-      } catch (ConcurrentModificationException e) {
+      } catch (VersionConflictException e) {
         log.warn("outbox relay '{}' lost its lease or cursor to another node; stopping this run: {}", notifierName,
             e.getMessage());
         return false;

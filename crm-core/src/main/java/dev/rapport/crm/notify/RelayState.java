@@ -3,7 +3,7 @@ package dev.rapport.crm.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.WriteBatch;

@@ -1,7 +1,7 @@
 package dev.rapport.crm.notify;
 
-import dev.rapport.crm.ValidationException;
-import dev.rapport.crm.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.rapport.crm.notify;
 
-import dev.rapport.crm.CrmException;
+import dev.rapport.crm.error.CrmException;
 import java.net.URI;
 import java.util.Objects;
 import java.util.OptionalInt;

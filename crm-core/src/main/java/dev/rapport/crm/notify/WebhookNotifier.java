@@ -2,7 +2,7 @@ package dev.rapport.crm.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package dev.rapport.crm.query;
 
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

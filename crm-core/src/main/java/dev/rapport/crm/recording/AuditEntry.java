@@ -1,7 +1,7 @@
 package dev.rapport.crm.recording;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.access.Action;
 import java.time.Instant;
 import java.util.List;

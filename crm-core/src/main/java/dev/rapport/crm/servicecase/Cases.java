@@ -1,7 +1,7 @@
 package dev.rapport.crm.servicecase;
 
-import dev.rapport.crm.Actor;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.command.Changed;

@@ -1,6 +1,6 @@
 package dev.rapport.crm.servicecase;
 
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package dev.rapport.crm.servicecase;
 
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.rapport.crm.store;
 
-import dev.rapport.crm.ValidationException;
-import dev.rapport.crm.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Sort;
 import java.math.BigDecimal;

@@ -1,7 +1,7 @@
 package dev.rapport.crm.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Values;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.rapport.crm.store;
 
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 
 /**
  * The argument rules of {@link Store#changes} and {@link Store#read}, shared by every adapter so that a bad position

@@ -1,6 +1,6 @@
 package dev.rapport.crm.store;
 
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
@@ -23,7 +23,7 @@ import java.util.Set;
  *       Stores without {@link Capability#MULTI_DOCUMENT_TRANSACTIONS} must still commit one document write together
  *       with any number of appends atomically.</li>
  *   <li><b>Optimistic concurrency</b>: an update or delete whose expected version is not the stored one fails with
- *       {@code ConcurrentModificationException} and the whole batch changes nothing. An update of a missing document
+ *       {@code VersionConflictException} and the whole batch changes nothing. An update of a missing document
  *       is a conflict too (someone deleted it).</li>
  *   <li><b>Unique fields</b>: inserting or updating a document so that a unique index value is held twice in the
  *       tenant fails with {@code DuplicateKeyException} naming the index ({@code "id"} for a duplicate document id

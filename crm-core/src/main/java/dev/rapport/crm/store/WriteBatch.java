@@ -1,7 +1,7 @@
 package dev.rapport.crm.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +69,7 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
 
   /**
    * Replaces a document whose stored version is {@code document.version() - 1}; otherwise (or when it is missing)
-   * fails with {@code ConcurrentModificationException}.
+   * fails with {@code VersionConflictException}.
    */
   public record Update(String collection, Document document) implements Write {
     public Update {
@@ -112,7 +112,7 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
 
   /**
    * Commit only while {@code owner} still holds lease {@code name} with this fencing {@code token} (and it has not
-   * expired); otherwise the commit fails with {@code ConcurrentModificationException} and writes nothing.
+   * expired); otherwise the commit fails with {@code VersionConflictException} and writes nothing.
    */
   public record LeaseGuard(String name, String owner, long token) {
     public LeaseGuard {

@@ -2,7 +2,7 @@ package dev.rapport.crm.tag;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.rapport.crm.Violations;
+import dev.rapport.crm.error.Violations;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rapport.crm.ValidationException;
-import dev.rapport.crm.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

@@ -1,6 +1,6 @@
 package dev.rapport.crm.customer;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.notify.Event;

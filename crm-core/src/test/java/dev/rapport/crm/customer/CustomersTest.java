@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.NotFoundException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
-import dev.rapport.crm.ValidationException.Violation;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.lifecycle.Lifecycle;
 import dev.rapport.crm.lifecycle.Transition;
 import dev.rapport.crm.money.Money;
@@ -86,7 +86,7 @@ class CustomersTest {
     assertThat(p.version()).isEqualTo(2);
 
     assertThatThrownBy(() -> f.customers().update(f.alice, c.id(), CustomerPatch.builder().expectedVersion(1)
-        .grade("C").build())).isInstanceOf(ConcurrentModificationException.class);
+        .grade("C").build())).isInstanceOf(VersionConflictException.class);
     assertThat(f.customers().require(f.alice, c.id()).grade()).isEqualTo("A");
 
     Customer cleared = f.customers().update(f.alice, c.id(), CustomerPatch.builder().clear("grade").build());
@@ -214,10 +214,10 @@ class CustomersTest {
   void externalReferencesAreUniquePerTenantAndSystem() {
     f.customers().create(f.alice, person("One").externalRef("SAP", "1").build());
     assertThatThrownBy(() -> f.customers().create(f.alice, person("Two").externalRef("SAP", "1").build()))
-        .isInstanceOfSatisfying(dev.rapport.crm.DuplicateKeyException.class,
+        .isInstanceOfSatisfying(dev.rapport.crm.error.DuplicateKeyException.class,
             e -> assertThat(e.field()).isEqualTo(CustomerFields.EXTERNAL_REFS));
     f.customers().create(f.alice, person("Three").externalRef("ORACLE", "1").build());
-    f.customers().create(dev.rapport.crm.Actor.of("other", "bob"), person("Four").externalRef("SAP", "1").build());
+    f.customers().create(dev.rapport.crm.actor.Actor.of("other", "bob"), person("Four").externalRef("SAP", "1").build());
   }
 
   @Test
@@ -246,7 +246,7 @@ class CustomersTest {
   @Test
   void tenantsNeverSeeEachOthersCustomers() {
     Customer c = f.customers().create(f.alice, person("Ada").build());
-    dev.rapport.crm.Actor mallory = dev.rapport.crm.Actor.of("evil", "mallory");
+    dev.rapport.crm.actor.Actor mallory = dev.rapport.crm.actor.Actor.of("evil", "mallory");
     assertThat(f.customers().get(mallory, c.id())).isEmpty();
     assertThat(f.customers().count(mallory, Criteria.all())).isZero();
     assertThatThrownBy(() -> f.customers().assignOwner(mallory, c.id(), "mallory")).isInstanceOf(NotFoundException.class);

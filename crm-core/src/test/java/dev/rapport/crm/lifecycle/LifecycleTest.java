@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.rapport.crm.ValidationException;
-import dev.rapport.crm.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.query.Criteria;
 import java.util.List;
 import java.util.Map;

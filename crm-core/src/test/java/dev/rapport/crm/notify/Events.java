@@ -1,7 +1,7 @@
 package dev.rapport.crm.notify;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -3,7 +3,7 @@ package dev.rapport.crm.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.rapport.crm.samples;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.customer.AddressInput;
 import dev.rapport.crm.customer.Customer;

@@ -2,7 +2,7 @@ package dev.rapport.crm.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.customer.CustomerFields;

@@ -153,7 +153,7 @@ final class PostgresDialect extends Dialect {
   @Override
   public boolean switchesToReadCommitted() {
     // READ COMMITTED is PostgreSQL's default; a host that configured a stricter level keeps it (still correct:
-    // serialization failures become ConcurrentModificationException)
+    // serialization failures become VersionConflictException)
     return false;
   }
 }

@@ -1,8 +1,8 @@
 package dev.rapport.crm.jdbc.internal;
 
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.CrmException;
-import dev.rapport.crm.StorageException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.StorageException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -35,7 +35,7 @@ public final class SqlErrors {
     }
     for (SQLException x : chain) {
       if (dialect.isConflict(x)) {
-        CrmException c = new ConcurrentModificationException(what + ": the transaction lost a race with another "
+        CrmException c = new VersionConflictException(what + ": the transaction lost a race with another "
             + "(deadlock or serialization failure, SQLState " + x.getSQLState() + "); nothing was written, retry");
         c.initCause(e);
         return c;

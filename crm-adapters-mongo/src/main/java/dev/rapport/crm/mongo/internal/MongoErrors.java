@@ -12,7 +12,7 @@ import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
-import dev.rapport.crm.StorageException;
+import dev.rapport.crm.error.StorageException;
 
 /** Classifies driver exceptions by type, error code and error label; never by message text. */
 public final class MongoErrors {

@@ -1,11 +1,11 @@
 package dev.rapport.crm.internal.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.AccessDeniedException;
-import dev.rapport.crm.Actor;
-import dev.rapport.crm.ApprovalPendingException;
-import dev.rapport.crm.NotFoundException;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.error.ApprovalPendingException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.Decision;
@@ -52,10 +52,10 @@ public final class CommandPipeline {
   private final ApprovalGate gate;
   private final Validator validator;
   private final Clock clock;
-  private final Consumer<dev.rapport.crm.TenantId> afterCommit;
+  private final Consumer<dev.rapport.crm.actor.TenantId> afterCommit;
 
   public CommandPipeline(Store store, AccessPolicy accessPolicy, AuditRecorder audit, ApprovalGate gate,
-                         Validator validator, Clock clock, Consumer<dev.rapport.crm.TenantId> afterCommit) {
+                         Validator validator, Clock clock, Consumer<dev.rapport.crm.actor.TenantId> afterCommit) {
     this.store = store;
     this.accessPolicy = accessPolicy;
     this.audit = audit;
@@ -106,7 +106,7 @@ public final class CommandPipeline {
           .orElseThrow(() -> new NotFoundException(type.resourceType() + " " + command.id() + " does not exist"));
       current = type.fromDocument(doc);
       if (command.expectedVersion() != null && command.expectedVersion() != type.version(current)) {
-        throw new dev.rapport.crm.ConcurrentModificationException(type.resourceType() + " " + command.id()
+        throw new dev.rapport.crm.error.VersionConflictException(type.resourceType() + " " + command.id()
             + " is at version " + type.version(current) + ", not " + command.expectedVersion());
       }
     }

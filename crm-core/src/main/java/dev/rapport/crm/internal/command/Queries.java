@@ -1,6 +1,6 @@
 package dev.rapport.crm.internal.command;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.DataFilter;

@@ -1,10 +1,10 @@
 package dev.rapport.crm.store.memory;
 
-import dev.rapport.crm.CapabilityUnsupportedException;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.CapabilityUnsupportedException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.CriteriaEvaluator;
 import dev.rapport.crm.query.Cursor;
@@ -355,7 +355,7 @@ public final class InMemoryStore implements Store {
       Lease held = state == null ? null : state.held;
       if (held == null || !held.owner().equals(guard.owner()) || held.token() != guard.token()
           || !now.isBefore(held.expiresAt())) {
-        throw new ConcurrentModificationException("lease '" + guard.name() + "' is no longer held by '"
+        throw new VersionConflictException("lease '" + guard.name() + "' is no longer held by '"
             + guard.owner() + "' with token " + guard.token());
       }
     }
@@ -416,11 +416,11 @@ public final class InMemoryStore implements Store {
 
   private static void checkVersion(WriteBatch.Write w, @Nullable Document current, long expected) {
     if (current == null) {
-      throw new ConcurrentModificationException(w.collection() + "/" + w.id() + ": expected version " + expected
+      throw new VersionConflictException(w.collection() + "/" + w.id() + ": expected version " + expected
           + " but the document does not exist");
     }
     if (current.version() != expected) {
-      throw new ConcurrentModificationException(w.collection() + "/" + w.id() + ": expected version " + expected
+      throw new VersionConflictException(w.collection() + "/" + w.id() + ": expected version " + expected
           + " but the stored version is " + current.version());
     }
   }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.CapabilityUnsupportedException;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.CapabilityUnsupportedException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
@@ -111,7 +111,7 @@ class InMemoryStoreTest {
         .insert("things", doc("b", 1, "b", Map.of()))
         .append("audit", "r1", "test", JsonNodeFactory.instance.objectNode())
         .delete("things", "a", 7)
-        .build())).isInstanceOf(ConcurrentModificationException.class)
+        .build())).isInstanceOf(VersionConflictException.class)
         .hasMessageContaining("things/a").hasMessageContaining("7").hasMessageContaining("1");
     assertThatThrownBy(() -> store.commit(T, WriteBatch.builder()
         .insert("things", doc("c", 1, "c", Map.of("code", List.of("X")))).build()))

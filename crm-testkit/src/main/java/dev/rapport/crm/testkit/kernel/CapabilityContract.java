@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.rapport.crm.CapabilityUnsupportedException;
+import dev.rapport.crm.error.CapabilityUnsupportedException;
 import dev.rapport.crm.store.Capability;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.WriteBatch;

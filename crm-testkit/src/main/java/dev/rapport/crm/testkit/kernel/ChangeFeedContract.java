@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.StreamRecord;
@@ -78,7 +78,7 @@ public abstract class ChangeFeedContract extends KernelContract {
     List<Change> before = allChanges(tenant);
 
     assertThatThrownBy(() -> commit(WriteBatch.builder().update(THINGS, thing("a").version(5).build())
-        .append(EVENTS, "r1", "t", json()))).isInstanceOf(ConcurrentModificationException.class);
+        .append(EVENTS, "r1", "t", json()))).isInstanceOf(VersionConflictException.class);
     assertThatThrownBy(() -> insert(thing("b").with("code", "C").build())).isInstanceOf(DuplicateKeyException.class);
 
     assertThat(allChanges(tenant)).isEqualTo(before);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;

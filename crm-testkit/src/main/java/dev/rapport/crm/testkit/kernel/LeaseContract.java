@@ -3,7 +3,7 @@ package dev.rapport.crm.testkit.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.ConcurrentModificationException;
+import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.WriteBatch;
 import java.time.Duration;
@@ -123,7 +123,7 @@ public abstract class LeaseContract extends KernelContract {
         .insert(THINGS, thing("a").build())
         .append(EVENTS, "e1", "t", json())
         .guardedBy(WriteBatch.LeaseGuard.of(first))))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(tenant, THINGS, "a")).isEmpty();
     assertThat(allRecords(tenant, EVENTS)).isEmpty();
     assertThat(allChanges(tenant)).isEmpty();
@@ -135,12 +135,12 @@ public abstract class LeaseContract extends KernelContract {
     clock.advance(TTL);
 
     assertThatThrownBy(() -> commit(WriteBatch.builder().append(EVENTS, "e1", "t", json())
-        .guardedBy(WriteBatch.LeaseGuard.of(lease)))).isInstanceOf(ConcurrentModificationException.class);
+        .guardedBy(WriteBatch.LeaseGuard.of(lease)))).isInstanceOf(VersionConflictException.class);
 
     Lease renewed = acquire("node-1").orElseThrow();
     store.release(tenant, renewed);
     assertThatThrownBy(() -> commit(WriteBatch.builder().append(EVENTS, "e1", "t", json())
-        .guardedBy(WriteBatch.LeaseGuard.of(renewed)))).isInstanceOf(ConcurrentModificationException.class);
+        .guardedBy(WriteBatch.LeaseGuard.of(renewed)))).isInstanceOf(VersionConflictException.class);
     assertThat(allRecords(tenant, EVENTS)).isEmpty();
   }
 

@@ -3,7 +3,7 @@ package dev.rapport.crm.testkit.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.ConcurrentModificationException;
+import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Optimistic concurrency: every update and delete names the version it read; a stale one fails with
- * {@link ConcurrentModificationException} and changes nothing, and concurrent read-modify-write loops lose no
+ * {@link VersionConflictException} and changes nothing, and concurrent read-modify-write loops lose no
  * update.
  */
 public abstract class OptimisticConcurrencyContract extends KernelContract {
@@ -48,7 +48,7 @@ public abstract class OptimisticConcurrencyContract extends KernelContract {
 
     assertThatThrownBy(() -> commit(WriteBatch.builder()
         .update(THINGS, thing("a").version(2).with("name", "stale").build())))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
 
     Document a = store.get(tenant, THINGS, "a").orElseThrow();
     assertThat(a.version()).isEqualTo(2);
@@ -61,7 +61,7 @@ public abstract class OptimisticConcurrencyContract extends KernelContract {
     insert(thing("a").build());
 
     assertThatThrownBy(() -> commit(WriteBatch.builder().update(THINGS, thing("a").version(3).build())))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(tenant, THINGS, "a").orElseThrow().version()).isEqualTo(1);
   }
 
@@ -71,7 +71,7 @@ public abstract class OptimisticConcurrencyContract extends KernelContract {
     commit(WriteBatch.builder().update(THINGS, thing("a").version(2).with("name", "v2").build()));
 
     assertThatThrownBy(() -> commit(WriteBatch.builder().delete(THINGS, "a", 1)))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
 
     assertThat(store.get(tenant, THINGS, "a").orElseThrow().values("name")).containsExactly("v2");
     assertThat(allChanges(tenant)).hasSize(2);
@@ -80,7 +80,7 @@ public abstract class OptimisticConcurrencyContract extends KernelContract {
   @Test
   void updateOfAMissingDocumentIsAConflict() {
     assertThatThrownBy(() -> commit(WriteBatch.builder().update(THINGS, thing("ghost").version(2).build())))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(tenant, THINGS, "ghost")).isEmpty();
     assertThat(allChanges(tenant)).isEmpty();
   }
@@ -88,7 +88,7 @@ public abstract class OptimisticConcurrencyContract extends KernelContract {
   @Test
   void deleteOfAMissingDocumentIsAConflict() {
     assertThatThrownBy(() -> commit(WriteBatch.builder().delete(THINGS, "ghost", 1)))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(allChanges(tenant)).isEmpty();
   }
 
@@ -98,7 +98,7 @@ public abstract class OptimisticConcurrencyContract extends KernelContract {
     commit(WriteBatch.builder().delete(THINGS, "a", 1));
 
     assertThatThrownBy(() -> commit(WriteBatch.builder().update(THINGS, thing("a").version(2).build())))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(tenant, THINGS, "a")).isEmpty();
   }
 
@@ -170,7 +170,7 @@ public abstract class OptimisticConcurrencyContract extends KernelContract {
       try {
         return store.commit(tenant, WriteBatch.builder()
             .update(THINGS, thing(id).version(d.version() + 1).with("rank", value + 1).build()).build());
-      } catch (ConcurrentModificationException retry) {
+      } catch (VersionConflictException retry) {
         Thread.onSpinWait();
       }
     }

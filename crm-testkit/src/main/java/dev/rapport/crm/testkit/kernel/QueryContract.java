@@ -14,7 +14,7 @@ import static dev.rapport.crm.query.Criteria.prefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Cursor;
 import dev.rapport.crm.query.Page;

@@ -3,8 +3,8 @@ package dev.rapport.crm.testkit.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.Document;
@@ -68,9 +68,9 @@ public abstract class TenantIsolationContract extends KernelContract {
   @Test
   void writesCannotReachAnotherTenantsDocuments() {
     assertThatThrownBy(() -> commit(WriteBatch.builder().update(THINGS, thing("onlytheirs").version(2).build())))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThatThrownBy(() -> commit(WriteBatch.builder().delete(THINGS, "onlytheirs", 1)))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(other, THINGS, "onlytheirs")).isPresent();
     commit(WriteBatch.builder().append(EVENTS, "r1", "mine, same record id", json()));
     assertThat(allRecords(other, EVENTS)).hasSize(1);
@@ -105,7 +105,7 @@ public abstract class TenantIsolationContract extends KernelContract {
     assertThatThrownBy(() -> commit(WriteBatch.builder()
         .insert(THINGS, thing("mine").build())
         .guardedBy(WriteBatch.LeaseGuard.of(theirs))))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
     assertThat(store.get(tenant, THINGS, "mine")).isEmpty();
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.ConcurrentModificationException;
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
@@ -107,7 +107,7 @@ public abstract class TransactionContract extends KernelContract {
     assertThatThrownBy(() -> commit(WriteBatch.builder()
         .update(THINGS, thing("a").version(2).with("name", "stale").build())
         .append(EVENTS, "e1", "changed", json())))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
 
     assertThat(store.get(tenant, THINGS, "a").orElseThrow().values("name")).containsExactly("second");
     assertThat(allRecords(tenant, EVENTS)).isEmpty();
@@ -127,7 +127,7 @@ public abstract class TransactionContract extends KernelContract {
         .append(EVENTS, "e1", "created", json())
         .append("audit", "r1", "audit", json())
         .update(THINGS, thing("missing").version(2).build())))
-        .isInstanceOf(ConcurrentModificationException.class);
+        .isInstanceOf(VersionConflictException.class);
 
     assertThat(store.get(tenant, THINGS, "a")).isEmpty();
     assertThat(store.get(tenant, THINGS, "b")).isEmpty();

@@ -3,9 +3,9 @@ package dev.rapport.crm.testkit.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.DuplicateKeyException;
-import dev.rapport.crm.TenantId;
-import dev.rapport.crm.ValidationException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.WriteBatch;
 import java.util.Optional;

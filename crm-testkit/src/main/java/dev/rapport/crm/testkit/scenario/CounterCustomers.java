@@ -2,10 +2,10 @@ package dev.rapport.crm.testkit.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rapport.crm.Actor;
-import dev.rapport.crm.ConcurrentModificationException;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.Crm;
-import dev.rapport.crm.TenantId;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.customer.CustomFieldSchema;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerData;
@@ -67,7 +67,7 @@ public final class CounterCustomers {
   /**
    * Reads customer {@code id} through {@code node}, runs {@code betweenReadAndWrite} (think time), then writes
    * counter + 1 with the version it read. Counts a success, or a conflict when the store reports
-   * {@link ConcurrentModificationException}; any other exception propagates and fails the test.
+   * {@link VersionConflictException}; any other exception propagates and fails the test.
    */
   public boolean increment(Crm node, Actor actor, String id, Runnable betweenReadAndWrite) {
     Customer read = node.customers().require(actor, id);
@@ -78,7 +78,7 @@ public final class CounterCustomers {
           .customField("counter", counter + 1).build());
       successes.get(id).incrementAndGet();
       return true;
-    } catch (ConcurrentModificationException e) {
+    } catch (VersionConflictException e) {
       conflicts.incrementAndGet();
       return false;
     }

@@ -2,7 +2,7 @@ package dev.rapport.crm.testkit.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rapport.crm.Actor;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.recording.AuditRecorder;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Acceptance: 8 threads × 1,000 read-modify-write updates on 20 customers. No update is lost (each successful one
- * is reflected in the final state), every conflict is reported as {@code ConcurrentModificationException}, and the
+ * is reflected in the final state), every conflict is reported as {@code VersionConflictException}, and the
  * change feed holds every committed write exactly once.
  */
 class ConcurrentUpdatesTest {

@@ -1,19 +1,22 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.VersionConflictException;
 
 /**
  * A write named a version that is no longer current: somebody else changed the record first. Nothing was written;
  * re-read and try again.
  */
-public final class ConcurrentModificationException extends CrmException {
+public final class VersionConflictException extends CrmException {
   private static final long serialVersionUID = 1L;
 
-  public ConcurrentModificationException(String message) {
+  public VersionConflictException(String message) {
     super(message);
   }
 
   @Override
   public String code() {
-    return "CONCURRENT_MODIFICATION";
+    return "VERSION_CONFLICT";
   }
 
   @Override

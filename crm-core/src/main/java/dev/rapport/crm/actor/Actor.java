@@ -1,4 +1,8 @@
-package dev.rapport.crm;
+package dev.rapport.crm.actor;
+
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 
 import java.util.Map;
 import java.util.Objects;

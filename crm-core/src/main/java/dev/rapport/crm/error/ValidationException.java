@@ -1,4 +1,7 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.ValidationException;
 
 import java.util.List;
 import java.util.Objects;

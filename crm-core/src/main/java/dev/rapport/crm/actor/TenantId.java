@@ -1,4 +1,7 @@
-package dev.rapport.crm;
+package dev.rapport.crm.actor;
+
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.ValidationException;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

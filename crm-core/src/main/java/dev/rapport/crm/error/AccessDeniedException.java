@@ -1,4 +1,7 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.error.CrmException;
 
 import java.util.List;
 

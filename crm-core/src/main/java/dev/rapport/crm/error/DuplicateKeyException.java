@@ -1,4 +1,7 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.DuplicateKeyException;
 
 import java.util.Objects;
 

@@ -1,4 +1,6 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.CrmException;
 
 /**
  * The root of every exception Rapport throws. Unchecked, with a stable {@link #code()} a host can map to its own
@@ -15,7 +17,7 @@ public abstract class CrmException extends RuntimeException {
     super(message, cause);
   }
 
-  /** A stable, documented error code such as {@code VALIDATION} or {@code CONCURRENT_MODIFICATION}. */
+  /** A stable, documented error code such as {@code VALIDATION} or {@code VERSION_CONFLICT}. */
   public abstract String code();
 
   /** True when repeating the same call later may succeed (a conflict, a lost connection); false otherwise. */

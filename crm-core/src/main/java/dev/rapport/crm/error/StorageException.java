@@ -1,4 +1,7 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.StorageException;
 
 /**
  * The store failed. {@link #isTransient()} tells a lost connection or a serialization failure (retry may help) from

@@ -1,4 +1,7 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.NotFoundException;
 
 /** The record does not exist in the actor's tenant (or is not visible to the actor). */
 public final class NotFoundException extends CrmException {

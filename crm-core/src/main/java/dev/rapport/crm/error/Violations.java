@@ -1,6 +1,9 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
 
-import dev.rapport.crm.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.Violations;
+
+import dev.rapport.crm.error.ValidationException.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

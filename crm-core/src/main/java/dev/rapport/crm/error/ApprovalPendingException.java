@@ -1,4 +1,7 @@
-package dev.rapport.crm;
+package dev.rapport.crm.error;
+
+import dev.rapport.crm.error.ApprovalPendingException;
+import dev.rapport.crm.error.CrmException;
 
 /**
  * The approval gate parked the command as a pending approval request instead of applying it. Nothing changed yet;
