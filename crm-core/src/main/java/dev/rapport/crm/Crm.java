@@ -1,20 +1,28 @@
 package dev.rapport.crm;
 
-import dev.rapport.crm.actor.Actor;
-import dev.rapport.crm.actor.TenantId;
-import dev.rapport.crm.error.ValidationException;
-
 import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.access.Masking;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.approval.ApprovalGate;
+import dev.rapport.crm.approval.ParkedCommands;
 import dev.rapport.crm.customer.CustomFieldSchema;
 import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.customer.CustomerSettings;
 import dev.rapport.crm.customer.Customers;
+import dev.rapport.crm.directory.Directory;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.interaction.InteractionFields;
 import dev.rapport.crm.interaction.Interactions;
 import dev.rapport.crm.internal.Ids;
+import dev.rapport.crm.internal.Publisher;
 import dev.rapport.crm.internal.command.CommandPipeline;
+import dev.rapport.crm.internal.customer.CustomerService;
+import dev.rapport.crm.internal.interaction.InteractionService;
+import dev.rapport.crm.internal.servicecase.CaseService;
 import dev.rapport.crm.lifecycle.Lifecycle;
+import dev.rapport.crm.module.CrmModule;
+import dev.rapport.crm.module.ModuleContext;
 import dev.rapport.crm.notify.Notifier;
 import dev.rapport.crm.notify.Outbox;
 import dev.rapport.crm.notify.OutboxRelay;
@@ -31,17 +39,30 @@ import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rapport, wired: one immutable, thread-safe instance per application, built with {@link #builder()} naming each
- * part explicitly.
+ * part explicitly. Close it when the application stops (it owns the thread that delivers events, unless the host
+ * gave its own executor).
  *
  * <pre>{@code
  * Crm crm = Crm.builder()
@@ -54,17 +75,29 @@ import org.jspecify.annotations.Nullable;
  * Customer c = crm.customers().create(alice, CustomerData.builder(CustomerKind.PERSON, "Ada Lovelace").build());
  * }</pre>
  */
-public final class Crm {
+public final class Crm implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Crm.class);
+
   private final Store store;
-  private final Customers customers;
-  private final Interactions interactions;
-  private final Cases cases;
+  private final CustomerService customers;
+  private final InteractionService interactions;
+  private final CaseService cases;
   private final List<OutboxRelay> relays;
+  private final CommandPipeline pipeline;
+  private final Masking masking;
+  private final Map<String, ResourceType> resourceTypes;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final ConcurrentMap<TenantId, ReentrantLock> publishing = new ConcurrentHashMap<>();
 
   private Crm(Builder b, Store store, AccessPolicy policy, AuditRecorder audit) {
     this.store = store;
+    List<CrmModule> modules = b.modules();
     List<CollectionSpec> specs = new ArrayList<>(List.of(CustomerFields.SPEC, InteractionFields.SPEC, CaseFields.SPEC));
     specs.addAll(Outbox.collections());
+    for (CrmModule m : modules) {
+      specs.addAll(m.collections());
+    }
+    checkCollectionNames(specs);
     specs.forEach(store::register);
     List<OutboxRelay> rs = new ArrayList<>();
     for (Notifier n : b.notifiers) {
@@ -72,16 +105,57 @@ public final class Crm {
           .owner(b.nodeId).leaseTtl(b.leaseTtl).batchSize(100).build());
     }
     this.relays = List.copyOf(rs);
+
+    Consumer<TenantId> afterCommit;
+    if (!b.publishAfterCommit || relays.isEmpty()) {
+      afterCommit = tenant -> { };
+      ownedExecutor = null;
+    } else if (b.publishExecutor != null) {
+      afterCommit = new Publisher(b.publishExecutor, this::publish);
+      ownedExecutor = null;
+    } else {
+      ownedExecutor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rapport-publisher-" + b.nodeId);
+        t.setDaemon(true);
+        return t;
+      });
+      afterCommit = new Publisher(ownedExecutor, this::publish);
+    }
     Validator validator = Validation.byProvider(HibernateValidator.class).configure()
         .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
-    CommandPipeline pipeline = new CommandPipeline(store, policy, audit, b.gate, validator, b.clock,
-        b.publishAfterCommit ? this::publish : tenant -> { });
+    this.pipeline = new CommandPipeline(store, policy, audit, b.gate, validator, b.clock, afterCommit);
     CustomerSettings settings = new CustomerSettings(b.defaultLifecycle, b.lifecycles, b.defaultCustomFields,
         b.customFields);
-    this.customers = new Customers(pipeline, policy, settings);
-    this.interactions = new Interactions(pipeline, policy);
-    this.cases = new Cases(pipeline, policy, b.sla);
+    this.customers = new CustomerService(pipeline, settings);
+    this.interactions = new InteractionService(pipeline);
+    this.cases = new CaseService(pipeline, b.sla);
+    this.masking = Masking.of(policy);
+    Map<String, ResourceType> types = new LinkedHashMap<>();
+    for (ResourceType t : List.of(CustomerFields.TYPE, InteractionFields.TYPE, CaseFields.TYPE)) {
+      types.put(t.name(), t);
+    }
+    this.resourceTypes = Map.copyOf(types);
+
+    ModuleContext context = new Context(store, b.clock, b.nodeId, b.directory, audit, masking, pipeline,
+        resourceTypes);
+    for (CrmModule m : modules) {
+      m.start(context);
+    }
   }
+
+  private static void checkCollectionNames(List<CollectionSpec> specs) {
+    Set<String> seen = new HashSet<>();
+    for (CollectionSpec s : specs) {
+      if (!seen.add(s.name())) {
+        throw new IllegalStateException("two parts of this Crm declare a collection named '" + s.name()
+            + "'; each module needs collections of its own");
+      }
+    }
+  }
+
+  private record Context(Store store, Clock clock, String nodeId, Directory directory, AuditRecorder audit,
+                         Masking masking, ParkedCommands parkedCommands, Map<String, ResourceType> resourceTypes)
+      implements ModuleContext {}
 
   public static Builder builder() {
     return new Builder();
@@ -109,32 +183,77 @@ public final class Crm {
     return relays;
   }
 
-  /**
-   * Delivers the tenant's pending outbox events to every notifier now (the same as the after-commit step). Safe to
-   * call from several nodes: each relay holds a lease.
-   */
-  public List<RelayResult> publish(TenantId tenant) {
-    List<RelayResult> results = new ArrayList<>();
-    for (OutboxRelay r : relays) {
-      results.add(r.runOnce(tenant));
-    }
-    return results;
+  /** Runs approved parked commands; see {@link ParkedCommands}. For hosts with an approval gate of their own. */
+  public ParkedCommands parkedCommands() {
+    return pipeline;
+  }
+
+  /** Field-level security as the access policy decides it, for what the host shows besides Rapport's reads. */
+  public Masking masking() {
+    return masking;
+  }
+
+  /** The resource types commands and reads act on (customer, interaction, case), by name. */
+  public Map<String, ResourceType> resourceTypes() {
+    return resourceTypes;
   }
 
   /**
-   * Wires a {@link Crm}. Each setting may be given once and is checked when given; {@link #build()} says what is
-   * missing. Required: {@link #store}, {@link #accessPolicy}, {@link #audit}.
+   * Delivers the tenant's pending outbox events to every notifier now, on the calling thread (the same as the
+   * after-commit step). Safe to call from several nodes: each relay holds a lease.
+   */
+  public List<RelayResult> publish(TenantId tenant) {
+    // one run per tenant at a time in this JVM (the relays' leases keep other nodes out; this node holds them)
+    ReentrantLock lock = publishing.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      List<RelayResult> results = new ArrayList<>();
+      for (OutboxRelay r : relays) {
+        results.add(r.runOnce(tenant));
+      }
+      return results;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops the delivery thread this instance owns (if any), letting a delivery in progress finish for up to ten
+   * seconds. Events not delivered yet stay in the outbox for the next run. Commands still work after close; only
+   * delivery after commit stops. The store and any executor the host gave are not closed.
+   */
+  @Override
+  public void close() {
+    if (ownedExecutor == null) {
+      return;
+    }
+    ownedExecutor.shutdown();
+    try {
+      if (!ownedExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("a delivery was still running after 10 s; interrupting it (its events stay in the outbox)");
+        ownedExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      ownedExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Wires a {@link Crm}. Each setting may be given once and is checked when given: a second call for the same
+   * setting (or the same tenant, notifier name or module name) is an {@link IllegalStateException} naming it.
+   * {@link #build()} says what is missing. Required: {@link #store}, {@link #accessPolicy}, {@link #audit}.
    */
   public static final class Builder {
     private @Nullable Store store;
     private @Nullable AccessPolicy policy;
     private @Nullable AuditRecorder audit;
     private ApprovalGate gate = ApprovalGate.none();
-    private boolean gateSet;
+    private Directory directory = Directory.none();
     private final List<Notifier> notifiers = new ArrayList<>();
+    private final List<CrmModule> modules = new ArrayList<>();
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
     private Clock clock = Clock.systemUTC();
-    private boolean clockSet;
     private String nodeId = "node-" + Ids.uuidV7(Clock.systemUTC());
     private Duration leaseTtl = Duration.ofSeconds(30);
     private Lifecycle defaultLifecycle = Lifecycle.standard();
@@ -143,62 +262,90 @@ public final class Crm {
     private final Map<TenantId, CustomFieldSchema> customFields = new LinkedHashMap<>();
     private SlaPolicy sla = SlaPolicy.standard();
     private boolean publishAfterCommit = true;
+    private @Nullable Executor publishExecutor;
+    private final Set<String> given = new HashSet<>();
 
     private Builder() {}
 
+    private void once(String setting) {
+      if (!given.add(setting)) {
+        throw new IllegalStateException(setting + " was already set");
+      }
+    }
+
     /** Where everything is stored: {@code InMemoryStore}, {@code JdbcStore}, {@code MongoStore}. */
     public Builder store(Store value) {
-      requireUnset(store, "store");
-      store = Objects.requireNonNull(value, "store");
+      Objects.requireNonNull(value, "store");
+      once("store");
+      store = value;
       return this;
     }
 
     /** Who may do what; {@code AccessPolicy.allowAll()} must be chosen explicitly. */
     public Builder accessPolicy(AccessPolicy value) {
-      requireUnset(policy, "accessPolicy");
-      policy = Objects.requireNonNull(value, "accessPolicy");
+      Objects.requireNonNull(value, "accessPolicy");
+      once("accessPolicy");
+      policy = value;
       return this;
     }
 
     /** What is recorded of every command; {@code AuditRecorder.none()} must be chosen explicitly. */
     public Builder audit(AuditRecorder value) {
-      requireUnset(audit, "audit");
-      audit = Objects.requireNonNull(value, "audit");
+      Objects.requireNonNull(value, "audit");
+      once("audit");
+      audit = value;
       return this;
     }
 
     /** Which commands need approval first. Default: none. */
     public Builder approvals(ApprovalGate value) {
-      if (gateSet) {
-        throw new IllegalStateException("approvals was already set");
-      }
-      gate = Objects.requireNonNull(value, "approvals");
-      gateSet = true;
+      Objects.requireNonNull(value, "approvals");
+      once("approvals");
+      gate = value;
+      return this;
+    }
+
+    /** Who manages whom, who holds a role or is in a team (for approval routing). Default: {@link Directory#none()}. */
+    public Builder directory(Directory value) {
+      Objects.requireNonNull(value, "directory");
+      once("directory");
+      directory = value;
+      return this;
+    }
+
+    /**
+     * Adds a module: its collections are registered with the store and it is started with a
+     * {@link ModuleContext} when the instance is built. Ports given to this builder that are modules too are added
+     * without this call.
+     */
+    public Builder module(CrmModule value) {
+      Objects.requireNonNull(value, "module");
+      once("module '" + value.name() + "'");
+      modules.add(value);
       return this;
     }
 
     /** Adds a notifier; each gets every outbox event at least once, through its own relay. */
     public Builder notifier(Notifier value) {
       Objects.requireNonNull(value, "notifier");
-      if (notifiers.stream().anyMatch(n -> n.name().equals(value.name()))) {
-        throw new IllegalStateException("a notifier named '" + value.name() + "' was already added");
-      }
+      once("notifier '" + value.name() + "'");
       notifiers.add(value);
       return this;
     }
 
+    /** How the relays retry a failing notifier. Default: {@link RetryPolicy#ofDefaults()}. */
     public Builder retryPolicy(RetryPolicy value) {
-      retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+      Objects.requireNonNull(value, "retryPolicy");
+      once("retryPolicy");
+      retryPolicy = value;
       return this;
     }
 
     /** The clock for timestamps, SLAs, leases and backoff. Default: system UTC. */
     public Builder clock(Clock value) {
-      if (clockSet) {
-        throw new IllegalStateException("clock was already set");
-      }
-      clock = Objects.requireNonNull(value, "clock");
-      clockSet = true;
+      Objects.requireNonNull(value, "clock");
+      once("clock");
+      clock = value;
       return this;
     }
 
@@ -208,53 +355,81 @@ public final class Crm {
       if (value.isBlank() || value.length() > 100) {
         throw ValidationException.of("nodeId", "nodeId.length", "node id must be 1-100 characters");
       }
+      once("nodeId");
       nodeId = value;
       return this;
     }
 
+    /** How long a relay's lease lasts before another node may take over. Default: 30 s; at least 1 s. */
     public Builder leaseTtl(Duration value) {
       Objects.requireNonNull(value, "leaseTtl");
       if (value.compareTo(Duration.ofSeconds(1)) < 0) {
         throw ValidationException.of("leaseTtl", "leaseTtl.min", "lease ttl must be at least one second");
       }
+      once("leaseTtl");
       leaseTtl = value;
       return this;
     }
 
     /** The lifecycle of every tenant without its own. Default: {@link Lifecycle#standard()}. */
     public Builder lifecycle(Lifecycle value) {
-      defaultLifecycle = Objects.requireNonNull(value, "lifecycle");
+      Objects.requireNonNull(value, "lifecycle");
+      once("lifecycle");
+      defaultLifecycle = value;
       return this;
     }
 
+    /** The lifecycle of one tenant. */
     public Builder lifecycle(TenantId tenant, Lifecycle value) {
-      lifecycles.put(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(value, "lifecycle"));
+      Objects.requireNonNull(tenant, "tenant");
+      Objects.requireNonNull(value, "lifecycle");
+      once("lifecycle of tenant " + tenant);
+      lifecycles.put(tenant, value);
       return this;
     }
 
     /** Custom fields allowed for tenants without their own schema. Default: none. */
     public Builder customFields(CustomFieldSchema value) {
-      defaultCustomFields = Objects.requireNonNull(value, "customFields");
+      Objects.requireNonNull(value, "customFields");
+      once("customFields");
+      defaultCustomFields = value;
       return this;
     }
 
+    /** The custom-field schema of one tenant. */
     public Builder customFields(TenantId tenant, CustomFieldSchema value) {
-      customFields.put(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(value, "customFields"));
+      Objects.requireNonNull(tenant, "tenant");
+      Objects.requireNonNull(value, "customFields");
+      once("customFields of tenant " + tenant);
+      customFields.put(tenant, value);
       return this;
     }
 
+    /** How long cases of each priority have. Default: {@link SlaPolicy#standard()}. */
     public Builder sla(SlaPolicy value) {
-      sla = Objects.requireNonNull(value, "sla");
+      Objects.requireNonNull(value, "sla");
+      once("sla");
+      sla = value;
       return this;
     }
 
     /**
-     * Whether each command delivers its tenant's pending events right after commit, on the caller's thread
-     * (default true). Set false to deliver only from {@link Crm#publish} / {@link Crm#relays()} on the host's own
-     * scheduler.
+     * Whether each commit schedules delivery of its tenant's pending events (default true). Delivery never runs on
+     * the thread that ran the command: it runs on {@link #publishOn the host's executor}, or else on one thread
+     * this instance owns and stops on {@link Crm#close()}. Set false to deliver only from {@link Crm#publish} /
+     * {@link Crm#relays()} on the host's own scheduler.
      */
     public Builder publishAfterCommit(boolean value) {
+      once("publishAfterCommit");
       publishAfterCommit = value;
+      return this;
+    }
+
+    /** The executor deliveries after commit run on (the host's; never shut down by Rapport). */
+    public Builder publishOn(Executor value) {
+      Objects.requireNonNull(value, "publishOn");
+      once("publishOn");
+      publishExecutor = value;
       return this;
     }
 
@@ -272,13 +447,25 @@ public final class Crm {
       if (!missing.isEmpty()) {
         throw new IllegalStateException("Crm.builder() is missing: " + String.join("; ", missing));
       }
+      if (!publishAfterCommit && publishExecutor != null) {
+        throw new IllegalStateException("publishOn(...) was given but publishAfterCommit(false) turns delivery "
+            + "after commit off; give one or the other");
+      }
       return new Crm(this, Objects.requireNonNull(store), Objects.requireNonNull(policy), Objects.requireNonNull(audit));
     }
 
-    private static void requireUnset(@Nullable Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
+    /** The modules given, then the ports that are modules too, each once. */
+    private List<CrmModule> modules() {
+      List<CrmModule> all = new ArrayList<>(modules);
+      for (Object port : new Object[] {policy, audit, gate, directory}) {
+        if (port instanceof CrmModule m && all.stream().noneMatch(x -> x == m)) {
+          if (all.stream().anyMatch(x -> x.name().equals(m.name()))) {
+            throw new IllegalStateException("two modules are named '" + m.name() + "'");
+          }
+          all.add(m);
+        }
       }
+      return all;
     }
   }
 }

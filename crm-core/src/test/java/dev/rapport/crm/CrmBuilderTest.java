@@ -1,21 +1,13 @@
 package dev.rapport.crm;
 
-import dev.rapport.crm.actor.Actor;
-import dev.rapport.crm.actor.TenantId;
-import dev.rapport.crm.error.AccessDeniedException;
-import dev.rapport.crm.error.ApprovalPendingException;
-import dev.rapport.crm.error.NotFoundException;
-import dev.rapport.crm.error.ValidationException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.DataFilter;
 import dev.rapport.crm.access.Decision;
 import dev.rapport.crm.access.Resource;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.approval.ApprovalGate;
 import dev.rapport.crm.approval.GateDecision;
 import dev.rapport.crm.customer.Customer;
@@ -23,6 +15,11 @@ import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.customer.CustomerKind;
 import dev.rapport.crm.customer.CustomerPatch;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.error.ApprovalPendingException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.error.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.fixture.StreamAudit;
 import dev.rapport.crm.interaction.Interaction;
 import dev.rapport.crm.interaction.InteractionFields;
@@ -51,6 +48,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CrmBuilderTest {
   private static final TenantId ACME = TenantId.of("acme");
@@ -92,6 +91,26 @@ class CrmBuilderTest {
     assertThatThrownBy(() -> b.clock(clock)).isInstanceOf(IllegalStateException.class);
     b.approvals(ApprovalGate.none());
     assertThatThrownBy(() -> b.approvals(ApprovalGate.none())).isInstanceOf(IllegalStateException.class);
+    // every other setting too, each named in the message
+    java.util.Map<String, Runnable> twice = new java.util.LinkedHashMap<>();
+    twice.put("retryPolicy", () -> b.retryPolicy(dev.rapport.crm.notify.RetryPolicy.ofDefaults()));
+    twice.put("nodeId", () -> b.nodeId("n1"));
+    twice.put("leaseTtl", () -> b.leaseTtl(Duration.ofSeconds(5)));
+    twice.put("lifecycle", () -> b.lifecycle(Lifecycle.standard()));
+    twice.put("lifecycle of tenant globex", () -> b.lifecycle(GLOBEX, Lifecycle.standard()));
+    twice.put("customFields", () -> b.customFields(dev.rapport.crm.customer.CustomFieldSchema.none()));
+    twice.put("customFields of tenant globex",
+        () -> b.customFields(GLOBEX, dev.rapport.crm.customer.CustomFieldSchema.none()));
+    twice.put("sla", () -> b.sla(dev.rapport.crm.servicecase.SlaPolicy.standard()));
+    twice.put("directory", () -> b.directory(dev.rapport.crm.directory.Directory.none()));
+    twice.put("publishOn", () -> b.publishOn(Runnable::run));
+    twice.put("publishAfterCommit", () -> b.publishAfterCommit(true));
+    twice.forEach((name, set) -> {
+      set.run();
+      assertThatThrownBy(set::run).as(name).isInstanceOf(IllegalStateException.class)
+          .hasMessage(name + " was already set");
+    });
+    b.lifecycle(TenantId.of("initech"), Lifecycle.standard()); // another tenant is another setting
     // The first values stand: the builder still builds.
     assertThat(b.build().store()).isSameAs(store);
   }
@@ -146,7 +165,7 @@ class CrmBuilderTest {
       }
 
       @Override
-      public DataFilter filter(Actor actor, Action action, String resourceType) {
+      public DataFilter filter(Actor actor, Action action, ResourceType type) {
         return DataFilter.always();
       }
     };
@@ -205,12 +224,12 @@ class CrmBuilderTest {
   void aGateParksLargeCreditLimitsAndWritesNothingWhileSmallOnesApply() {
     AtomicInteger requests = new AtomicInteger();
     ApprovalGate above100k = request -> {
-      if (!request.command().equals("customer.change-credit-limit")) {
+      if (!request.command().name().equals("customer.change-credit-limit")) {
         return GateDecision.proceed();
       }
-      BigDecimal amount = new BigDecimal(request.payload().path("creditLimit").path("amount").asText());
+      BigDecimal amount = new BigDecimal(request.command().payload().path("creditLimit").path("amount").asText());
       return amount.compareTo(new BigDecimal("100000")) > 0
-          ? new GateDecision.Park("apr-" + requests.incrementAndGet(), "credit limit above 100000")
+          ? GateDecision.park("apr-" + requests.incrementAndGet(), "credit limit above 100000", List.of())
           : GateDecision.proceed();
     };
     Crm crm = crm(AccessPolicy.allowAll(), new StreamAudit(), above100k, b -> b);
@@ -226,7 +245,12 @@ class CrmBuilderTest {
         });
     assertThat(store.changes(ACME, 0, 1000)).hasSize(changes);
     assertThat(outbox()).hasSize(events);
-    assertThat(audit()).hasSize(audits);
+    // the parked command is recorded as such, with its request, and nothing else is written
+    assertThat(audit().subList(audits, audit().size())).singleElement().satisfies(r -> {
+      assertThat(r.payload().get("outcome").asText()).isEqualTo("PARKED");
+      assertThat(r.payload().get("requestId").asText()).isEqualTo("apr-1");
+      assertThat(r.payload().get("resourceVersion").asLong()).isEqualTo(1);
+    });
     assertThat(crm.customers().require(alice, c.id()).creditLimit()).isNull();
 
     Customer raised = crm.customers().changeCreditLimit(alice, c.id(), Money.of("100000", "CNY"), "review");
@@ -303,7 +327,7 @@ class CrmBuilderTest {
       }
 
       @Override
-      public DataFilter filter(Actor actor, Action action, String resourceType) {
+      public DataFilter filter(Actor actor, Action action, ResourceType type) {
         return filter;
       }
     };

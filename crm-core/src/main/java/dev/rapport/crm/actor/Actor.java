@@ -1,9 +1,6 @@
 package dev.rapport.crm.actor;
 
-import dev.rapport.crm.actor.Actor;
-import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.error.ValidationException;
-
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,10 +1,8 @@
 package dev.rapport.crm.actor;
 
-import dev.rapport.crm.actor.TenantId;
-import dev.rapport.crm.error.ValidationException;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.rapport.crm.error.ValidationException;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

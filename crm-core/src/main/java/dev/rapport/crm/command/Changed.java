@@ -14,6 +14,11 @@ public record Changed<A>(A next, List<DomainEvent> events) {
     return new Changed<>(next, List.of(events));
   }
 
+  /** No change at all: {@code current} stays as it is, nothing is written, no event. */
+  public static <A> Changed<A> none(A current) {
+    return new Changed<>(current, List.of());
+  }
+
   /** No change at all (an idempotent repeat): nothing is written. */
   public boolean isEmpty() {
     return events.isEmpty();

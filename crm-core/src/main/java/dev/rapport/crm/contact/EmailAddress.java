@@ -2,9 +2,11 @@ package dev.rapport.crm.contact;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.error.Violations;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,8 +33,14 @@ import java.util.Objects;
  * (the local part is case-sensitive per RFC 5321) and is the form to index for uniqueness.
  *
  * <p>Violations (path {@code ""}): {@code email.syntax}, {@code email.length}.
+ *
+ * <p>An address read by someone whose field access masks e-mail is a <em>masked</em> address: {@link #isMasked()}
+ * is true and {@link #value()} is the masked text ({@code j***@example.com}), which is not checked as an address.
+ * Its JSON form is {@code {"masked": "j***@example.com"}}, so a masked address never reads back as a real one.
+ *
+ * @param isMasked true for a masked address (see above)
  */
-public record EmailAddress(String value) {
+public record EmailAddress(String value, boolean isMasked) {
   /** RFC 5321 section 4.5.3.1.1. */
   public static final int MAX_LOCAL_PART_LENGTH = 64;
   /** RFC 5321 section 4.5.3.1.3 (256-octet path minus the angle brackets). */
@@ -42,37 +50,65 @@ public record EmailAddress(String value) {
 
   public EmailAddress {
     Objects.requireNonNull(value, "value");
-    AddrSpecParser.Parsed parsed;
-    try {
-      parsed = AddrSpecParser.parse(value);
-    } catch (AddrSpecParser.SyntaxError e) {
-      throw ValidationException.of("", "email.syntax", "not an e-mail address: " + e.getMessage());
-    }
-    Violations v = new Violations();
-    String canonical = parsed.localPart() + "@" + parsed.domain();
-    v.require(parsed.localPart().length() <= MAX_LOCAL_PART_LENGTH, "", "email.length",
-        "the local part has " + parsed.localPart().length() + " characters, at most " + MAX_LOCAL_PART_LENGTH
-            + " are allowed");
-    v.require(canonical.length() <= MAX_LENGTH, "", "email.length",
-        "the address has " + canonical.length() + " characters, at most " + MAX_LENGTH + " are allowed");
-    if (!parsed.domainLiteral()) {
-      for (String label : parsed.domain().split("\\.", -1)) {
-        v.require(label.length() <= MAX_LABEL_LENGTH, "", "email.length",
-            "the domain label '" + label + "' has " + label.length() + " characters, at most " + MAX_LABEL_LENGTH
-                + " are allowed");
+    if (!isMasked) {
+      AddrSpecParser.Parsed parsed;
+      try {
+        parsed = AddrSpecParser.parse(value);
+      } catch (AddrSpecParser.SyntaxError e) {
+        throw ValidationException.of("", "email.syntax", "not an e-mail address: " + e.getMessage());
       }
+      Violations v = new Violations();
+      String canonical = parsed.localPart() + "@" + parsed.domain();
+      v.require(parsed.localPart().length() <= MAX_LOCAL_PART_LENGTH, "", "email.length",
+          "the local part has " + parsed.localPart().length() + " characters, at most " + MAX_LOCAL_PART_LENGTH
+              + " are allowed");
+      v.require(canonical.length() <= MAX_LENGTH, "", "email.length",
+          "the address has " + canonical.length() + " characters, at most " + MAX_LENGTH + " are allowed");
+      if (!parsed.domainLiteral()) {
+        for (String label : parsed.domain().split("\\.", -1)) {
+          v.require(label.length() <= MAX_LABEL_LENGTH, "", "email.length",
+              "the domain label '" + label + "' has " + label.length() + " characters, at most " + MAX_LABEL_LENGTH
+                  + " are allowed");
+        }
+      }
+      v.throwIfAny();
+      value = canonical;
     }
-    v.throwIfAny();
-    value = canonical;
   }
 
-  /** Same as the constructor; the JSON creator. */
-  @JsonCreator
+  /** Checks and canonicalises an address; see the class notes for the rules. */
+  public EmailAddress(String value) {
+    this(value, false);
+  }
+
+  /** Same as the constructor. */
   public static EmailAddress of(String value) {
     return new EmailAddress(value);
   }
 
+  /** A masked address showing {@code text}; see the class notes. */
+  public static EmailAddress masked(String text) {
+    return new EmailAddress(text, true);
+  }
+
+  /** The JSON creator: an address as a string, or a masked one as {@code {"masked": text}}. */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static EmailAddress fromJson(JsonNode json) {
+    if (json.isObject() && json.has("masked")) {
+      return masked(json.get("masked").asText());
+    }
+    if (!json.isTextual()) {
+      throw ValidationException.of("", "email.syntax", "not an e-mail address: " + json);
+    }
+    return of(json.asText());
+  }
+
   @JsonValue
+  Object toJson() {
+    return isMasked ? Map.of("masked", value) : value;
+  }
+
+  /** The canonical address, or the masked text of a masked one. */
   @Override
   public String value() {
     return value;

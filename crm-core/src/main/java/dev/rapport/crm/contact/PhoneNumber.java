@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import dev.rapport.crm.error.ValidationException;
 import java.util.Locale;
@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>E.164 has no extensions, so a number with one ({@code ext. 12}) is rejected rather than silently shortened.
  * Violations (path {@code ""}): {@code phone.invalid}.
+ *
+ * <p>A number read by someone whose field access masks phones is a <em>masked</em> number: its text is the masked
+ * form ({@code +86 *** **** 5678}), {@link #isMasked()} is true, and it formats as that text. No E.164 number
+ * contains {@code *}, so the two can never be confused, in memory or in JSON.
  */
 public record PhoneNumber(String e164) {
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
@@ -36,10 +40,10 @@ public record PhoneNumber(String e164) {
   private static final Cache<String, Boolean> PROVEN = CacheBuilder.newBuilder().maximumSize(16_384).build();
   private static final int VISIBLE_DIGITS = 4;
 
-  /** Accepts only the canonical E.164 form; use {@link #parse} for anything a person typed. */
+  /** Accepts only the canonical E.164 form (or a masked form); use {@link #parse} for anything a person typed. */
   public PhoneNumber {
     Objects.requireNonNull(e164, "e164");
-    if (PROVEN.getIfPresent(e164) == null) {
+    if (!isMaskedForm(e164) && PROVEN.getIfPresent(e164) == null) {
       Phonenumber.PhoneNumber parsed = parseValid(e164, null);
       String canonical = UTIL.format(parsed, PhoneNumberFormat.E164);
       if (!canonical.equals(e164)) {
@@ -78,24 +82,64 @@ public record PhoneNumber(String e164) {
     return e164;
   }
 
+  /** Whether this is a masked number (see the class notes): its digits are partly hidden and cannot be dialled. */
+  public boolean isMasked() {
+    return isMaskedForm(e164);
+  }
+
+  /**
+   * Whether {@code text} is the masked form of a number: {@code +}, digits, spaces and {@code -}, with at least one
+   * {@code *} (which no E.164 number contains).
+   */
+  public static boolean isMaskedForm(String text) {
+    if (text.indexOf('*') < 0) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c == '*' || c == '+' || c == ' ' || c == '-' || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The ISO 3166-1 alpha-2 region the number belongs to, or {@code 001} for non-geographic numbers (+800 …). */
   public String regionCode() {
+    if (isMasked()) {
+      int cc = countryCode();
+      return cc == 0 ? "ZZ" : UTIL.getRegionCodeForCountryCode(cc);
+    }
     String region = UTIL.getRegionCodeForNumber(number());
     return region == null ? "ZZ" : region;
   }
 
   /** The country calling code, e.g. 86. */
   public int countryCode() {
+    if (isMasked()) {
+      // the masked form keeps the country code: "+86 *** ..."
+      int end = 1;
+      while (end < e164.length() && Character.isDigit(e164.charAt(end))) {
+        end++;
+      }
+      return e164.startsWith("+") && end > 1 ? Integer.parseInt(e164.substring(1, end)) : 0;
+    }
     return number().getCountryCode();
   }
 
   /** Formatted for display across borders, e.g. {@code +86 139 1234 5678}. */
   public String international() {
+    if (isMasked()) {
+      return e164;
+    }
     return UTIL.format(number(), PhoneNumberFormat.INTERNATIONAL);
   }
 
   /** Formatted as dialled within its own country, e.g. {@code 139 1234 5678} or {@code 020 7946 0018}. */
   public String national() {
+    if (isMasked()) {
+      return e164;
+    }
     return UTIL.format(number(), PhoneNumberFormat.NATIONAL);
   }
 
@@ -105,6 +149,9 @@ public record PhoneNumber(String e164) {
    * number never gives most of it away.
    */
   public String masked() {
+    if (isMasked()) {
+      return e164;
+    }
     String formatted = international();
     String prefix = "+" + countryCode();
     String rest = formatted.substring(prefix.length());

@@ -1,18 +1,26 @@
 package dev.rapport.crm.customer;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.command.Changed;
+import dev.rapport.crm.command.DomainEvent;
 import dev.rapport.crm.contact.EmailAddress;
 import dev.rapport.crm.contact.LocalizedText;
 import dev.rapport.crm.contact.PhoneNumber;
 import dev.rapport.crm.contact.PostalAddress;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.Violations;
+import dev.rapport.crm.lifecycle.Lifecycle;
 import dev.rapport.crm.money.Money;
 import dev.rapport.crm.tag.TagPath;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  * persons, hierarchical tags, lifecycle stage, ownership, credit limit, external references (the keys of idempotent
  * ERP sync), typed custom fields, consents, and its bookkeeping (version, created/updated, soft delete).
  *
- * <p>Immutable. Changes go through {@link Customers} (the command path: authorize, validate, gate, apply, persist,
- * publish), which uses the package-private business methods of this class.
+ * <p>Immutable. Its business methods ({@link #changeStage}, {@link #assignOwner}, {@link #changeCreditLimit}, ...)
+ * are pure: each returns the next state and the events the change caused, or no change at all, and never touches
+ * a store. {@link Customers} runs them through the command path (authorize, validate, gate, persist with audit
+ * record and events in one commit, publish); calling one directly changes nothing stored.
  *
  * @param stageEnteredAt when the customer last entered each stage it has been in
  * @param externalRefs ERP system name → the customer's id there; unique per tenant and system
@@ -96,6 +106,138 @@ public record Customer(
 
   public boolean hasTagWithin(TagPath ancestor) {
     return tags.stream().anyMatch(t -> t.isWithin(ancestor));
+  }
+
+  // ---------------------------------------------------------------- business methods
+
+  /** A new customer from {@code data}; every violation at once. */
+  public static Changed<Customer> create(String id, TenantId tenant, CustomerData data, CustomerRules rules,
+                                         Instant now, String by) {
+    Customer created = CustomerInputs.materialize(id, tenant, data, null, rules, now, by);
+    return Changed.of(created, CustomerEvents.created(created));
+  }
+
+  /**
+   * This customer described by {@code data} (an ERP sync): the same content again is no change at all (no new
+   * version, no event).
+   */
+  public Changed<Customer> sync(CustomerData data, CustomerRules rules, Instant now, String by) {
+    Customer next = CustomerInputs.materialize(id, tenant, data, this, rules, now, by);
+    return sameContent(next) ? Changed.none(this) : Changed.of(next, CustomerEvents.updated(this, next));
+  }
+
+  /** This customer with a partial update applied; see {@link CustomerPatch}. */
+  public Changed<Customer> update(CustomerPatch patch, CustomerRules rules, Instant now, String by) {
+    Customer next = CustomerInputs.patched(this, patch, rules, now, by);
+    return sameContent(next) ? Changed.none(this) : Changed.of(next, CustomerEvents.updated(this, next));
+  }
+
+  /** Moves to {@code next}, if {@code lifecycle} allows the move from the current stage and its guard holds. */
+  public Changed<Customer> changeStage(String next, @Nullable String reason, Lifecycle lifecycle, Instant now) {
+    Map<String, List<Object>> values = CustomerFields.indexValues(this);
+    lifecycle.check(stage, next, reason, f -> values.getOrDefault(f, List.of()));
+    ObjectNode data = CustomerEvents.data().put("from", stage).put("to", next);
+    if (reason != null) {
+      data.put("reason", reason);
+    }
+    return Changed.of(edit().enterStage(next, now).build(), new DomainEvent("customer.stage-changed", data));
+  }
+
+  /** Adds tags; tags already present are ignored, and adding nothing new is no change. */
+  public Changed<Customer> tag(List<String> paths) {
+    Violations v = new Violations();
+    List<TagPath> add = CustomerInputs.tags(paths, v);
+    v.throwIfAny();
+    Set<TagPath> all = new LinkedHashSet<>(tags);
+    List<TagPath> added = add.stream().filter(all::add).distinct().toList();
+    if (added.isEmpty()) {
+      return Changed.none(this);
+    }
+    Builder b = edit();
+    b.tags = List.copyOf(all);
+    return Changed.of(b.build(), new DomainEvent("customer.tagged", CustomerEvents.tags(added)));
+  }
+
+  /** Removes exactly these tags (not their subtrees); removing absent tags is no change. */
+  public Changed<Customer> untag(List<String> paths) {
+    Violations v = new Violations();
+    List<TagPath> remove = CustomerInputs.tags(paths, v);
+    v.throwIfAny();
+    List<TagPath> removed = tags.stream().filter(remove::contains).toList();
+    if (removed.isEmpty()) {
+      return Changed.none(this);
+    }
+    Builder b = edit();
+    b.tags = tags.stream().filter(t -> !remove.contains(t)).toList();
+    return Changed.of(b.build(), new DomainEvent("customer.untagged", CustomerEvents.tags(removed)));
+  }
+
+  /** Makes {@code user} the owner. */
+  public Changed<Customer> assignOwner(String user) {
+    if (user.equals(owner)) {
+      return Changed.none(this);
+    }
+    Builder b = edit();
+    b.owner = user;
+    ObjectNode data = CustomerEvents.data().put("to", user);
+    if (owner != null) {
+      data.put("from", owner);
+    }
+    return Changed.of(b.build(), new DomainEvent("customer.owner-assigned", data));
+  }
+
+  /** Sets the credit limit, which must not be negative. */
+  public Changed<Customer> changeCreditLimit(Money limit, String reason) {
+    if (limit.amount().signum() < 0) {
+      throw ValidationException.of("creditLimit", "creditLimit.negative", "a credit limit cannot be negative");
+    }
+    if (limit.equals(creditLimit)) {
+      return Changed.none(this);
+    }
+    Builder b = edit();
+    b.creditLimit = limit;
+    ObjectNode data = CustomerEvents.data();
+    if (creditLimit != null) {
+      data.set("from", CustomerEvents.money(creditLimit));
+    }
+    data.set("to", CustomerEvents.money(limit));
+    data.put("reason", reason);
+    return Changed.of(b.build(), new DomainEvent("customer.credit-limit-changed", data));
+  }
+
+  /** Soft-deletes: the customer leaves queries but stays restorable. Deleting a deleted customer is no change. */
+  public Changed<Customer> delete(String reason, Instant now, String by) {
+    if (isDeleted()) {
+      return Changed.none(this);
+    }
+    Builder b = edit();
+    b.deletedAt = now;
+    b.deletedBy = by;
+    return Changed.of(b.build(), new DomainEvent("customer.deleted", CustomerEvents.data().put("reason", reason)));
+  }
+
+  /** Undoes a soft delete; restoring a customer that is not deleted is no change. */
+  public Changed<Customer> restore() {
+    if (!isDeleted()) {
+      return Changed.none(this);
+    }
+    Builder b = edit();
+    b.deletedAt = null;
+    b.deletedBy = null;
+    return Changed.of(b.build(), new DomainEvent("customer.restored", CustomerEvents.data()));
+  }
+
+  /** Equal but for the bookkeeping the command path stamps (version, updated at/by). */
+  private boolean sameContent(Customer other) {
+    return unstamped(this).equals(unstamped(other));
+  }
+
+  private static Customer unstamped(Customer c) {
+    Builder b = c.edit();
+    b.version = 0;
+    b.updatedAt = Instant.EPOCH;
+    b.updatedBy = "-";
+    return b.build();
   }
 
   Builder edit() {

@@ -4,8 +4,20 @@ import static dev.rapport.crm.store.IndexSpec.multi;
 import static dev.rapport.crm.store.IndexSpec.multiUnique;
 import static dev.rapport.crm.store.IndexSpec.single;
 
+import dev.rapport.crm.access.FieldCatalog.Kind;
+import dev.rapport.crm.access.FieldCatalog;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.contact.EmailAddress;
+import dev.rapport.crm.contact.PhoneNumber;
+import dev.rapport.crm.contact.PostalAddress;
 import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
+import dev.rapport.crm.tag.TagPath;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The queryable fields of customers: use these names in {@link dev.rapport.crm.query.Criteria} and
@@ -68,6 +80,71 @@ public final class CustomerFields {
       single(UPDATED_AT, IndexType.INSTANT),
       single(STAGE_CHANGED_AT, IndexType.INSTANT),
       single(DELETED, IndexType.BOOLEAN));
+
+  /**
+   * The fields field-level security may name: paths in a customer's JSON form. Identity and bookkeeping (id,
+   * tenant, kind, version, created/updated/deleted at and by, stage timestamps) are always readable and are written
+   * by the command path only.
+   */
+  public static final FieldCatalog FIELDS = FieldCatalog.builder()
+      .required("name", Kind.TEXT)
+      .optional("emails", Kind.EMAIL)
+      .optional("phones", Kind.PHONE)
+      .optional("addresses", Kind.VALUE)
+      .optional("contactPersons", Kind.VALUE)
+      .optional("contactPersons.name", Kind.TEXT)
+      .optional("contactPersons.role", Kind.TEXT)
+      .optional("contactPersons.emails", Kind.EMAIL)
+      .optional("contactPersons.phones", Kind.PHONE)
+      .optional("tags", Kind.VALUE)
+      .required("stage", Kind.TEXT)
+      .optional("grade", Kind.TEXT)
+      .optional("owner", Kind.TEXT)
+      .optional("team", Kind.TEXT)
+      .optional("department", Kind.TEXT)
+      .optional("region", Kind.TEXT)
+      .optional("creditLimit", Kind.VALUE)
+      .optional("externalRefs", Kind.MAP)
+      .optional("customFields", Kind.MAP)
+      .optional("customFields.*", Kind.TEXT)
+      .optional("consents", Kind.MAP)
+      .build();
+
+  /** Customers as access policies, audit and approvals name them: resource type {@code customer}. */
+  public static final ResourceType TYPE = new ResourceType("customer", SPEC, FIELDS);
+
+  /** The values a customer holds for each queryable field (what criteria, sorts and lifecycle guards see). */
+  public static Map<String, List<Object>> indexValues(Customer c) {
+    String name = c.name().defaultValue();
+    return Document.indexValues()
+        .put(KIND, c.kind().name())
+        .put(NAME, truncated(name))
+        .put(STAGE, c.stage())
+        .put(GRADE, c.grade())
+        .put(OWNER, c.owner())
+        .put(TEAM, c.team())
+        .put(DEPARTMENT, c.department())
+        .put(REGION, c.region())
+        .putAll(TAGS, c.tags().stream().map(TagPath::value).toList())
+        .putAll(EMAILS, c.emails().stream().map(EmailAddress::normalized).toList())
+        .putAll(PHONES, c.phones().stream().map(PhoneNumber::e164).toList())
+        .putAll(COUNTRIES, c.addresses().stream().map(PostalAddress::country).toList())
+        .putAll(CITIES, c.addresses().stream().map(PostalAddress::city).filter(Objects::nonNull)
+            .map(CustomerFields::truncated).toList())
+        .putAll(EXTERNAL_REFS, c.externalRefs().entrySet().stream()
+            .map(e -> externalRef(e.getKey(), e.getValue())).toList())
+        .put(CREDIT_LIMIT, c.creditLimit() == null ? null : c.creditLimit().amount())
+        .put(CURRENCY, c.creditLimit() == null ? null : c.creditLimit().currency().getCurrencyCode())
+        .put(CREATED_AT, c.createdAt())
+        .put(UPDATED_AT, c.updatedAt())
+        .put(STAGE_CHANGED_AT, c.stageEnteredAt().get(c.stage()))
+        .put(DELETED, c.isDeleted())
+        .build();
+  }
+
+  private static String truncated(String s) {
+    return s.length() > IndexSpec.MAX_STRING_LENGTH ? s.substring(0, IndexSpec.MAX_STRING_LENGTH) : s;
+  }
 
   /** The index value of an external reference. */
   public static String externalRef(String system, String id) {

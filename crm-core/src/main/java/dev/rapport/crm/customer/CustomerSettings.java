@@ -26,4 +26,9 @@ public record CustomerSettings(Lifecycle defaultLifecycle, Map<TenantId, Lifecyc
   public CustomFieldSchema customFields(TenantId tenant) {
     return customFields.getOrDefault(tenant, defaultCustomFields);
   }
+
+  /** The rules of one tenant. */
+  public CustomerRules rules(TenantId tenant) {
+    return new CustomerRules(lifecycle(tenant), customFields(tenant));
+  }
 }

@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.AccessDeniedException;
-import dev.rapport.crm.error.CrmException;
-
 import java.util.List;
 
 /** The access policy denied the action. Carries the ids of the rules that decided, for explanation and audit. */

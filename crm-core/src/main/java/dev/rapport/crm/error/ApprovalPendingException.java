@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.ApprovalPendingException;
-import dev.rapport.crm.error.CrmException;
-
 /**
  * The approval gate parked the command as a pending approval request instead of applying it. Nothing changed yet;
  * the command runs through the normal path once the request is approved.

@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.CapabilityUnsupportedException;
-import dev.rapport.crm.error.CrmException;
-
 /** The store was asked for something it declared it does not support. Raised explicitly, never degraded silently. */
 public final class CapabilityUnsupportedException extends CrmException {
   private static final long serialVersionUID = 1L;

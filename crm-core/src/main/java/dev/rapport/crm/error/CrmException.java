@@ -1,7 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.CrmException;
-
 /**
  * The root of every exception Rapport throws. Unchecked, with a stable {@link #code()} a host can map to its own
  * responses, and split by {@link #isTransient()} into failures a retry may fix and failures it cannot.

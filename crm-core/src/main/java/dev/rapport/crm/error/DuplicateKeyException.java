@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.CrmException;
-import dev.rapport.crm.error.DuplicateKeyException;
-
 import java.util.Objects;
 
 /** A unique field already holds this value in the tenant. Names the collection and the field, whatever the store. */

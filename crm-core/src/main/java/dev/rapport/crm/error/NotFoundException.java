@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.CrmException;
-import dev.rapport.crm.error.NotFoundException;
-
 /** The record does not exist in the actor's tenant (or is not visible to the actor). */
 public final class NotFoundException extends CrmException {
   private static final long serialVersionUID = 1L;

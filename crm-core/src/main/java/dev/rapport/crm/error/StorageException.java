@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.CrmException;
-import dev.rapport.crm.error.StorageException;
-
 /**
  * The store failed. {@link #isTransient()} tells a lost connection or a serialization failure (retry may help) from
  * a permanent fault (schema missing, permission denied). Adapters decide by SQLState or vendor error code, never by

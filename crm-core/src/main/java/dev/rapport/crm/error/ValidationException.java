@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.CrmException;
-import dev.rapport.crm.error.ValidationException;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;

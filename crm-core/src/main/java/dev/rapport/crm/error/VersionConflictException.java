@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.CrmException;
-import dev.rapport.crm.error.VersionConflictException;
-
 /**
  * A write named a version that is no longer current: somebody else changed the record first. Nothing was written;
  * re-read and try again.

@@ -1,8 +1,5 @@
 package dev.rapport.crm.error;
 
-import dev.rapport.crm.error.ValidationException;
-import dev.rapport.crm.error.Violations;
-
 import dev.rapport.crm.error.ValidationException.Violation;
 import java.util.ArrayList;
 import java.util.List;

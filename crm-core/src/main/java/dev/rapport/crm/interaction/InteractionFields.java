@@ -2,6 +2,9 @@ package dev.rapport.crm.interaction;
 
 import static dev.rapport.crm.store.IndexSpec.single;
 
+import dev.rapport.crm.access.FieldCatalog.Kind;
+import dev.rapport.crm.access.FieldCatalog;
+import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.IndexType;
 
@@ -27,4 +30,15 @@ public final class InteractionFields {
       single(ACTOR, IndexType.STRING),
       single(FOLLOW_UP_DUE, IndexType.INSTANT),
       single(FOLLOW_UP_OPEN, IndexType.BOOLEAN));
+
+  /** The fields field-level security may name (identity, customer, channel, times and bookkeeping always show). */
+  public static final FieldCatalog FIELDS = FieldCatalog.builder()
+      .required("summary", Kind.TEXT)
+      .optional("outcome", Kind.TEXT)
+      .optional("followUpDue", Kind.VALUE)
+      .optional("followUpDoneAt", Kind.VALUE)
+      .build();
+
+  /** Interactions as access policies, audit and approvals name them: resource type {@code interaction}. */
+  public static final ResourceType TYPE = new ResourceType("interaction", SPEC, FIELDS);
 }

@@ -102,6 +102,28 @@ public sealed interface Criteria {
     GT, GTE, LT, LTE
   }
 
+  /** Whether this criteria names {@code field} anywhere. */
+  default boolean mentions(String field) {
+    if (this instanceof Eq x) {
+      return x.field().equals(field);
+    } else if (this instanceof Compare x) {
+      return x.field().equals(field);
+    } else if (this instanceof In x) {
+      return x.field().equals(field);
+    } else if (this instanceof Prefix x) {
+      return x.field().equals(field);
+    } else if (this instanceof Exists x) {
+      return x.field().equals(field);
+    } else if (this instanceof And x) {
+      return x.all().stream().anyMatch(y -> y.mentions(field));
+    } else if (this instanceof Or x) {
+      return x.any().stream().anyMatch(y -> y.mentions(field));
+    } else if (this instanceof Not x) {
+      return x.criteria().mentions(field);
+    }
+    return false;
+  }
+
   static Criteria all() {
     return new All();
   }

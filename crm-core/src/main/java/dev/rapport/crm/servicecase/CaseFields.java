@@ -2,6 +2,9 @@ package dev.rapport.crm.servicecase;
 
 import static dev.rapport.crm.store.IndexSpec.single;
 
+import dev.rapport.crm.access.FieldCatalog.Kind;
+import dev.rapport.crm.access.FieldCatalog;
+import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.IndexType;
 
@@ -30,4 +33,18 @@ public final class CaseFields {
       single(RESOLVED_AT, IndexType.INSTANT),
       single(CSAT, IndexType.LONG),
       single(SENTIMENT, IndexType.STRING));
+
+  /** The fields field-level security may name (identity, customer, status, priority, times always show). */
+  public static final FieldCatalog FIELDS = FieldCatalog.builder()
+      .required("subject", Kind.TEXT)
+      .optional("description", Kind.TEXT)
+      .optional("assignee", Kind.TEXT)
+      .optional("resolution", Kind.TEXT)
+      .optional("csat", Kind.VALUE)
+      .optional("sentiment", Kind.VALUE)
+      .optional("feedback", Kind.TEXT)
+      .build();
+
+  /** Cases as access policies, audit and approvals name them: resource type {@code case}. */
+  public static final ResourceType TYPE = new ResourceType("case", SPEC, FIELDS);
 }

@@ -1,8 +1,8 @@
 package dev.rapport.crm.customer;
 
-import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.notify.Notifier;
 import dev.rapport.crm.recording.AuditRecorder;
@@ -27,6 +27,7 @@ final class CustomerFixture {
   CustomerFixture(Clock clock, Crm.Builder builder) {
     store = InMemoryStore.create(clock);
     crm = builder.store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none()).clock(clock)
+        .publishOn(Runnable::run) // deliveries on the test thread, so events can be asserted right after a command
         .notifier(new Notifier() {
           @Override
           public String name() {

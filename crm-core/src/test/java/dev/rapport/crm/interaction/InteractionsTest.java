@@ -3,13 +3,13 @@ package dev.rapport.crm.interaction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
-import dev.rapport.crm.error.ValidationException;
-import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerKind;
+import dev.rapport.crm.error.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.fixture.RecordingNotifier;
 import dev.rapport.crm.interaction.Interaction.Channel;
 import dev.rapport.crm.interaction.Interaction.Direction;
@@ -39,7 +39,7 @@ class InteractionsTest {
   private final InMemoryStore store = InMemoryStore.create(clock);
   private final RecordingNotifier notifier = new RecordingNotifier();
   private final Crm crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
-      .clock(clock).notifier(notifier).build();
+      .clock(clock).notifier(notifier).publishOn(Runnable::run).build();
   private final Actor alice = Actor.of("acme", "alice");
   private String customerId = "";
 

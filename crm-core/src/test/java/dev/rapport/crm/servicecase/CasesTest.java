@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.Crm;
-import dev.rapport.crm.error.ValidationException;
-import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerKind;
+import dev.rapport.crm.error.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.fixture.RecordingNotifier;
 import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.notify.MutableClock;
@@ -274,7 +274,7 @@ class CasesTest {
 
   private static Crm crm(MutableClock clock, RecordingNotifier notifier) {
     return Crm.builder().store(InMemoryStore.create(clock)).accessPolicy(AccessPolicy.allowAll())
-        .audit(AuditRecorder.none()).clock(clock).notifier(notifier).build();
+        .audit(AuditRecorder.none()).clock(clock).notifier(notifier).publishOn(Runnable::run).build();
   }
 
   private static String customer(Crm crm, Actor actor) {

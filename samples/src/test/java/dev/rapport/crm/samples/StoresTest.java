@@ -12,7 +12,6 @@ import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.mongo.MongoStore;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.recording.AuditRecorder;
-import dev.rapport.crm.testkit.RecordingNotifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -51,9 +50,9 @@ class StoresTest {
       assertThat(opened.store()).isInstanceOf(MongoStore.class);
       assertThat(opened.description()).contains("MongoDB", Stores.MONGO_DATABASE);
 
-      RecordingNotifier notifier = new RecordingNotifier();
+      Inbox notifier = new Inbox();
       Crm crm = Crm.builder().store(opened.store()).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
-          .notifier(notifier).build();
+          .notifier(notifier).publishOn(Runnable::run).build();
       PrintStream out = System.out;
       System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       try {
@@ -64,7 +63,7 @@ class StoresTest {
       Actor alice = Actor.of("acme", "alice");
       assertThat(crm.customers().count(alice, Criteria.all())).isEqualTo(26);
       assertThat(crm.customers().count(alice, Criteria.eq(CustomerFields.STAGE, "ACTIVE"))).isEqualTo(1);
-      assertThat(notifier.eventsOfType("customer.created")).hasSize(26);
+      assertThat(notifier.events()).filteredOn(e -> e.type().equals("customer.created")).hasSize(26);
 
       opened.close();
       assertThatThrownBy(() -> crm.customers().count(alice, Criteria.all()))

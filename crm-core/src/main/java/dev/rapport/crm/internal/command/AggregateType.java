@@ -1,16 +1,20 @@
 package dev.rapport.crm.internal.command;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import java.time.Instant;
 
-/** How the command path stores one kind of aggregate: its collection, its document form and its bookkeeping. */
+/** How the command path stores one kind of aggregate: its resource type, its document form and its bookkeeping. */
 public interface AggregateType<A> {
 
-  /** The resource type used by access policies, audit and events ({@code customer}, {@code case}, ...). */
-  String resourceType();
+  /** The resource type policies, audit, approvals and events name ({@code customer}, {@code case}, ...). */
+  ResourceType resource();
 
-  CollectionSpec collection();
+  default CollectionSpec collection() {
+    return resource().collection();
+  }
 
   String id(A aggregate);
 
@@ -22,7 +26,12 @@ public interface AggregateType<A> {
   Document toDocument(A aggregate);
 
   /** The aggregate's stored body alone (what policies, audit and the gate see), without its index values. */
-  com.fasterxml.jackson.databind.node.ObjectNode body(A aggregate);
+  ObjectNode body(A aggregate);
 
-  A fromDocument(Document document);
+  /** The aggregate from a stored body (possibly masked). */
+  A fromBody(ObjectNode body);
+
+  default A fromDocument(Document document) {
+    return fromBody(document.body());
+  }
 }

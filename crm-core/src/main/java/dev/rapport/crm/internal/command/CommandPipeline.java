@@ -1,25 +1,37 @@
 package dev.rapport.crm.internal.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rapport.crm.error.AccessDeniedException;
-import dev.rapport.crm.actor.Actor;
-import dev.rapport.crm.error.ApprovalPendingException;
-import dev.rapport.crm.error.NotFoundException;
-import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.Decision;
 import dev.rapport.crm.access.Resource;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.approval.Approval;
 import dev.rapport.crm.approval.ApprovalGate;
 import dev.rapport.crm.approval.GateDecision;
 import dev.rapport.crm.approval.GateRequest;
+import dev.rapport.crm.approval.ParkedCommand;
+import dev.rapport.crm.approval.ParkedCommands;
 import dev.rapport.crm.command.Changed;
 import dev.rapport.crm.command.DomainEvent;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.error.ApprovalPendingException;
+import dev.rapport.crm.error.ApprovalRejectedException;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.error.StorageException;
+import dev.rapport.crm.error.ValidationException.Violation;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.internal.Ids;
 import dev.rapport.crm.internal.Json;
 import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.recording.AuditEntry;
 import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.recording.Outcome;
+import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.WriteBatch;
@@ -28,196 +40,407 @@ import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The one place every command travels through, in this order (ARCHITECTURE §2): authorize, validate, gate, apply,
- * persist (aggregate + audit records + outbox events in ONE kernel commit), publish.
+ * The one place every command travels through (ARCHITECTURE §2): authorize, load, validate, apply, authorize the
+ * result, gate, persist (aggregate + audit records + outbox events in ONE kernel commit), publish. Reads go through
+ * {@link Reads}, which shares the visibility rule: a record the actor may not see answers exactly like one that
+ * does not exist.
+ *
+ * <p>It is also the registry of command definitions by name, which is what lets a parked command be resumed on any
+ * node ({@link ParkedCommands}).
  */
-public final class CommandPipeline {
+public final class CommandPipeline implements ParkedCommands {
+  /** The stream holding one record per approval request whose command ran: the idempotency key of resumption. */
+  public static final String EXECUTIONS = "command_executions";
+
   private static final Logger LOG = LoggerFactory.getLogger(CommandPipeline.class);
 
   private final Store store;
-  private final AccessPolicy accessPolicy;
+  private final AccessPolicy policy;
   private final AuditRecorder audit;
   private final ApprovalGate gate;
   private final Validator validator;
   private final Clock clock;
-  private final Consumer<dev.rapport.crm.actor.TenantId> afterCommit;
+  private final Consumer<TenantId> afterCommit;
+  private final Visibility visibility;
+  private final Map<String, CommandDefinition<?, ?>> definitions = new ConcurrentHashMap<>();
 
-  public CommandPipeline(Store store, AccessPolicy accessPolicy, AuditRecorder audit, ApprovalGate gate,
-                         Validator validator, Clock clock, Consumer<dev.rapport.crm.actor.TenantId> afterCommit) {
+  public CommandPipeline(Store store, AccessPolicy policy, AuditRecorder audit, ApprovalGate gate,
+                         Validator validator, Clock clock, Consumer<TenantId> afterCommit) {
     this.store = store;
-    this.accessPolicy = accessPolicy;
+    this.policy = policy;
     this.audit = audit;
     this.gate = gate;
     this.validator = validator;
     this.clock = clock;
     this.afterCommit = afterCommit;
+    this.visibility = new Visibility(store, policy);
   }
 
   public Clock clock() {
     return clock;
   }
 
-  public Store store() {
-    return store;
+  /** Registers a command by its name, once; the services do this while the {@code Crm} is built. */
+  public <P, A> CommandDefinition<P, A> register(CommandDefinition<P, A> definition) {
+    if (definitions.putIfAbsent(definition.name(), definition) != null) {
+      throw new IllegalStateException("a command named " + definition.name() + " is registered already");
+    }
+    return definition;
+  }
+
+  @Override
+  public Set<String> names() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(definitions.keySet()));
   }
 
   /**
-   * A command on an aggregate.
+   * Runs a command and returns the aggregate after it (as the actor may see it), or the unchanged aggregate when
+   * the command changed nothing.
    *
-   * @param name the command's name for audit and gate ({@code customer.change-credit-limit})
-   * @param payload the command object: validated with Bean Validation, recorded by the gate
-   * @param id the aggregate's id, or null for a creation
+   * @param id the record the command acts on; for a creation, the id the new record gets
    * @param expectedVersion the version the caller read, or null to act on the current version
-   * @param apply the pure business step: current state (null for creation) → next state and events; throws
-   *     {@link ValidationException} with every violation when the command breaks a domain rule
    */
-  public record Command<A>(String name, Action action, Object payload, @Nullable String id,
-                           @Nullable Long expectedVersion, @Nullable String reason,
-                           Function<@Nullable A, Changed<A>> apply) {}
-
-  /** The aggregate after the command, or the unchanged one when the command changed nothing. */
-  public <A> A execute(Actor actor, AggregateType<A> type, Command<A> command) {
-    String correlationId = Optional.ofNullable(MDC.get("correlationId")).orElseGet(() -> Ids.uuidV7(clock));
-    MDC.put("tenant", actor.tenant().value());
-    try {
-      return run(actor, type, command, correlationId);
-    } finally {
-      MDC.remove("tenant");
+  public <P, A> A execute(Actor actor, CommandDefinition<P, A> definition, String id, @Nullable Long expectedVersion,
+                          P payload) {
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(payload, "payload");
+    if (!definitions.containsKey(definition.name())) {
+      throw new IllegalStateException("command " + definition.name() + " was not registered");
     }
+    return withMdc(actor, () -> run(actor, definition, id, expectedVersion, payload, null, correlationId())).result;
   }
 
-  private <A> A run(Actor actor, AggregateType<A> type, Command<A> command, String correlationId) {
-    // Load: the current state is what the policy's attribute conditions and the business step see.
-    A current = null;
-    if (command.id() != null) {
-      Document doc = store.get(actor.tenant(), type.collection().name(), command.id())
-          .orElseThrow(() -> new NotFoundException(type.resourceType() + " " + command.id() + " does not exist"));
-      current = type.fromDocument(doc);
-      if (command.expectedVersion() != null && command.expectedVersion() != type.version(current)) {
-        throw new dev.rapport.crm.error.VersionConflictException(type.resourceType() + " " + command.id()
-            + " is at version " + type.version(current) + ", not " + command.expectedVersion());
-      }
+  @Override
+  public Resumed resume(ParkedCommand command, Approval approval) {
+    Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(approval, "approval");
+    CommandDefinition<?, ?> definition = definitions.get(command.name());
+    if (definition == null) {
+      throw new IllegalArgumentException("no command named '" + command.name() + "' is registered; known: " + names());
     }
-    ObjectNode before = current == null ? null : type.body(current);
-
-    // 1. Authorize
-    Decision decision = accessPolicy.check(actor, command.action(),
-        new Resource(type.resourceType(), command.id(), before));
-    if (!decision.allowed()) {
-      recordDenied(actor, type, command, correlationId, decision, current);
-      throw new AccessDeniedException(actor.userId() + " may not " + command.action().name().toLowerCase()
-          + " " + type.resourceType() + (command.id() == null ? "" : " " + command.id()), decision.decidingRules());
+    if (!definition.type().resource().name().equals(command.resourceType())) {
+      throw new IllegalArgumentException("command " + command.name() + " acts on " + definition.type().resource()
+          + ", not " + command.resourceType());
     }
+    return withMdc(command.actor(), () -> resume(definition, command, approval));
+  }
 
-    // 2. Validate: Bean Validation on the command record, and the domain rules that run inside the pure business
-    // step; the caller gets every violation of both at once.
-    List<ValidationException.Violation> invalid = beanViolations(command.payload());
-    // 4. Apply (pure) — computed before the gate so that the gate can judge the resulting state
-    Changed<A> changed;
+  private <P, A> Resumed resume(CommandDefinition<P, A> definition, ParkedCommand command, Approval approval) {
+    P payload = Json.fromTree(command.payload(), definition.payloadType());
     try {
-      changed = command.apply().apply(current);
-    } catch (ValidationException e) {
-      List<ValidationException.Violation> all = new ArrayList<>(invalid);
-      e.violations().stream().filter(v -> !all.contains(v)).forEach(all::add);
-      throw new ValidationException(all);
-    } catch (RuntimeException e) {
-      if (!invalid.isEmpty()) {
-        throw new ValidationException(invalid); // the business step tripped over input Bean Validation rejected
+      Ran<A> ran = run(command.actor(), definition, command.resourceId(), command.expectedVersion(), payload,
+          approval, command.correlationId());
+      return new Resumed(ran.applied ? Resumed.Status.APPLIED : Resumed.Status.UNCHANGED, command.resourceId(),
+          ran.version);
+    } catch (DuplicateKeyException e) {
+      boolean markerTaken = e.collection().equals(EXECUTIONS);
+      boolean createdAlready = definition.creates() && e.field().equals("id")
+          && e.collection().equals(definition.type().collection().name());
+      if (markerTaken || createdAlready) {
+        LOG.debug("approval request {} ran already", approval.requestId());
+        return new Resumed(Resumed.Status.ALREADY_RUN, command.resourceId(), 0);
       }
       throw e;
     }
-    if (!invalid.isEmpty()) {
+  }
+
+  /** What a run did: the result as the actor may see it, whether it wrote, and the version it wrote or found. */
+  private record Ran<A>(A result, boolean applied, long version) {}
+
+  private <P, A> Ran<A> run(Actor actor, CommandDefinition<P, A> def, String id, @Nullable Long expectedVersion,
+                            P payload, @Nullable Approval approval, String correlationId) {
+    AggregateType<A> type = def.type();
+    ResourceType rt = type.resource();
+    String reason = def.reason().apply(payload);
+
+    // 1. Authorize, then load: a record the actor may not see answers like one that does not exist.
+    A current = null;
+    ObjectNode before = null;
+    long readVersion = 0;
+    if (!def.creates()) {
+      Optional<Document> doc = store.get(actor.tenant(), type.collection().name(), id);
+      if (doc.isEmpty() || !visibility.admits(actor, rt, doc.get())) {
+        if (doc.isPresent()) {
+          recordDenied(actor, def.action(), def.name(), rt, id, reason, List.of(), correlationId);
+        }
+        throw notFound(rt, id);
+      }
+      current = type.fromDocument(doc.get());
+      before = doc.get().body();
+      readVersion = doc.get().version();
+      if (expectedVersion != null && expectedVersion != readVersion) {
+        throw new VersionConflictException(rt + " " + id + " is at version " + readVersion + ", not "
+            + expectedVersion);
+      }
+    }
+    Decision intent = policy.check(actor, def.action(), new Resource(rt, def.creates() ? null : id, before, null));
+    if (!intent.allowed()) {
+      throw denied(actor, def, rt, def.creates() ? null : id, reason, intent.decidingRules(), correlationId, null);
+    }
+
+    // 2. Validate (Bean Validation and the related records), 3. apply (pure): every violation at once
+    List<Violation> invalid = new ArrayList<>(beanViolations(payload));
+    Map<String, Object> related = new LinkedHashMap<>();
+    List<CommandDefinition.Related> needed = def.related().apply(payload);
+    for (CommandDefinition.Related r : needed) {
+      Optional<Document> doc = visibility.loadVisible(actor, r.type().resource(), r.id());
+      if (doc.isPresent()) {
+        related.put(r.path(), r.type().fromDocument(doc.get()));
+      } else {
+        invalid.add(new Violation(r.path(), r.type().resource().name() + ".exists",
+            "no " + r.type().resource().name() + " " + r.id()));
+      }
+    }
+    StepContext context = new StepContext(actor, clock.instant(), id, related);
+    Changed<A> changed = null;
+    if (related.size() == needed.size()) {
+      try {
+        changed = def.step().apply(context, payload, current);
+      } catch (ValidationException e) {
+        List<Violation> all = new ArrayList<>(invalid);
+        e.violations().stream().filter(v -> !all.contains(v)).forEach(all::add);
+        throw new ValidationException(all);
+      } catch (RuntimeException e) {
+        if (invalid.isEmpty()) {
+          throw e;
+        }
+        // the business step tripped over input Bean Validation rejected: report that input
+      }
+    }
+    if (!invalid.isEmpty() || changed == null) {
       throw new ValidationException(invalid);
     }
+    Instant now = context.now();
     if (changed.isEmpty()) {
-      return current != null ? current : changed.next();
+      A shown = Reads.shown(type, intent.fields(), Objects.requireNonNull(current), before);
+      if (approval != null) {
+        // a resumed command that changes nothing still uses up its request: it must never run later instead
+        WriteBatch.Builder batch = WriteBatch.builder();
+        List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId,
+            def.action(), def.name(), rt.name(), id, readVersion, before, before, reason, Outcome.APPROVED,
+            intent.decidingRules(), approval, approval.requestId()));
+        records.forEach(batch::append);
+        batch.append(executionMarker(def, id, readVersion, approval));
+        commit(actor.tenant(), batch.build(), records);
+      }
+      return new Ran<>(shown, false, readVersion);
     }
-    Instant now = clock.instant();
-    long nextVersion = current == null ? 1 : type.version(current) + 1;
+    long nextVersion = readVersion + 1;
     A next = type.stamped(changed.next(), nextVersion, now, actor.userId());
     Document doc = type.toDocument(next);
 
-    // 3. Gate (without a gate, the command's JSON form is not built at all)
+    // 4. Authorize the result: conditions on the new state, and the fields the actor may write
+    Decision result = policy.check(actor, def.action(), new Resource(rt, id, before, doc.body()));
+    if (!result.allowed()) {
+      throw denied(actor, def, rt, id, reason, result.decidingRules(), correlationId, null);
+    }
+    List<String> unwritable = FieldWrites.changed(rt, before, doc.body()).stream()
+        .filter(p -> !result.fields().writable().contains(p)).toList();
+    if (!unwritable.isEmpty()) {
+      throw denied(actor, def, rt, def.creates() ? null : id, reason, result.decidingRules(), correlationId,
+          "may not write " + String.join(", ", unwritable));
+    }
+
+    // 5. Gate (without a gate, the command's JSON form is not built at all)
     if (gate != ApprovalGate.none()) {
-      GateDecision gated = gate.evaluate(new GateRequest(actor, command.name(), type.resourceType(), command.id(),
-          before, doc.body(), Json.toTree(command.payload())));
+      ParkedCommand parked = new ParkedCommand(def.name(), rt.name(), id, expectedVersion, Json.toTree(payload),
+          actor, correlationId, reason);
+      GateDecision gated = gate.evaluate(new GateRequest(parked, before, doc.body(), approval));
       if (gated instanceof GateDecision.Park park) {
+        if (approval != null) {
+          throw new IllegalStateException("the approval gate parked the re-execution of its own request "
+              + approval.requestId() + "; a resumed command may only proceed or be rejected");
+        }
+        WriteBatch.Builder batch = WriteBatch.builder();
+        park.writes().forEach(batch::write);
+        park.appends().forEach(batch::append);
+        List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId,
+            def.action(), def.name(), rt.name(), id, readVersion, before, doc.body(), reason, Outcome.PARKED,
+            result.decidingRules(), null, park.requestId()));
+        records.forEach(batch::append);
+        if (!batch.isEmpty()) {
+          commit(actor.tenant(), batch.build(), records);
+        }
         throw new ApprovalPendingException(park.requestId(), park.reason());
+      }
+      if (gated instanceof GateDecision.Reject reject) {
+        List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId,
+            def.action(), def.name(), rt.name(), id, readVersion, before, doc.body(), reason, Outcome.REJECTED,
+            reject.rules(), approval, reject.requestId()));
+        commitRecords(actor.tenant(), records);
+        throw new ApprovalRejectedException(reject.reason(), reject.rules(), reject.requestId());
       }
     }
 
-    // 5. Persist: the aggregate, its audit records and its outbox events in one commit
+    // 6. Persist: the aggregate, its audit records, its outbox events (and a resumption's marker) in one commit
     WriteBatch.Builder batch = WriteBatch.builder();
     if (current == null) {
       batch.insert(type.collection().name(), doc);
     } else {
       batch.update(type.collection().name(), doc);
     }
-    audit.record(new AuditEntry(actor, now, command.action(), command.name(), type.resourceType(), doc.id(),
-        nextVersion, before, doc.body(), command.reason(), correlationId, "APPLIED", decision.decidingRules()))
-        .forEach(batch::append);
+    List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId, def.action(),
+        def.name(), rt.name(), id, nextVersion, before, doc.body(), reason,
+        approval == null ? Outcome.APPLIED : Outcome.APPROVED, result.decidingRules(), approval,
+        approval == null ? null : approval.requestId()));
+    records.forEach(batch::append);
     for (DomainEvent e : changed.events()) {
-      Event event = new Event(Ids.uuidV7(clock), e.type(), actor.tenant(), type.resourceType(), doc.id(),
-          nextVersion, now, correlationId, e.data());
+      Event event = new Event(Ids.uuidV7(clock), e.type(), actor.tenant(), rt.name(), id, nextVersion, now,
+          correlationId, e.data());
       batch.append(event.toAppend());
     }
-    store.commit(actor.tenant(), batch.build());
-    LOG.debug("{} {} {} v{} by {}", command.name(), type.resourceType(), doc.id(), nextVersion, actor.userId());
+    if (approval != null) {
+      batch.append(executionMarker(def, id, nextVersion, approval));
+    }
+    commit(actor.tenant(), batch.build(), records);
+    LOG.debug("{} {} {} v{} by {}", def.name(), rt, id, nextVersion, actor.userId());
 
-    // 6. Publish (after commit; failures here never undo the committed change)
+    // 7. Publish (after commit, on the publisher's executor; never undoes the committed change)
     try {
       afterCommit.accept(actor.tenant());
     } catch (RuntimeException e) {
-      LOG.warn("publishing after commit failed; the relay will retry: {}", e.toString());
+      LOG.warn("scheduling delivery after commit failed; the relay will catch up: {}", e.toString());
     }
-    return next;
+    return new Ran<>(Reads.shown(type, result.fields(), next, doc.body()), true, nextVersion);
   }
 
-  private <A> void recordDenied(Actor actor, AggregateType<A> type, Command<A> command, String correlationId,
-                                Decision decision, @Nullable A current) {
-    List<WriteBatch.Append> records = audit.record(new AuditEntry(actor, clock.instant(), command.action(),
-        command.name(), type.resourceType(), command.id(), current == null ? 0 : type.version(current), null, null,
-        command.reason(), correlationId, "DENIED", decision.decidingRules()));
-    if (!records.isEmpty()) {
-      WriteBatch.Builder batch = WriteBatch.builder();
-      records.forEach(batch::append);
-      store.commit(actor.tenant(), batch.build());
+  private static WriteBatch.Append executionMarker(CommandDefinition<?, ?> def, String id, long version,
+                                                   Approval approval) {
+    ObjectNode data = Json.object().put("command", def.name()).put("resourceId", id).put("version", version);
+    return new WriteBatch.Append(EXECUTIONS, approval.requestId(), "command.executed", data);
+  }
+
+  /** Commits a batch and tells the recorder where its records landed. */
+  void commit(TenantId tenant, WriteBatch batch, List<WriteBatch.Append> records) {
+    Committed committed = store.commit(tenant, batch);
+    if (records.isEmpty()) {
+      return;
     }
+    Set<String> keys = new HashSet<>();
+    records.forEach(r -> keys.add(r.stream() + "\u0000" + r.id()));
+    try {
+      audit.committed(tenant, committed.records().stream()
+          .filter(r -> keys.contains(r.stream() + "\u0000" + r.id())).toList());
+    } catch (RuntimeException e) {
+      LOG.warn("the audit recorder failed on its committed records; they are stored: {}", e.toString());
+    }
+  }
+
+  /** Commits audit records on their own (a refusal, a read), if the recorder returned any. */
+  void commitRecords(TenantId tenant, List<WriteBatch.Append> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    WriteBatch.Builder batch = WriteBatch.builder();
+    records.forEach(batch::append);
+    commit(tenant, batch.build(), records);
+  }
+
+  void recordDenied(Actor actor, Action action, String command, ResourceType rt, @Nullable String id,
+                    @Nullable String reason, List<String> rules, String correlationId) {
+    if (audit == AuditRecorder.none()) {
+      return;
+    }
+    try {
+      commitRecords(actor.tenant(), audit.record(new AuditEntry.Denied(actor, clock.instant(), correlationId, action,
+          command, rt.name(), id, reason, rules)));
+    } catch (StorageException e) {
+      LOG.warn("the record of a refused {} could not be stored: {}", command, e.toString());
+    }
+  }
+
+  private AccessDeniedException denied(Actor actor, CommandDefinition<?, ?> def, ResourceType rt, @Nullable String id,
+                                       @Nullable String reason, List<String> rules, String correlationId,
+                                       @Nullable String detail) {
+    recordDenied(actor, def.action(), def.name(), rt, id, reason, rules, correlationId);
+    return new AccessDeniedException(actor.userId() + " may not " + def.action().name().toLowerCase(Locale.ROOT)
+        + " " + rt + (id == null ? "" : " " + id) + (detail == null ? "" : ": " + detail), rules);
+  }
+
+  static NotFoundException notFound(ResourceType rt, String id) {
+    return new NotFoundException(rt + " " + id + " does not exist");
   }
 
   /** Bean Validation of a command: every violation at once, with its property path. */
   public void validate(Object payload) {
-    List<ValidationException.Violation> list = beanViolations(payload);
+    List<Violation> list = beanViolations(payload);
     if (!list.isEmpty()) {
       throw new ValidationException(list);
     }
   }
 
-  private List<ValidationException.Violation> beanViolations(Object payload) {
+  private List<Violation> beanViolations(Object payload) {
     Set<ConstraintViolation<Object>> violations = validator.validate(payload);
-    List<ValidationException.Violation> list = new ArrayList<>();
+    List<Violation> list = new ArrayList<>();
     for (ConstraintViolation<Object> v : violations) {
       String rule = v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
-      list.add(new ValidationException.Violation(path(v), rule, v.getMessage()));
+      list.add(new Violation(path(v), rule, v.getMessage()));
     }
-    list.sort(Comparator.comparing(ValidationException.Violation::path));
+    list.sort(Comparator.comparing(Violation::path));
     return list;
   }
 
   /** Hibernate Validator writes map keys as {@code consents<K>[x]}; callers read {@code consents[x]}. */
   private static String path(ConstraintViolation<Object> v) {
     return v.getPropertyPath().toString().replace("<K>", "").replace("<map value>", "").replace("<list element>", "");
+  }
+
+  String correlationId() {
+    return Optional.ofNullable(MDC.get("correlationId")).orElseGet(() -> Ids.uuidV7(clock));
+  }
+
+  static <T> T withMdc(Actor actor, Supplier<T> body) {
+    String before = MDC.get("tenant");
+    MDC.put("tenant", actor.tenant().value());
+    try {
+      return body.get();
+    } finally {
+      if (before == null) {
+        MDC.remove("tenant");
+      } else {
+        MDC.put("tenant", before);
+      }
+    }
+  }
+
+  Store store() {
+    return store;
+  }
+
+  AccessPolicy policy() {
+    return policy;
+  }
+
+  AuditRecorder audit() {
+    return audit;
+  }
+
+  Visibility visibility() {
+    return visibility;
+  }
+
+  /** A read path sharing this pipeline's policy, audit and visibility rule. */
+  public Reads reads() {
+    return new Reads(this);
   }
 }

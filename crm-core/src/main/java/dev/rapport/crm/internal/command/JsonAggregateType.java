@@ -1,31 +1,25 @@
 package dev.rapport.crm.internal.command;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.internal.Json;
-import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import java.util.List;
 import java.util.Map;
 
 /** An aggregate stored as its own JSON form, with index values derived from it. */
 public abstract class JsonAggregateType<A> implements AggregateType<A> {
-  private final String resourceType;
-  private final CollectionSpec spec;
+  private final ResourceType resource;
   private final Class<A> javaType;
 
-  protected JsonAggregateType(String resourceType, CollectionSpec spec, Class<A> javaType) {
-    this.resourceType = resourceType;
-    this.spec = spec;
+  protected JsonAggregateType(ResourceType resource, Class<A> javaType) {
+    this.resource = resource;
     this.javaType = javaType;
   }
 
   @Override
-  public final String resourceType() {
-    return resourceType;
-  }
-
-  @Override
-  public final CollectionSpec collection() {
-    return spec;
+  public final ResourceType resource() {
+    return resource;
   }
 
   @Override
@@ -34,13 +28,13 @@ public abstract class JsonAggregateType<A> implements AggregateType<A> {
   }
 
   @Override
-  public final com.fasterxml.jackson.databind.node.ObjectNode body(A aggregate) {
+  public final ObjectNode body(A aggregate) {
     return Json.toTree(aggregate);
   }
 
   @Override
-  public final A fromDocument(Document document) {
-    return Json.fromTree(document.body(), javaType);
+  public final A fromBody(ObjectNode body) {
+    return Json.fromTree(body, javaType);
   }
 
   /** The index values of an aggregate, by the field names of the collection spec. */

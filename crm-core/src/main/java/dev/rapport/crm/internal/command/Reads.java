@@ -1,0 +1,142 @@
+package dev.rapport.crm.internal.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.access.Action;
+import dev.rapport.crm.access.DataFilter;
+import dev.rapport.crm.access.Decision;
+import dev.rapport.crm.access.FieldAccess;
+import dev.rapport.crm.access.Masking;
+import dev.rapport.crm.access.Resource;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Page;
+import dev.rapport.crm.query.Query;
+import dev.rapport.crm.recording.AuditEntry;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.Document;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read path, the same for every service: authorize (the policy's filter for the listing action), load through
+ * it, decide per record ({@code check}, for its field access), mask, record the read. A record the actor may not
+ * see is absent, exactly like one that does not exist.
+ */
+public final class Reads {
+  private static final Logger LOG = LoggerFactory.getLogger(Reads.class);
+  private final CommandPipeline pipeline;
+
+  Reads(CommandPipeline pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  /** The record as the actor may see it, or empty if it does not exist or the actor may not see it. */
+  public <A> Optional<A> get(Actor actor, AggregateType<A> type, String id) {
+    return CommandPipeline.withMdc(actor, () -> {
+      ResourceType rt = type.resource();
+      String correlationId = pipeline.correlationId();
+      DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
+      Optional<Document> doc = pipeline.store().get(actor.tenant(), type.collection().name(), id);
+      if (doc.isEmpty()) {
+        return Optional.empty();
+      }
+      Decision d = Visibility.admits(filter, doc.get())
+          ? pipeline.policy().check(actor, Action.VIEW, Resource.stored(rt, id, doc.get().body())) : null;
+      if (d == null || !d.allowed()) {
+        pipeline.recordDenied(actor, Action.VIEW, rt.name() + ".read", rt, id, null,
+            d == null ? List.of() : d.decidingRules(), correlationId);
+        return Optional.empty();
+      }
+      recordRead(actor, Action.VIEW, rt, List.of(id), "", correlationId);
+      return Optional.of(shown(type, d.fields(), type.fromDocument(doc.get()), doc.get().body()));
+    });
+  }
+
+  /**
+   * One page of the records matching {@code query} that the actor may {@code action} ({@link Action#VIEW} or
+   * {@link Action#EXPORT}), the policy's residual filter pushed down to the store, each record masked.
+   */
+  public <A> Page<A> find(Actor actor, AggregateType<A> type, Action action, Query query) {
+    return CommandPipeline.withMdc(actor, () -> {
+      ResourceType rt = type.resource();
+      CollectionSpec spec = type.collection();
+      spec.check(query.criteria());
+      spec.check(query.sort());
+      DataFilter filter = pipeline.visibility().filter(actor, action, rt);
+      if (filter instanceof DataFilter.Never) {
+        return new Page<>(List.of(), null);
+      }
+      Criteria effective = filter instanceof DataFilter.Always ? query.criteria()
+          : Criteria.and(filter.asCriteria(), query.criteria());
+      Page<Document> page = pipeline.store().query(actor.tenant(), spec.name(),
+          new Query(effective, query.sort(), query.limit(), query.cursor()));
+      List<A> items = new ArrayList<>(page.items().size());
+      List<String> ids = new ArrayList<>(page.items().size());
+      for (Document doc : page.items()) {
+        Decision d = pipeline.policy().check(actor, action, Resource.stored(rt, doc.id(), doc.body()));
+        if (!d.allowed()) {
+          // the policy's filter admitted a record its check refuses: leave it out rather than show it
+          LOG.warn("access policy disagreement: the {} filter admits {} {} but check refuses it", action, rt,
+              doc.id());
+          continue;
+        }
+        items.add(shown(type, d.fields(), type.fromDocument(doc), doc.body()));
+        ids.add(doc.id());
+      }
+      recordRead(actor, action, rt, ids, query.criteria() + " " + query.sort(), pipeline.correlationId());
+      return new Page<>(items, page.nextCursor());
+    });
+  }
+
+  /** How many records match that the actor may view. */
+  public long count(Actor actor, AggregateType<?> type, Criteria criteria) {
+    return CommandPipeline.withMdc(actor, () -> {
+      ResourceType rt = type.resource();
+      type.collection().check(criteria);
+      DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
+      if (filter instanceof DataFilter.Never) {
+        return 0L;
+      }
+      Criteria effective = filter instanceof DataFilter.Always ? criteria : Criteria.and(filter.asCriteria(), criteria);
+      return pipeline.store().count(actor.tenant(), type.collection().name(), effective);
+    });
+  }
+
+  /**
+   * The stored record holding {@code value} in unique index {@code field}, if it exists and the actor may see it
+   * (looked up only after the actor's filter is known).
+   */
+  public Optional<Document> findUnique(Actor actor, AggregateType<?> type, String field, Object value) {
+    ResourceType rt = type.resource();
+    DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
+    if (filter instanceof DataFilter.Never) {
+      return Optional.empty();
+    }
+    return pipeline.store().findUnique(actor.tenant(), type.collection().name(), field, value)
+        .filter(d -> Visibility.admits(filter, d));
+  }
+
+  private void recordRead(Actor actor, Action action, ResourceType rt, List<String> ids, String query,
+                          String correlationId) {
+    AuditRecorder audit = pipeline.audit();
+    if (audit == AuditRecorder.none()) {
+      return;
+    }
+    // no record, no read: a failure to store it fails the read
+    pipeline.commitRecords(actor.tenant(), audit.record(new AuditEntry.Read(actor, pipeline.clock().instant(),
+        correlationId, action, rt.name(), ids, query)));
+  }
+
+  /** The aggregate as {@code fields} lets it be seen: itself when nothing is hidden, else read from a masked body. */
+  static <A> A shown(AggregateType<A> type, FieldAccess fields, A aggregate, ObjectNode body) {
+    if (fields.showsEverything()) {
+      return aggregate;
+    }
+    return type.fromBody(Masking.apply(type.resource(), fields, body));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.rapport.crm.internal.command;
+
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.access.Action;
+import dev.rapport.crm.access.DataFilter;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.CriteriaEvaluator;
+import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.Store;
+import java.util.Optional;
+
+/**
+ * The one rule for "may this actor see this record at all": the policy's {@link Action#VIEW} filter, evaluated on
+ * the loaded record's index values with the reference criteria semantics, so a single-record read and a page
+ * never disagree. A record outside it is treated exactly like one that does not exist.
+ */
+final class Visibility {
+  private final Store store;
+  private final AccessPolicy policy;
+
+  Visibility(Store store, AccessPolicy policy) {
+    this.store = store;
+    this.policy = policy;
+  }
+
+  /** The filter for a listing action, checked to name only fields the collection indexes. */
+  DataFilter filter(Actor actor, Action action, ResourceType type) {
+    DataFilter filter = policy.filter(actor, action, type);
+    if (filter instanceof DataFilter.Where where) {
+      try {
+        type.collection().check(where.criteria());
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("the access policy's " + action + " filter for " + type
+            + " names what its collection does not index: " + e.getMessage(), e);
+      }
+    }
+    return filter;
+  }
+
+  boolean admits(Actor actor, ResourceType type, Document doc) {
+    return admits(filter(actor, Action.VIEW, type), doc);
+  }
+
+  static boolean admits(DataFilter filter, Document doc) {
+    if (filter instanceof DataFilter.Always) {
+      return true;
+    }
+    if (filter instanceof DataFilter.Never) {
+      return false;
+    }
+    Criteria c = ((DataFilter.Where) filter).criteria();
+    return CriteriaEvaluator.matches(c, doc::values);
+  }
+
+  /** The record if it exists and the actor may see it. */
+  Optional<Document> loadVisible(Actor actor, ResourceType type, String id) {
+    return store.get(actor.tenant(), type.collection().name(), id).filter(d -> admits(actor, type, d));
+  }
+}

@@ -1,0 +1,40 @@
+package dev.rapport.crm.internal.customer;
+
+import dev.rapport.crm.customer.Customer;
+import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.internal.command.JsonAggregateType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** How customers are stored: the JSON body is the record itself; the index values are derived from it. */
+public final class CustomerType extends JsonAggregateType<Customer> {
+  public static final CustomerType INSTANCE = new CustomerType();
+
+  private CustomerType() {
+    super(CustomerFields.TYPE, Customer.class);
+  }
+
+  @Override
+  public String id(Customer c) {
+    return c.id();
+  }
+
+  @Override
+  public long version(Customer c) {
+    return c.version();
+  }
+
+  @Override
+  public Customer stamped(Customer c, long version, Instant at, String by) {
+    return new Customer(c.id(), c.tenant(), c.kind(), c.name(), c.emails(), c.phones(), c.addresses(),
+        c.contactPersons(), c.tags(), c.stage(), c.stageEnteredAt(), c.grade(), c.owner(), c.team(), c.department(),
+        c.region(), c.creditLimit(), c.externalRefs(), c.customFields(), c.consents(), version, c.createdAt(),
+        c.createdBy(), at, by, c.deletedAt(), c.deletedBy());
+  }
+
+  @Override
+  public Map<String, List<Object>> index(Customer c) {
+    return CustomerFields.indexValues(c);
+  }
+}
