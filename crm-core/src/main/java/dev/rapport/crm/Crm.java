@@ -38,10 +38,12 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,7 +51,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -87,6 +89,7 @@ public final class Crm implements AutoCloseable {
   private final Masking masking;
   private final Map<String, ResourceType> resourceTypes;
   private final @Nullable ExecutorService ownedExecutor;
+  private final Clock clock;
   private final ConcurrentMap<TenantId, ReentrantLock> publishing = new ConcurrentHashMap<>();
 
   private Crm(Builder b, Store store, AccessPolicy policy, AuditRecorder audit) {
@@ -94,6 +97,7 @@ public final class Crm implements AutoCloseable {
     List<CrmModule> modules = b.modules();
     List<CollectionSpec> specs = new ArrayList<>(List.of(CustomerFields.SPEC, InteractionFields.SPEC, CaseFields.SPEC));
     specs.addAll(Outbox.collections());
+    specs.add(CommandPipeline.PARKED);
     for (CrmModule m : modules) {
       specs.addAll(m.collections());
     }
@@ -106,20 +110,23 @@ public final class Crm implements AutoCloseable {
     }
     this.relays = List.copyOf(rs);
 
+    this.clock = b.clock;
     Consumer<TenantId> afterCommit;
     if (!b.publishAfterCommit || relays.isEmpty()) {
       afterCommit = tenant -> { };
       ownedExecutor = null;
-    } else if (b.publishExecutor != null) {
-      afterCommit = new Publisher(b.publishExecutor, this::publish);
-      ownedExecutor = null;
     } else {
-      ownedExecutor = Executors.newSingleThreadExecutor(r -> {
+      // one daemon thread: it runs deliveries unless the host gave an executor, and the retries deliveries ask for
+      ScheduledThreadPoolExecutor owned = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "rapport-publisher-" + b.nodeId);
         t.setDaemon(true);
         return t;
       });
-      afterCommit = new Publisher(ownedExecutor, this::publish);
+      owned.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      owned.setRemoveOnCancelPolicy(true);
+      ownedExecutor = owned;
+      afterCommit = new Publisher(b.publishExecutor != null ? b.publishExecutor : owned, owned,
+          this::deliverAndPlan, b.clock);
     }
     Validator validator = Validation.byProvider(HibernateValidator.class).configure()
         .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
@@ -212,6 +219,39 @@ public final class Crm implements AutoCloseable {
         results.add(r.runOnce(tenant));
       }
       return results;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The after-commit run: every relay, each on its own (one relay's store failure does not stop the others), and
+   * when the earliest of them wants to run again by itself: a failed event's next attempt, the expiry of a lease
+   * another node holds, or shortly after a failure.
+   */
+  private Optional<Instant> deliverAndPlan(TenantId tenant) {
+    ReentrantLock lock = publishing.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      Instant next = null;
+      for (OutboxRelay r : relays) {
+        Instant again;
+        try {
+          RelayResult result = r.runOnce(tenant);
+          // a failure, or a run that found the head of the line still waiting: run again at its next attempt
+          boolean waiting = result.failed() > 0 || result.delivered() + result.deadLettered() == 0;
+          again = result.leaseHeldElsewhere() ? clock.instant().plus(r.leaseTtl())
+              : waiting ? r.nextAttemptAt(tenant).orElse(null) : null;
+        } catch (RuntimeException e) {
+          LOG.warn("delivery to '{}' for tenant {} failed; retrying shortly: {}", r.leaseName(), tenant,
+              e.toString());
+          again = clock.instant().plusSeconds(1);
+        }
+        if (again != null && (next == null || again.isBefore(next))) {
+          next = again;
+        }
+      }
+      return Optional.ofNullable(next);
     } finally {
       lock.unlock();
     }

@@ -10,6 +10,7 @@ import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.approval.ApprovalGate;
 import dev.rapport.crm.approval.GateDecision;
+import dev.rapport.crm.approval.ParkedCommands;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerFields;
@@ -243,9 +244,18 @@ class CrmBuilderTest {
           assertThat(e.requestId()).isEqualTo("apr-1");
           assertThat(e.getMessage()).contains("credit limit above 100000");
         });
-    assertThat(store.changes(ACME, 0, 1000)).hasSize(changes);
+    // the customer is untouched: the only document written is the parked command, under its request id
+    assertThat(store.changes(ACME, 0, 1000).subList(changes, store.changes(ACME, 0, 1000).size())).singleElement()
+        .satisfies(ch -> {
+          assertThat(ch.collection()).isEqualTo(ParkedCommands.COLLECTION);
+          assertThat(ch.id()).isEqualTo("apr-1");
+        });
+    assertThat(crm.parkedCommands().find(ACME, "apr-1")).hasValueSatisfying(p -> {
+      assertThat(p.resourceId()).isEqualTo(c.id());
+      assertThat(p.expectedVersion()).isEqualTo(1L);
+    });
     assertThat(outbox()).hasSize(events);
-    // the parked command is recorded as such, with its request, and nothing else is written
+    // the parked command is recorded as such, with its request
     assertThat(audit().subList(audits, audit().size())).singleElement().satisfies(r -> {
       assertThat(r.payload().get("outcome").asText()).isEqualTo("PARKED");
       assertThat(r.payload().get("requestId").asText()).isEqualTo("apr-1");

@@ -145,6 +145,71 @@ class PublishAfterCommitTest {
     assertThat(notifier.delivered.stream().map(Event::id).distinct()).hasSize(2);
   }
 
+  /** A notifier that throws the given failures, one per call, then accepts everything. */
+  private static final class Flaky implements Notifier {
+    final List<Event> delivered = new CopyOnWriteArrayList<>();
+    final java.util.Deque<Throwable> failures;
+    final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    Flaky(Throwable... failures) {
+      this.failures = new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(failures));
+    }
+
+    @Override
+    public String name() {
+      return "flaky";
+    }
+
+    @Override
+    public void deliver(Event event) throws Exception {
+      calls.incrementAndGet();
+      Throwable next = failures.poll();
+      if (next instanceof Exception e) {
+        throw e;
+      }
+      if (next instanceof Error e) {
+        throw e;
+      }
+      delivered.add(event);
+    }
+  }
+
+  @Test
+  void aFailedDeliveryIsRetriedAtItsNextAttemptWithoutWaitingForAnotherCommand() throws Exception {
+    Flaky notifier = new Flaky(new java.io.IOException("503 from the endpoint"),
+        new java.io.IOException("503 again"));
+    try (Crm crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+        .notifier(notifier).retryPolicy(dev.rapport.crm.notify.RetryPolicy.ofDefaults()
+            .withInitialBackoff(Duration.ofMillis(50))).build()) {
+      Customer c = crm.customers().create(alice, person(1));
+      // no further command: the publisher's own timer brings the event through on its third attempt
+      awaitUntil(() -> !notifier.delivered.isEmpty());
+      assertThat(notifier.delivered).extracting(Event::aggregateId).containsExactly(c.id());
+      assertThat(notifier.calls).hasValue(3);
+    }
+  }
+
+  @Test
+  void aNotifierThatThrowsAnErrorDoesNotStopDeliveryForTheTenant() throws Exception {
+    Flaky notifier = new Flaky(new AssertionError("a bug in the host's notifier"));
+    try (Crm crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+        .notifier(notifier).build()) {
+      Customer first = crm.customers().create(alice, person(1));
+      awaitUntil(() -> notifier.calls.get() >= 1);
+      Customer second = crm.customers().create(alice, person(2));
+      awaitUntil(() -> notifier.delivered.size() >= 2);
+      assertThat(notifier.delivered).extracting(Event::aggregateId).containsExactly(first.id(), second.id());
+    }
+  }
+
+  private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(condition.getAsBoolean()).as("within 30 s").isTrue();
+  }
+
   private static void awaitDelivered(Blocking notifier, int count) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (notifier.delivered.stream().map(Event::id).distinct().count() < count && System.nanoTime() < deadline) {

@@ -130,6 +130,15 @@ public record FieldCatalog(List<Field> fields) {
       return this;
     }
 
+    /**
+     * A field the command path derives from another (a history, a total): it can be hidden or masked, and a write
+     * needs only the field it derives from to be writable.
+     */
+    public Builder derived(String path, Kind kind) {
+      fields.add(new Field(path, kind, false, false));
+      return this;
+    }
+
     public FieldCatalog build() {
       return new FieldCatalog(fields);
     }

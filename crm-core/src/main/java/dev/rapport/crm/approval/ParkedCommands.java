@@ -1,30 +1,48 @@
 package dev.rapport.crm.approval;
 
+import dev.rapport.crm.actor.TenantId;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs parked commands once they are approved. Every service registers its commands by name when the {@code Crm}
- * is built, so a command parked on one node can be resumed on any other from its stored {@link ParkedCommand}
- * alone. {@code Crm.parkedCommands()} gives it to hosts; modules get it from their
- * {@link dev.rapport.crm.module.ModuleContext}.
+ * Parked commands and their resumption once approved. When the {@link ApprovalGate} parks a command, the command
+ * path stores it as a {@link ParkedCommand} in core's collection {@value #COLLECTION} (one document per approval
+ * request id), in the same commit as the gate's own writes and the {@code PARKED} audit record. Every service
+ * registers its commands by name when the {@code Crm} is built, so a command parked on one node can be resumed on
+ * any other from what was stored alone. {@code Crm.parkedCommands()} gives this to hosts; modules get it from
+ * their {@link dev.rapport.crm.module.ModuleContext}.
  */
 public interface ParkedCommands {
 
+  /** The collection core keeps parked commands in; no module may declare a collection with this name. */
+  String COLLECTION = "parked_commands";
+
+  /** The command parked under an approval request, if any (also after it ran). */
+  Optional<ParkedCommand> find(TenantId tenant, String requestId);
+
   /**
-   * Runs {@code command} through the normal command path (authorize again, validate, apply, persist with its audit
-   * record and events) as approved by {@code approval}. At most once per {@link Approval#requestId()}: a second
-   * call, on this node or another, changes nothing and answers {@link Resumed.Status#ALREADY_RUN}.
+   * Runs the command parked under {@code approval.requestId()} through the normal command path (authorize again,
+   * validate, apply, persist with its {@code APPROVED} audit record and its events), against the version of the
+   * record it was parked on. The same commit marks the parked command as run, so it runs at most once: a second
+   * call, on this node or another, concurrent or later, changes nothing and answers
+   * {@link Resumed.Status#ALREADY_RUN}. The gate sees the run as its own request's ({@link GateRequest#resuming()})
+   * and may let it proceed or reject it, not park it again.
    *
-   * @throws dev.rapport.crm.error.VersionConflictException when the record changed since the command was parked
-   *     and the command named the version it expected (or a concurrent run raced it: call again)
-   * @throws IllegalArgumentException for a command name no service registered
+   * @throws dev.rapport.crm.error.NotFoundException when no command is parked under that request id in the tenant
+   * @throws dev.rapport.crm.error.VersionConflictException when the record changed after the command was parked:
+   *     the approval was given for a state that is gone (the request should be decided again)
+   * @throws IllegalArgumentException for a command name no service on this node registered
    */
-  Resumed resume(ParkedCommand command, Approval approval);
+  Resumed resume(TenantId tenant, Approval approval);
 
   /** The command names that can be resumed. */
   Set<String> names();
 
-  /** What a resumption did. */
+  /**
+   * What a resumption did.
+   *
+   * @param version the record's version after the run (or, for {@code ALREADY_RUN}, after the run that did it)
+   */
   record Resumed(Status status, String resourceId, long version) {
     /** {@code APPLIED}: the change was written now; {@code UNCHANGED}: it changed nothing; {@code ALREADY_RUN}. */
     public enum Status { APPLIED, UNCHANGED, ALREADY_RUN }

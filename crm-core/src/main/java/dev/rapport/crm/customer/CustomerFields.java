@@ -83,8 +83,10 @@ public final class CustomerFields {
 
   /**
    * The fields field-level security may name: paths in a customer's JSON form. Identity and bookkeeping (id,
-   * tenant, kind, version, created/updated/deleted at and by, stage timestamps) are always readable and are written
-   * by the command path only.
+   * tenant, kind, version, created/updated/deleted at and by) are always readable and are written by the command
+   * path only. {@code stageEnteredAt} (when the customer entered each stage) is derived from {@code stage}: writing
+   * the stage needs only {@code stage} writable, but the history tells the stage, so a policy that hides
+   * {@code stage} hides it too.
    */
   public static final FieldCatalog FIELDS = FieldCatalog.builder()
       .required("name", Kind.TEXT)
@@ -98,6 +100,7 @@ public final class CustomerFields {
       .optional("contactPersons.phones", Kind.PHONE)
       .optional("tags", Kind.VALUE)
       .required("stage", Kind.TEXT)
+      .derived("stageEnteredAt", Kind.MAP)
       .optional("grade", Kind.TEXT)
       .optional("owner", Kind.TEXT)
       .optional("team", Kind.TEXT)

@@ -103,6 +103,20 @@ public final class OutboxRelay {
   }
 
   /**
+   * When the event at the head of the line in {@code tenant} is due for its next attempt after a failure, if it
+   * waits for one: a scheduler runs the relay again then.
+   */
+  public Optional<Instant> nextAttemptAt(TenantId tenant) {
+    Objects.requireNonNull(tenant, "tenant");
+    return Optional.ofNullable(RelayState.load(store, tenant, notifierName).nextAttemptAt());
+  }
+
+  /** How long this relay's lease lasts: a run that found it held elsewhere may try again after this long. */
+  public Duration leaseTtl() {
+    return leaseTtl;
+  }
+
+  /**
    * Delivers what is due in {@code tenant}: everything after the cursor, unless the head-of-line event is waiting
    * for its next attempt. Notifier failures are counted, not thrown; store failures propagate (nothing is lost:
    * the next run starts from the last recorded position).

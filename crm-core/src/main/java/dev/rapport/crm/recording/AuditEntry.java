@@ -90,11 +90,12 @@ public sealed interface AuditEntry {
   }
 
   /**
-   * Records read ({@link Action#VIEW}: a single read or one page) or exported ({@link Action#EXPORT}): one entry per
+   * Records read ({@link Action#VIEW}: a single read, one page, a count) or exported ({@link Action#EXPORT}): one entry per
    * call, however many records it returned.
    *
-   * @param resourceIds the records returned, in order
-   * @param query a description of what was asked (the criteria and sort), empty for a single read
+   * @param resourceIds the records returned, in order (none for a count)
+   * @param query a description of what was asked (the criteria and sort; {@code count <criteria>} for a count),
+   *     empty for a single read
    */
   record Read(Actor actor, Instant at, String correlationId, Action action, String resourceType,
               List<String> resourceIds, String query) implements AuditEntry {

@@ -19,7 +19,8 @@ class MaskingTest {
          "addresses":[{"country":"CN","city":"上海市","streetLines":["世纪大道 100 号"]}],
          "contactPersons":[{"name":{"default":"Li Lei","variants":{}},"role":"buyer",
                             "emails":["li@acme.example"],"phones":["+8613812345678"]}],
-         "tags":["segment/vip"],"stage":"ACTIVE","grade":"A","owner":"bob","region":"CN-East",
+         "tags":["segment/vip"],"stage":"ACTIVE","stageEnteredAt":{"LEAD":"2026-01-02T00:00:00Z",
+         "ACTIVE":"2026-02-03T00:00:00Z"},"grade":"A","owner":"bob","region":"CN-East",
          "creditLimit":{"amount":"250000.00","currency":"CNY"},"externalRefs":{"SAP":"100"},
          "customFields":{"vip_notes":"likes tea","tier":"gold"},"consents":{},"version":3}
         """);
@@ -68,6 +69,7 @@ class MaskingTest {
     assertThat(shown.at("/name/default").asText()).isEqualTo("***");
     assertThat(shown.at("/name/variants/zh").asText()).isEqualTo("***");
     assertThat(shown.get("stage").asText()).isEqualTo("***");
+    assertThat(shown.get("stageEnteredAt")).as("the stage history would tell the stage").isEmpty();
     assertThat(shown.get("emails")).hasSize(2);
     assertThat(shown.get("phones")).isEmpty();
     assertThat(shown.has("grade")).isFalse();

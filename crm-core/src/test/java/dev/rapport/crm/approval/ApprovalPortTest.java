@@ -146,13 +146,15 @@ class ApprovalPortTest {
     ThresholdGate gate2 = new ThresholdGate();
     StreamAudit audit2 = new StreamAudit();
     Crm node2 = node("node-2", gate2, audit2);
-    ParkedCommand stored = JSON.treeToValue(store.get(ACME, REQUESTS.name(), "apr-1").orElseThrow().body()
-        .get("command"), ParkedCommand.class);
+    ParkedCommand stored = node2.parkedCommands().find(ACME, "apr-1").orElseThrow();
+    assertThat(stored).isEqualTo(JSON.treeToValue(store.get(ACME, REQUESTS.name(), "apr-1").orElseThrow().body()
+        .get("command"), ParkedCommand.class));
     assertThat(stored.actor()).isEqualTo(alice);
+    assertThat(stored.expectedVersion()).as("parked against the version it was checked on").isEqualTo(1L);
     clock.advance(java.time.Duration.ofHours(2));
     Approval approval = new Approval("apr-1", List.of("carol", "dave"), clock.instant());
 
-    ParkedCommands.Resumed first = node2.parkedCommands().resume(stored, approval);
+    ParkedCommands.Resumed first = node2.parkedCommands().resume(ACME, approval);
 
     assertThat(first.status()).isEqualTo(ParkedCommands.Resumed.Status.APPLIED);
     assertThat(first.version()).isEqualTo(2);
@@ -171,9 +173,9 @@ class ApprovalPortTest {
     assertThat(store.read(ACME, Outbox.STREAM, 0, 100)).hasSize(events + 1);
 
     // again, on either node: it ran already, nothing more is written
-    assertThat(node1.parkedCommands().resume(stored, approval).status())
+    assertThat(node1.parkedCommands().resume(ACME, approval).status())
         .isEqualTo(ParkedCommands.Resumed.Status.ALREADY_RUN);
-    assertThat(node2.parkedCommands().resume(stored, approval).status())
+    assertThat(node2.parkedCommands().resume(ACME, approval).status())
         .isEqualTo(ParkedCommands.Resumed.Status.ALREADY_RUN);
     assertThat(node2.customers().require(alice, c.id()).version()).isEqualTo(2);
     assertThat(store.read(ACME, Outbox.STREAM, 0, 100)).hasSize(events + 1);
@@ -196,9 +198,9 @@ class ApprovalPortTest {
     ParkedCommand cmd = parked.get(0);
     Approval ok = new Approval("apr-create", List.of("carol"), clock.instant());
 
-    assertThat(crm.parkedCommands().resume(cmd, ok).status()).isEqualTo(ParkedCommands.Resumed.Status.APPLIED);
+    assertThat(crm.parkedCommands().resume(ACME, ok).status()).isEqualTo(ParkedCommands.Resumed.Status.APPLIED);
     assertThat(crm.customers().require(alice, cmd.resourceId()).name().defaultValue()).isEqualTo("Acme 贸易");
-    assertThat(crm.parkedCommands().resume(cmd, ok).status()).isEqualTo(ParkedCommands.Resumed.Status.ALREADY_RUN);
+    assertThat(crm.parkedCommands().resume(ACME, ok).status()).isEqualTo(ParkedCommands.Resumed.Status.ALREADY_RUN);
   }
 
   @Test
@@ -208,7 +210,8 @@ class ApprovalPortTest {
         .isInstanceOf(ApprovalPendingException.class);
     ParkedCommand stored = gate.seen.get(gate.seen.size() - 1).command();
     gate.parkResumed = true;
-    assertThatThrownBy(() -> node1.parkedCommands().resume(stored, new Approval("apr-1", List.of("carol"),
+    assertThat(stored.name()).isEqualTo("customer.change-credit-limit");
+    assertThatThrownBy(() -> node1.parkedCommands().resume(ACME, new Approval("apr-1", List.of("carol"),
         clock.instant()))).isInstanceOf(IllegalStateException.class).hasMessageContaining("apr-1");
     assertThat(node1.customers().require(alice, c.id()).creditLimit()).isNull();
   }
@@ -231,10 +234,77 @@ class ApprovalPortTest {
   }
 
   @Test
+  void twoNodesResumingAtOnceRunTheCommandOnce() throws Exception {
+    Customer c = node1.customers().create(alice, acme());
+    assertThatThrownBy(() -> node1.customers().changeCreditLimit(alice, c.id(), Money.of("250000", "CNY"), "review"))
+        .isInstanceOf(ApprovalPendingException.class);
+    Crm node2 = node("node-2", new ThresholdGate(), new StreamAudit());
+    Approval approval = new Approval("apr-1", List.of("carol"), clock.instant());
+    int events = store.read(ACME, Outbox.STREAM, 0, 100).size();
+
+    List<ParkedCommands.Resumed.Status> statuses = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (Crm node : List.of(node1, node2, node1, node2)) {
+      Thread t = new Thread(() -> {
+        try {
+          go.await();
+          statuses.add(node.parkedCommands().resume(ACME, approval).status());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+
+    assertThat(statuses).containsExactlyInAnyOrder(ParkedCommands.Resumed.Status.APPLIED,
+        ParkedCommands.Resumed.Status.ALREADY_RUN, ParkedCommands.Resumed.Status.ALREADY_RUN,
+        ParkedCommands.Resumed.Status.ALREADY_RUN);
+    assertThat(node1.customers().require(alice, c.id()).version()).isEqualTo(2);
+    assertThat(store.read(ACME, Outbox.STREAM, 0, 100)).hasSize(events + 1);
+  }
+
+  @Test
+  void aCommandWhoseRecordChangedAfterItWasParkedIsNotAppliedToTheNewState() {
+    Customer c = node1.customers().create(alice, acme());
+    assertThatThrownBy(() -> node1.customers().changeCreditLimit(alice, c.id(), Money.of("250000", "CNY"), "review"))
+        .isInstanceOf(ApprovalPendingException.class);
+    node1.customers().changeCreditLimit(alice, c.id(), Money.of("80000", "CNY"), "interim");
+
+    assertThatThrownBy(() -> node1.parkedCommands().resume(ACME, new Approval("apr-1", List.of("carol"),
+        clock.instant()))).isInstanceOf(dev.rapport.crm.error.VersionConflictException.class);
+    assertThat(node1.customers().require(alice, c.id()).creditLimit()).isEqualTo(Money.of("80000", "CNY"));
+  }
+
+  @Test
+  void onlyWhatWasParkedCanBeResumedAndOnlyInItsTenant() {
+    Customer c = node1.customers().create(alice, acme());
+    assertThatThrownBy(() -> node1.customers().changeCreditLimit(alice, c.id(), Money.of("250000", "CNY"), "review"))
+        .isInstanceOf(ApprovalPendingException.class);
+    Approval approval = new Approval("apr-1", List.of("carol"), clock.instant());
+
+    assertThatThrownBy(() -> node1.parkedCommands().resume(ACME, new Approval("apr-7", List.of(), clock.instant())))
+        .isInstanceOf(dev.rapport.crm.error.NotFoundException.class).hasMessageContaining("apr-7");
+    assertThatThrownBy(() -> node1.parkedCommands().resume(TenantId.of("globex"), approval))
+        .isInstanceOf(dev.rapport.crm.error.NotFoundException.class);
+    assertThat(node1.parkedCommands().find(TenantId.of("globex"), "apr-1")).isEmpty();
+    assertThat(node1.customers().require(alice, c.id()).creditLimit()).isNull();
+  }
+
+  @Test
   void resumingAnUnknownCommandNamesTheKnownOnes() {
     ParkedCommand bogus = new ParkedCommand("customer.teleport", "customer", "x", null, JSON.createObjectNode(),
         alice, "corr", null);
-    assertThatThrownBy(() -> node1.parkedCommands().resume(bogus, new Approval("apr-9", List.of(), clock.instant())))
+    ObjectNode body = JSON.createObjectNode().put("status", "PARKED");
+    body.set("command", JSON.valueToTree(bogus));
+    store.commit(ACME, WriteBatch.builder().insert(ParkedCommands.COLLECTION,
+        new Document("apr-9", 1, body, Map.of("status", List.of("PARKED")))).build());
+    assertThatThrownBy(() -> node1.parkedCommands().resume(ACME, new Approval("apr-9", List.of(), clock.instant())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("customer.teleport").hasMessageContaining("customer.change-credit-limit");
     assertThat(node1.parkedCommands().names()).contains("customer.create", "interaction.log", "case.open");

@@ -21,7 +21,6 @@ import dev.rapport.crm.error.ApprovalPendingException;
 import dev.rapport.crm.error.ApprovalRejectedException;
 import dev.rapport.crm.error.DuplicateKeyException;
 import dev.rapport.crm.error.NotFoundException;
-import dev.rapport.crm.error.StorageException;
 import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.error.VersionConflictException;
@@ -31,8 +30,11 @@ import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.recording.AuditEntry;
 import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.recording.Outcome;
+import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.WriteBatch;
 import jakarta.validation.ConstraintViolation;
@@ -69,8 +71,13 @@ import org.slf4j.MDC;
  * node ({@link ParkedCommands}).
  */
 public final class CommandPipeline implements ParkedCommands {
-  /** The stream holding one record per approval request whose command ran: the idempotency key of resumption. */
-  public static final String EXECUTIONS = "command_executions";
+  /**
+   * Core's collection of parked commands: one document per approval request (id = request id), written in the
+   * commit that parks the command and marked as run in the commit that runs it, which makes resumption idempotent.
+   */
+  private static final String PARKED_STATUS = "status";
+  public static final CollectionSpec PARKED = CollectionSpec.of(ParkedCommands.COLLECTION,
+      IndexSpec.single(PARKED_STATUS, IndexType.STRING));
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandPipeline.class);
 
@@ -131,9 +138,22 @@ public final class CommandPipeline implements ParkedCommands {
   }
 
   @Override
-  public Resumed resume(ParkedCommand command, Approval approval) {
-    Objects.requireNonNull(command, "command");
+  public Optional<ParkedCommand> find(TenantId tenant, String requestId) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(requestId, "requestId");
+    return store.get(tenant, PARKED.name(), requestId).map(CommandPipeline::parkedCommand);
+  }
+
+  @Override
+  public Resumed resume(TenantId tenant, Approval approval) {
+    Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(approval, "approval");
+    Document parked = store.get(tenant, PARKED.name(), approval.requestId()).orElseThrow(() ->
+        new NotFoundException("no command is parked under approval request " + approval.requestId()));
+    ParkedCommand command = parkedCommand(parked);
+    if (hasRun(parked)) {
+      return alreadyRun(parked, command);
+    }
     CommandDefinition<?, ?> definition = definitions.get(command.name());
     if (definition == null) {
       throw new IllegalArgumentException("no command named '" + command.name() + "' is registered; known: " + names());
@@ -142,33 +162,63 @@ public final class CommandPipeline implements ParkedCommands {
       throw new IllegalArgumentException("command " + command.name() + " acts on " + definition.type().resource()
           + ", not " + command.resourceType());
     }
-    return withMdc(command.actor(), () -> resume(definition, command, approval));
+    return withMdc(command.actor(), () -> resume(definition, command, new Resumption(approval, parked)));
   }
 
-  private <P, A> Resumed resume(CommandDefinition<P, A> definition, ParkedCommand command, Approval approval) {
+  private <P, A> Resumed resume(CommandDefinition<P, A> definition, ParkedCommand command, Resumption resumption) {
     P payload = Json.fromTree(command.payload(), definition.payloadType());
     try {
       Ran<A> ran = run(command.actor(), definition, command.resourceId(), command.expectedVersion(), payload,
-          approval, command.correlationId());
+          resumption, command.correlationId());
       return new Resumed(ran.applied ? Resumed.Status.APPLIED : Resumed.Status.UNCHANGED, command.resourceId(),
           ran.version);
-    } catch (DuplicateKeyException e) {
-      boolean markerTaken = e.collection().equals(EXECUTIONS);
-      boolean createdAlready = definition.creates() && e.field().equals("id")
-          && e.collection().equals(definition.type().collection().name());
-      if (markerTaken || createdAlready) {
-        LOG.debug("approval request {} ran already", approval.requestId());
-        return new Resumed(Resumed.Status.ALREADY_RUN, command.resourceId(), 0);
+    } catch (VersionConflictException | DuplicateKeyException e) {
+      // another node may have run it meanwhile: its commit marked the parked command as run
+      Optional<Document> now = store.get(command.actor().tenant(), PARKED.name(), resumption.parked().id());
+      if (now.isPresent() && hasRun(now.get())) {
+        LOG.debug("approval request {} ran already", resumption.approval().requestId());
+        return alreadyRun(now.get(), command);
       }
       throw e;
     }
+  }
+
+  /** An approved re-execution: the approval, and the parked command's document, marked as run in the same commit. */
+  private record Resumption(Approval approval, Document parked) {}
+
+  private static ParkedCommand parkedCommand(Document parked) {
+    return Json.fromTree((ObjectNode) parked.body().get("command"), ParkedCommand.class);
+  }
+
+  private static boolean hasRun(Document parked) {
+    return "RAN".equals(parked.body().path(PARKED_STATUS).asText());
+  }
+
+  private static Resumed alreadyRun(Document parked, ParkedCommand command) {
+    return new Resumed(Resumed.Status.ALREADY_RUN, command.resourceId(), parked.body().path("ranVersion").asLong());
+  }
+
+  private static Document parkedDocument(String requestId, ParkedCommand command) {
+    ObjectNode body = Json.object().put(PARKED_STATUS, "PARKED");
+    body.set("command", Json.toTree(command));
+    return new Document(requestId, 1, body, Document.indexValues().put(PARKED_STATUS, "PARKED").build());
+  }
+
+  private static Document ranDocument(Resumption resumption, long version, Instant at) {
+    Document parked = resumption.parked();
+    ObjectNode body = parked.body().deepCopy().put(PARKED_STATUS, "RAN").put("ranVersion", version)
+        .put("ranAt", at.toString());
+    resumption.approval().approvers().forEach(body.putArray("approvers")::add);
+    return new Document(parked.id(), parked.version() + 1, body,
+        Document.indexValues().put(PARKED_STATUS, "RAN").build());
   }
 
   /** What a run did: the result as the actor may see it, whether it wrote, and the version it wrote or found. */
   private record Ran<A>(A result, boolean applied, long version) {}
 
   private <P, A> Ran<A> run(Actor actor, CommandDefinition<P, A> def, String id, @Nullable Long expectedVersion,
-                            P payload, @Nullable Approval approval, String correlationId) {
+                            P payload, @Nullable Resumption resumption, String correlationId) {
+    Approval approval = resumption == null ? null : resumption.approval();
     AggregateType<A> type = def.type();
     ResourceType rt = type.resource();
     String reason = def.reason().apply(payload);
@@ -178,24 +228,20 @@ public final class CommandPipeline implements ParkedCommands {
     ObjectNode before = null;
     long readVersion = 0;
     if (!def.creates()) {
-      Optional<Document> doc = store.get(actor.tenant(), type.collection().name(), id);
-      if (doc.isEmpty() || !visibility.admits(actor, rt, doc.get())) {
-        if (doc.isPresent()) {
-          recordDenied(actor, def.action(), def.name(), rt, id, reason, List.of(), correlationId);
-        }
-        throw notFound(rt, id);
-      }
-      current = type.fromDocument(doc.get());
-      before = doc.get().body();
-      readVersion = doc.get().version();
-      if (expectedVersion != null && expectedVersion != readVersion) {
-        throw new VersionConflictException(rt + " " + id + " is at version " + readVersion + ", not "
-            + expectedVersion);
-      }
+      Document doc = visibility.loadVisible(actor, rt, id, invisible ->
+          recordDenied(actor, def.action(), def.name(), rt, id, reason, List.of(), correlationId))
+          .orElseThrow(() -> notFound(rt, id));
+      current = type.fromDocument(doc);
+      before = doc.body();
+      readVersion = doc.version();
     }
     Decision intent = policy.check(actor, def.action(), new Resource(rt, def.creates() ? null : id, before, null));
     if (!intent.allowed()) {
       throw denied(actor, def, rt, def.creates() ? null : id, reason, intent.decidingRules(), correlationId, null);
+    }
+    if (expectedVersion != null && expectedVersion != readVersion) {
+      throw new VersionConflictException(rt + " " + id + " is at version " + readVersion + ", not "
+          + expectedVersion);
     }
 
     // 2. Validate (Bean Validation and the related records), 3. apply (pure): every violation at once
@@ -203,7 +249,8 @@ public final class CommandPipeline implements ParkedCommands {
     Map<String, Object> related = new LinkedHashMap<>();
     List<CommandDefinition.Related> needed = def.related().apply(payload);
     for (CommandDefinition.Related r : needed) {
-      Optional<Document> doc = visibility.loadVisible(actor, r.type().resource(), r.id());
+      Optional<Document> doc = visibility.loadVisible(actor, r.type().resource(), r.id(), invisible ->
+          recordDenied(actor, Action.VIEW, def.name(), r.type().resource(), r.id(), reason, List.of(), correlationId));
       if (doc.isPresent()) {
         related.put(r.path(), r.type().fromDocument(doc.get()));
       } else {
@@ -233,14 +280,21 @@ public final class CommandPipeline implements ParkedCommands {
     Instant now = context.now();
     if (changed.isEmpty()) {
       A shown = Reads.shown(type, intent.fields(), Objects.requireNonNull(current), before);
-      if (approval != null) {
+      WriteBatch.Builder batch = WriteBatch.builder();
+      List<WriteBatch.Append> records;
+      if (resumption != null) {
         // a resumed command that changes nothing still uses up its request: it must never run later instead
-        WriteBatch.Builder batch = WriteBatch.builder();
-        List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId,
-            def.action(), def.name(), rt.name(), id, readVersion, before, before, reason, Outcome.APPROVED,
-            intent.decidingRules(), approval, approval.requestId()));
-        records.forEach(batch::append);
-        batch.append(executionMarker(def, id, readVersion, approval));
+        records = audit.record(new AuditEntry.Change(actor, now, correlationId, def.action(), def.name(),
+            rt.name(), id, readVersion, before, before, reason, Outcome.APPROVED, intent.decidingRules(), approval,
+            approval.requestId()));
+        batch.update(PARKED.name(), ranDocument(resumption, readVersion, now));
+      } else {
+        // nothing to write, but the actor was shown the record: a read like any other
+        records = audit.record(new AuditEntry.Read(actor, now, correlationId, Action.VIEW, rt.name(), List.of(id),
+            ""));
+      }
+      records.forEach(batch::append);
+      if (!batch.isEmpty()) {
         commit(actor.tenant(), batch.build(), records);
       }
       return new Ran<>(shown, false, readVersion);
@@ -263,24 +317,24 @@ public final class CommandPipeline implements ParkedCommands {
 
     // 5. Gate (without a gate, the command's JSON form is not built at all)
     if (gate != ApprovalGate.none()) {
-      ParkedCommand parked = new ParkedCommand(def.name(), rt.name(), id, expectedVersion, Json.toTree(payload),
-          actor, correlationId, reason);
+      // parked against the version it was checked on: an approval applies to that state, not to a later one
+      ParkedCommand parked = new ParkedCommand(def.name(), rt.name(), id, def.creates() ? null : readVersion,
+          Json.toTree(payload), actor, correlationId, reason);
       GateDecision gated = gate.evaluate(new GateRequest(parked, before, doc.body(), approval));
       if (gated instanceof GateDecision.Park park) {
         if (approval != null) {
           throw new IllegalStateException("the approval gate parked the re-execution of its own request "
               + approval.requestId() + "; a resumed command may only proceed or be rejected");
         }
-        WriteBatch.Builder batch = WriteBatch.builder();
+        WriteBatch.Builder batch = WriteBatch.builder().insert(PARKED.name(),
+            parkedDocument(park.requestId(), parked));
         park.writes().forEach(batch::write);
         park.appends().forEach(batch::append);
         List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId,
             def.action(), def.name(), rt.name(), id, readVersion, before, doc.body(), reason, Outcome.PARKED,
             result.decidingRules(), null, park.requestId()));
         records.forEach(batch::append);
-        if (!batch.isEmpty()) {
-          commit(actor.tenant(), batch.build(), records);
-        }
+        commit(actor.tenant(), batch.build(), records);
         throw new ApprovalPendingException(park.requestId(), park.reason());
       }
       if (gated instanceof GateDecision.Reject reject) {
@@ -309,8 +363,8 @@ public final class CommandPipeline implements ParkedCommands {
           correlationId, e.data());
       batch.append(event.toAppend());
     }
-    if (approval != null) {
-      batch.append(executionMarker(def, id, nextVersion, approval));
+    if (resumption != null) {
+      batch.update(PARKED.name(), ranDocument(resumption, nextVersion, now));
     }
     commit(actor.tenant(), batch.build(), records);
     LOG.debug("{} {} {} v{} by {}", def.name(), rt, id, nextVersion, actor.userId());
@@ -322,12 +376,6 @@ public final class CommandPipeline implements ParkedCommands {
       LOG.warn("scheduling delivery after commit failed; the relay will catch up: {}", e.toString());
     }
     return new Ran<>(Reads.shown(type, result.fields(), next, doc.body()), true, nextVersion);
-  }
-
-  private static WriteBatch.Append executionMarker(CommandDefinition<?, ?> def, String id, long version,
-                                                   Approval approval) {
-    ObjectNode data = Json.object().put("command", def.name()).put("resourceId", id).put("version", version);
-    return new WriteBatch.Append(EXECUTIONS, approval.requestId(), "command.executed", data);
   }
 
   /** Commits a batch and tells the recorder where its records landed. */
@@ -364,7 +412,8 @@ public final class CommandPipeline implements ParkedCommands {
     try {
       commitRecords(actor.tenant(), audit.record(new AuditEntry.Denied(actor, clock.instant(), correlationId, action,
           command, rt.name(), id, reason, rules)));
-    } catch (StorageException e) {
+    } catch (RuntimeException e) {
+      // the caller is told "not found" or "denied" either way: a failing record must not tell them more
       LOG.warn("the record of a refused {} could not be stored: {}", command, e.toString());
     }
   }

@@ -93,7 +93,7 @@ public final class Reads {
     });
   }
 
-  /** How many records match that the actor may view. */
+  /** How many records match that the actor may view; recorded as a read without ids. */
   public long count(Actor actor, AggregateType<?> type, Criteria criteria) {
     return CommandPipeline.withMdc(actor, () -> {
       ResourceType rt = type.resource();
@@ -103,7 +103,10 @@ public final class Reads {
         return 0L;
       }
       Criteria effective = filter instanceof DataFilter.Always ? criteria : Criteria.and(filter.asCriteria(), criteria);
-      return pipeline.store().count(actor.tenant(), type.collection().name(), effective);
+      long count = pipeline.store().count(actor.tenant(), type.collection().name(), effective);
+      // a count tells something about records too (how many match a condition): recorded, without ids
+      recordRead(actor, Action.VIEW, rt, List.of(), "count " + criteria, pipeline.correlationId());
+      return count;
     });
   }
 

@@ -10,6 +10,7 @@ import dev.rapport.crm.query.CriteriaEvaluator;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.Store;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The one rule for "may this actor see this record at all": the policy's {@link Action#VIEW} filter, evaluated on
@@ -39,10 +40,6 @@ final class Visibility {
     return filter;
   }
 
-  boolean admits(Actor actor, ResourceType type, Document doc) {
-    return admits(filter(actor, Action.VIEW, type), doc);
-  }
-
   static boolean admits(DataFilter filter, Document doc) {
     if (filter instanceof DataFilter.Always) {
       return true;
@@ -54,8 +51,19 @@ final class Visibility {
     return CriteriaEvaluator.matches(c, doc::values);
   }
 
-  /** The record if it exists and the actor may see it. */
-  Optional<Document> loadVisible(Actor actor, ResourceType type, String id) {
-    return store.get(actor.tenant(), type.collection().name(), id).filter(d -> admits(actor, type, d));
+  /**
+   * The record if it exists and the actor may see it. The filter is asked first, so that whether a record exists
+   * changes nothing about what the policy is asked or what it may throw.
+   *
+   * @param invisible told of a record that exists but that the actor may not see (to record the refusal)
+   */
+  Optional<Document> loadVisible(Actor actor, ResourceType type, String id, Consumer<Document> invisible) {
+    DataFilter filter = filter(actor, Action.VIEW, type);
+    Optional<Document> doc = store.get(actor.tenant(), type.collection().name(), id);
+    if (doc.isPresent() && !admits(filter, doc.get())) {
+      invisible.accept(doc.get());
+      return Optional.empty();
+    }
+    return doc;
   }
 }
