@@ -19,12 +19,8 @@ import dev.rapport.crm.jdbc.internal.Layout;
 import dev.rapport.crm.jdbc.internal.Sql;
 import dev.rapport.crm.jdbc.internal.SqlErrors;
 import dev.rapport.crm.query.Criteria;
-import dev.rapport.crm.query.Cursor;
-import dev.rapport.crm.query.Keyset;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
-import dev.rapport.crm.query.Sort;
-import dev.rapport.crm.query.Values;
 import dev.rapport.crm.store.Capability;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
@@ -33,8 +29,10 @@ import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.FeedArguments;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
+import dev.rapport.crm.store.KeysetPaging;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.StoreChecks;
 import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.nio.file.Path;
@@ -58,6 +56,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,8 +88,6 @@ public final class JdbcStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
   private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,30}");
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,15}");
-  private static final int MAX_STREAM_NAME = 200;
-  private static final int MAX_NAME = 255;
   private static final String CHANGE_SEQUENCE = "c";
   /**
    * At most this many row statements share the feed statement's round trip; a bigger commit sends them as JDBC
@@ -263,11 +260,7 @@ public final class JdbcStore implements Store {
     }
     synchronized (ddlLock) {
       known = layouts.get(spec.name());
-      if (known != null && !spec.indexes().containsAll(known.spec().indexes())) {
-        throw ValidationException.of("collection.indexes", "collection.indexes.incompatible",
-            "collection '" + spec.name() + "' is registered with indexes " + known.spec().indexes()
-                + "; a new spec may only add indexes");
-      }
+      StoreChecks.checkCompatible(known == null ? null : known.spec(), spec);
       Layout layout = new Layout(spec, qualifier, prefix, dialect);
       // DDL runs on its own auto-commit connection, never inside a unit of work: MariaDB/MySQL commit implicitly.
       try (Connection c = dataSource.getConnection()) {
@@ -353,12 +346,12 @@ public final class JdbcStore implements Store {
   }
 
   private Layout layout(String collection) {
+    return StoreChecks.registered(collection, layouts.get(collection));
+  }
+
+  private @Nullable CollectionSpec specOrNull(String collection) {
     Layout l = layouts.get(collection);
-    if (l == null) {
-      throw ValidationException.of("collection", "collection.unknown",
-          "collection '" + collection + "' is not registered");
-    }
-    return l;
+    return l == null ? null : l.spec();
   }
 
   // --- reads -------------------------------------------------------------------------------------------------------
@@ -380,13 +373,7 @@ public final class JdbcStore implements Store {
     Objects.requireNonNull(field, "field");
     Objects.requireNonNull(value, "value");
     Layout l = layout(collection);
-    Object v = Values.normalize(field, value);
-    IndexSpec index = l.spec().index(field).filter(IndexSpec::unique).orElseThrow(() -> ValidationException.of(
-        "field", "index.notUnique", "collection '" + collection + "' has no unique index '" + field + "'"));
-    if (!index.type().accepts(v)) {
-      throw ValidationException.of("value", "index.type",
-          "field '" + field + "' holds " + index.type() + " values, not " + v.getClass().getSimpleName());
-    }
+    Object v = StoreChecks.checkUniqueLookup(l.spec(), field, value);
     Sql s = selectDocs(l, tenant).append(" AND ");
     new CriteriaSql(l).where(Criteria.eq(field, v), s);
     return read("findUnique", c -> first(c, l, s));
@@ -398,22 +385,8 @@ public final class JdbcStore implements Store {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(query, "query");
     Layout l = layout(collection);
-    List<Sort.Key> keys = query.sort().effectiveKeys();
     Sql s = pageSql(tenant, collection, query);
-    List<Document> docs = read("query", c -> all(c, l, s));
-    boolean more = docs.size() > query.limit();
-    List<Document> items = more ? docs.subList(0, query.limit()) : docs;
-    String next = null;
-    if (more) {
-      Document last = items.get(items.size() - 1);
-      List<@Nullable Object> values = new ArrayList<>(keys.size());
-      for (Sort.Key k : keys) {
-        List<Object> vs = last.values(k.field());
-        values.add(vs.isEmpty() ? null : vs.get(0));
-      }
-      next = new Cursor(values).encode();
-    }
-    return new Page<>(items, next);
+    return KeysetPaging.page(read("query", c -> all(c, l, s)), query);
   }
 
   /**
@@ -422,34 +395,13 @@ public final class JdbcStore implements Store {
    */
   Sql pageSql(TenantId tenant, String collection, Query query) {
     Layout l = layout(collection);
-    l.spec().check(query.criteria());
-    l.spec().check(query.sort());
-    List<Sort.Key> keys = query.sort().effectiveKeys();
-    Criteria filter = query.criteria();
-    if (query.cursor() != null) {
-      Cursor cursor = Cursor.decode(query.cursor());
-      checkCursor(l.spec(), keys, cursor);
-      filter = Criteria.and(filter, Keyset.after(query.sort(), cursor));
-    }
+    Criteria filter = KeysetPaging.criteria(l.spec(), query);
     CriteriaSql translator = new CriteriaSql(l);
     Sql s = selectDocs(l, tenant).append(" AND ");
     translator.where(filter, s);
     // the limit is a literal (a number, not input text): as a parameter, PostgreSQL's generic plan assumes a limit
     // of 10% of the rows and sorts every candidate, wide rows included, before the semi-join instead of a top-N
     return s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT " + (query.limit() + 1L));
-  }
-
-  /** Rejects cursor values a query of this sort cannot have produced (a tampered or foreign cursor). */
-  private static void checkCursor(CollectionSpec spec, List<Sort.Key> keys, Cursor cursor) {
-    boolean ok = cursor.values().size() == keys.size();
-    for (int i = 0; ok && i < keys.size(); i++) {
-      Object v = cursor.values().get(i);
-      String field = keys.get(i).field();
-      ok = v == null ? !field.equals(Sort.ID) : spec.typeOf(field).orElseThrow().accepts(v);
-    }
-    if (!ok) {
-      throw ValidationException.of("cursor", "cursor.invalid", "the cursor is not one this query produced");
-    }
   }
 
   @Override
@@ -517,7 +469,7 @@ public final class JdbcStore implements Store {
   @Override
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(stream, "stream");
+    StoreChecks.checkStream(stream);
     FeedArguments.check(afterPosition, limit);
     return read("read", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT pos, id, type, payload, recorded_at FROM "
@@ -544,68 +496,13 @@ public final class JdbcStore implements Store {
   @Override
   public Committed commit(TenantId tenant, WriteBatch batch) {
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(batch, "batch");
-    for (WriteBatch.Write w : batch.writes()) {
-      Layout l = layout(w.collection());
-      if (w instanceof WriteBatch.Insert i) {
-        l.spec().check(i.document());
-      } else if (w instanceof WriteBatch.Update u) {
-        l.spec().check(u.document());
-      }
-    }
-    for (WriteBatch.Append a : batch.appends()) {
-      checkLength("appends.stream", a.stream(), MAX_STREAM_NAME);
-      checkLength("appends.id", a.id(), MAX_NAME);
-      checkLength("appends.type", a.type(), MAX_NAME);
-    }
-    checkUniqueWithinBatch(batch);
+    StoreChecks.checkBatch(batch, this::specOrNull, capabilities);
     Instant now = now();
     try {
       return transaction("commit", c -> apply(c, tenant, batch, now));
     } catch (SqlErrors.DuplicateSignal d) {
       throw diagnoseDuplicate(tenant, batch, d);
     }
-  }
-
-  private static void checkLength(String path, String value, int max) {
-    if (value.isEmpty() || value.length() > max) {
-      throw ValidationException.of(path, "length", path + " must be 1-" + max + " characters");
-    }
-  }
-
-  /** Two documents of one batch claiming one unique value: known without asking the database. */
-  private void checkUniqueWithinBatch(WriteBatch batch) {
-    Map<List<Object>, String> claims = new HashMap<>();
-    for (WriteBatch.Write w : batch.writes()) {
-      Document doc = newState(w);
-      if (doc == null) {
-        continue;
-      }
-      for (IndexSpec index : layout(w.collection()).spec().indexes()) {
-        if (index.unique()) {
-          for (Object v : doc.values(index.name())) {
-            String other = claims.putIfAbsent(List.of(w.collection(), index.name(), unique(v)), doc.id());
-            if (other != null && !other.equals(doc.id())) {
-              throw new DuplicateKeyException(w.collection(), index.name());
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** BigDecimal equality ignores scale for unique values, as the database does. */
-  private static Object unique(Object v) {
-    return v instanceof java.math.BigDecimal d ? d.stripTrailingZeros().toPlainString() : v;
-  }
-
-  private static @Nullable Document newState(WriteBatch.Write w) {
-    if (w instanceof WriteBatch.Insert i) {
-      return i.document();
-    } else if (w instanceof WriteBatch.Update u) {
-      return u.document();
-    }
-    return null;
   }
 
   private Committed apply(Connection c, TenantId tenant, WriteBatch batch, Instant now) throws SQLException {
@@ -728,15 +625,7 @@ public final class JdbcStore implements Store {
     List<FeedRows.ChangeRow> changes = new ArrayList<>(batch.writes().size());
     long back = batch.writes().size();
     for (WriteBatch.Write w : batch.writes()) {
-      back--;
-      if (w instanceof WriteBatch.Delete d) {
-        changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(), d.expectedVersion(),
-            Change.Kind.DELETE, back));
-      } else {
-        changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(),
-            Objects.requireNonNull(newState(w)).version(),
-            w instanceof WriteBatch.Insert ? Change.Kind.INSERT : Change.Kind.UPDATE, back));
-      }
+      changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(), w.version(), w.kind(), --back));
     }
     Map<String, Integer> left = new HashMap<>(counts);
     List<FeedRows.RecordRow> records = new ArrayList<>(batch.appends().size());
@@ -903,11 +792,7 @@ public final class JdbcStore implements Store {
       throws SQLException {
     // FOR UPDATE: a takeover waits until this commit ends, so the guarded writes cannot interleave with a new owner's
     LeaseRow row = selectLease(c, tenant, guard.name(), " FOR UPDATE");
-    if (row == null || !guard.owner().equals(row.owner) || row.token != guard.token()
-        || !now.isBefore(row.expiresAt)) {
-      throw new VersionConflictException("lease '" + guard.name() + "' is no longer held by '"
-          + guard.owner() + "' with token " + guard.token());
-    }
+    StoreChecks.checkLeaseGuard(guard, row == null ? null : row.held(guard.name()), now);
   }
 
   private void expectOne(Connection c, Sql s, WriteBatch.Write w, long expected) throws SQLException {
@@ -973,12 +858,11 @@ public final class JdbcStore implements Store {
     RuntimeException found = read("commit", c -> {
       for (WriteBatch.Write w : batch.writes()) {
         if (w instanceof WriteBatch.Insert && exists(c, layout(w.collection()), tenant, w.id())) {
-          return new DuplicateKeyException(w.collection(), "id",
-              "document '" + w.id() + "' already exists in collection '" + w.collection() + "'");
+          return StoreChecks.duplicateDocument(w.collection(), w.id());
         }
       }
       for (WriteBatch.Write w : batch.writes()) {
-        Document doc = newState(w);
+        Document doc = w.written();
         if (doc == null) {
           continue;
         }
@@ -1010,8 +894,7 @@ public final class JdbcStore implements Store {
           ps.setString(3, a.id());
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
-              return new DuplicateKeyException(a.stream(), "id",
-                  "record '" + a.id() + "' is already in stream '" + a.stream() + "'");
+              return StoreChecks.duplicateRecord(a.stream(), a.id());
             }
           }
         }
@@ -1038,7 +921,12 @@ public final class JdbcStore implements Store {
 
   // --- leases ------------------------------------------------------------------------------------------------------
 
-  private record LeaseRow(@Nullable String owner, long token, Instant expiresAt) {}
+  private record LeaseRow(@Nullable String owner, long token, Instant expiresAt) {
+    /** The lease as it stands; null when released (owner NULL, token kept for the next holder). */
+    @Nullable Lease held(String name) {
+      return owner == null ? null : new Lease(name, owner, token, expiresAt);
+    }
+  }
 
   private @Nullable LeaseRow selectLease(Connection c, TenantId tenant, String name, String lock) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT owner, token, expires_at FROM " + fixed("lease")
@@ -1055,16 +943,9 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<Lease> tryAcquire(TenantId tenant, String name, String owner, Duration ttl) {
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw ValidationException.of("ttl", "lease.ttl", "a lease lasts a positive duration");
-    }
-    checkLength("name", name, MAX_NAME);
-    checkLength("owner", owner, MAX_NAME);
+    StoreChecks.checkLease(name, owner, ttl);
     Instant now = now();
-    Instant expiresAt = now.plus(ttl).truncatedTo(ChronoUnit.MILLIS);
+    Instant expiresAt = StoreChecks.leaseExpiry(now, ttl);
     return transaction("tryAcquire", c -> {
       LeaseRow row;
       if (dialect.skipLocked()) {
@@ -1093,14 +974,11 @@ public final class JdbcStore implements Store {
             });
         row = Objects.requireNonNull(selectLease(c, tenant, name, " FOR UPDATE"));
       }
-      long token;
-      if (owner.equals(row.owner)) {
-        token = row.token;
-      } else if (row.owner == null || !now.isBefore(row.expiresAt)) {
-        token = row.token + 1;
-      } else {
+      OptionalLong granted = StoreChecks.leaseToken(row.held(name), row.token, owner, now);
+      if (granted.isEmpty()) {
         return Optional.<Lease>empty();
       }
+      long token = granted.getAsLong();
       try (PreparedStatement ps = c.prepareStatement("UPDATE " + fixed("lease")
           + " SET owner = ?, token = ?, expires_at = ? WHERE tenant = ? AND name = ?")) {
         ps.setString(1, owner);

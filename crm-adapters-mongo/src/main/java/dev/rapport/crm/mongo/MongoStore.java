@@ -15,24 +15,19 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-import dev.rapport.crm.error.CapabilityUnsupportedException;
 import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.error.CrmException;
 import dev.rapport.crm.error.DuplicateKeyException;
 import dev.rapport.crm.error.StorageException;
 import dev.rapport.crm.actor.TenantId;
-import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.mongo.internal.BsonCodec;
 import dev.rapport.crm.mongo.internal.FilterTranslator;
 import dev.rapport.crm.mongo.internal.MongoErrors;
 import dev.rapport.crm.mongo.internal.OrderedStrings;
 import dev.rapport.crm.query.Criteria;
-import dev.rapport.crm.query.Cursor;
-import dev.rapport.crm.query.Keyset;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
-import dev.rapport.crm.query.Values;
 import dev.rapport.crm.store.Capability;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
@@ -40,8 +35,10 @@ import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.FeedArguments;
 import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.KeysetPaging;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.StoreChecks;
 import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.math.BigDecimal;
@@ -61,7 +58,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.bson.BsonArray;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
@@ -107,7 +103,6 @@ public final class MongoStore implements Store {
   static final String ENVELOPES = "rapport_envelopes";
   static final String META = "rapport_meta";
   static final int SCHEMA_VERSION = 1;
-  private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
   private static final int RECOVERY_ROUND = 500;
 
   private final MongoClient client;
@@ -281,12 +276,7 @@ public final class MongoStore implements Store {
   public void register(CollectionSpec spec) {
     recoverOnFirstUse();
     Objects.requireNonNull(spec, "spec");
-    CollectionSpec existing = specs.get(spec.name());
-    if (existing != null && !spec.indexes().containsAll(existing.indexes())) {
-      throw ValidationException.of("collection.indexes", "collection.indexes.incompatible",
-          "collection '" + spec.name() + "' is registered with indexes " + existing.indexes()
-              + "; a new spec may only add indexes");
-    }
+    StoreChecks.checkCompatible(specs.get(spec.name()), spec);
     try {
       MongoCollection<BsonDocument> c = col(docCollection(spec.name()));
       // createIndex is a no-op when an identical index exists, so starting twice or on two nodes at once is safe.
@@ -324,24 +314,7 @@ public final class MongoStore implements Store {
   }
 
   private CollectionSpec spec(String collection) {
-    CollectionSpec s = specs.get(Objects.requireNonNull(collection, "collection"));
-    if (s == null) {
-      throw ValidationException.of("collection", "collection.unknown", "collection '" + safe(collection)
-          + "' is not registered");
-    }
-    return s;
-  }
-
-  private static String safe(String s) {
-    String t = s.length() > 60 ? s.substring(0, 60) + "..." : s;
-    return t.replaceAll("\\p{Cntrl}", "?");
-  }
-
-  private static void checkStream(String stream) {
-    if (!STREAM.matcher(Objects.requireNonNull(stream, "stream")).matches()) {
-      throw ValidationException.of("stream", "stream.name", "stream names are 1-64 letters, digits, '_' or '-': "
-          + safe(stream));
-    }
+    return StoreChecks.registered(collection, specs.get(Objects.requireNonNull(collection, "collection")));
   }
 
   private void ensureStream(String stream) {
@@ -393,13 +366,7 @@ public final class MongoStore implements Store {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(field, "field");
     CollectionSpec spec = spec(collection);
-    Optional<IndexSpec> index = spec.index(field);
-    if (index.isEmpty() || !index.get().unique()) {
-      throw ValidationException.of("field", "field.unique", "'" + safe(field) + "' is not a unique index of "
-          + collection);
-    }
-    Object v = Values.normalize(field, value);
-    spec.check(Criteria.eq(field, v));
+    Object v = StoreChecks.checkUniqueLookup(spec, field, value);
     Bson filter = new FilterTranslator(spec).translate(Criteria.eq(field, v));
     try {
       BsonDocument d = col(docCollection(collection)).find(Filters.and(live(tenant), filter)).first();
@@ -415,25 +382,9 @@ public final class MongoStore implements Store {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(query, "query");
     CollectionSpec spec = spec(collection);
-    spec.check(query.criteria());
-    spec.check(query.sort());
-    Criteria criteria = query.criteria();
-    if (query.cursor() != null) {
-      Cursor cursor = Cursor.decode(query.cursor());
-      List<Sort.Key> sortKeys = query.sort().effectiveKeys();
-      // Checked by type rather than with spec.check: a keyset on a boolean sort key compares booleans, which
-      // criteria from callers may not.
-      for (int i = 0; i < Math.min(sortKeys.size(), cursor.values().size()); i++) {
-        Object v = cursor.values().get(i);
-        if (v != null && !spec.typeOf(sortKeys.get(i).field()).orElseThrow().accepts(v)) {
-          throw ValidationException.of("cursor", "cursor.invalid", "the cursor is not one this query produced");
-        }
-      }
-      criteria = Criteria.and(criteria, Keyset.after(query.sort(), cursor));
-    }
-    List<Sort.Key> keys = query.sort().effectiveKeys();
+    Criteria criteria = KeysetPaging.criteria(spec, query);
     List<Bson> sorts = new ArrayList<>();
-    for (Sort.Key k : keys) {
+    for (Sort.Key k : query.sort().effectiveKeys()) {
       String path = FilterTranslator.path(k.field());
       sorts.add(k.direction() == Sort.Direction.ASC ? Sorts.ascending(path) : Sorts.descending(path));
     }
@@ -444,18 +395,7 @@ public final class MongoStore implements Store {
           .limit(query.limit() + 1)) {
         docs.add(toDocument(d));
       }
-      String next = null;
-      if (docs.size() > query.limit()) {
-        docs = docs.subList(0, query.limit());
-        Document last = docs.get(docs.size() - 1);
-        List<@Nullable Object> values = new ArrayList<>();
-        for (Sort.Key k : keys) {
-          List<Object> vs = last.values(k.field());
-          values.add(vs.isEmpty() ? null : vs.get(0));
-        }
-        next = new Cursor(values).encode();
-      }
-      return new Page<>(docs, next);
+      return KeysetPaging.page(docs, query);
     } catch (MongoException e) {
       throw MongoErrors.translate("query " + collection, e);
     }
@@ -514,7 +454,7 @@ public final class MongoStore implements Store {
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
     recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
-    checkStream(stream);
+    StoreChecks.checkStream(stream);
     FeedArguments.check(afterPosition, limit);
     try {
       long published = feed.published(tenant);
@@ -547,12 +487,11 @@ public final class MongoStore implements Store {
   // --- commit -------------------------------------------------------------------------------------------------------
 
   /** One entry of a unit of work: a change-feed entry or a stream record, as carried in an envelope. */
-  private static BsonDocument changeEntry(String commit, int n, TenantId tenant, WriteBatch.Write w, long version,
-      Change.Kind kind, Instant at) {
+  private static BsonDocument changeEntry(String commit, int n, WriteBatch.Write w, Instant at) {
     return new BsonDocument("commit", new BsonString(commit)).append("n", new BsonInt32(n))
         .append("kind", new BsonString("change")).append("coll", new BsonString(w.collection()))
-        .append("id", new BsonString(w.id())).append("version", new BsonInt64(version))
-        .append("op", new BsonString(kind.name())).append("at", new BsonDateTime(at.toEpochMilli()));
+        .append("id", new BsonString(w.id())).append("version", new BsonInt64(w.version()))
+        .append("op", new BsonString(w.kind().name())).append("at", new BsonDateTime(at.toEpochMilli()));
   }
 
   private static BsonDocument appendEntry(String commit, int n, WriteBatch.Append a, Instant at) {
@@ -586,38 +525,22 @@ public final class MongoStore implements Store {
   public Committed commit(TenantId tenant, WriteBatch batch) {
     recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(batch, "batch");
+    StoreChecks.checkBatch(batch, specs::get, capabilities);
     // The stored form of each written document, built once: before anything is written (an unstorable value fails
     // the whole batch) and then written as is.
     Map<WriteBatch.Write, BsonDocument> stored = new IdentityHashMap<>();
     for (WriteBatch.Write w : batch.writes()) {
-      CollectionSpec spec = spec(w.collection());
-      if (w instanceof WriteBatch.Insert i) {
-        spec.check(i.document());
-        stored.put(w, docBson(tenant, spec, i.document()));
-      } else if (w instanceof WriteBatch.Update u) {
-        spec.check(u.document());
-        stored.put(w, docBson(tenant, spec, u.document()));
+      Document doc = w.written();
+      if (doc != null) {
+        stored.put(w, docBson(tenant, spec(w.collection()), doc));
       }
-    }
-    for (WriteBatch.Append a : batch.appends()) {
-      checkStream(a.stream());
-    }
-    if (batch.writes().size() > 1 && mode != TransactionMode.TRANSACTIONS) {
-      throw new CapabilityUnsupportedException("MongoDB without a replica set writes one document per batch; the "
-          + "batch writes " + batch.writes().size() + " (capability " + Capability.MULTI_DOCUMENT_TRANSACTIONS
-          + " is not supported)");
     }
     Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     String commit = UUID.randomUUID().toString();
     List<BsonDocument> entries = new ArrayList<>();
     int n = 0;
     for (WriteBatch.Write w : batch.writes()) {
-      Change.Kind kind = w instanceof WriteBatch.Insert ? Change.Kind.INSERT
-          : w instanceof WriteBatch.Update ? Change.Kind.UPDATE : Change.Kind.DELETE;
-      long version = w instanceof WriteBatch.Insert i ? i.document().version()
-          : w instanceof WriteBatch.Update u ? u.document().version() : ((WriteBatch.Delete) w).expectedVersion();
-      entries.add(changeEntry(commit, n++, tenant, w, version, kind, at));
+      entries.add(changeEntry(commit, n++, w, at));
     }
     for (WriteBatch.Append a : batch.appends()) {
       entries.add(appendEntry(commit, n++, a, at));
@@ -713,8 +636,7 @@ public final class MongoStore implements Store {
       held = col(LEASES).countDocuments(filter) == 1;
     }
     if (!held) {
-      throw new VersionConflictException("lease '" + guard.name() + "' is no longer held by '"
-          + guard.owner() + "' with token " + guard.token());
+      throw StoreChecks.leaseLost(guard);
     }
   }
 
@@ -726,8 +648,7 @@ public final class MongoStore implements Store {
     for (Map.Entry<String, List<BsonValue>> e : byStream.entrySet()) {
       BsonDocument taken = col(streamCollection(e.getKey())).find(Filters.in("_id", e.getValue())).first();
       if (taken != null) {
-        throw new DuplicateKeyException(e.getKey(), "id", "record '" + taken.getDocument("_id").getString("i")
-            .getValue() + "' is already in stream '" + e.getKey() + "'");
+        throw StoreChecks.duplicateRecord(e.getKey(), taken.getDocument("_id").getString("i").getValue());
       }
     }
   }
@@ -971,9 +892,7 @@ public final class MongoStore implements Store {
       MongoCollection<BsonDocument> c, BsonDocument id, WriteBatch.Write w, long expected) {
     Bson filter = Filters.and(Filters.eq("_id", id), Filters.exists("deleted", false));
     BsonDocument now = session != null ? c.find(session, filter).first() : c.find(filter).first();
-    return new VersionConflictException(w.collection() + "/" + w.id() + ": expected version " + expected
-        + (now == null ? " but the document does not exist" : " but the stored version is "
-        + now.getInt64("version").getValue()));
+    return StoreChecks.versionConflict(w, expected, now == null ? null : now.getInt64("version").getValue());
   }
 
   /** Marks a duplicate key met inside a transaction; the field is found after the transaction is aborted. */
@@ -1000,8 +919,7 @@ public final class MongoStore implements Store {
     MongoCollection<BsonDocument> c = col(docCollection(spec.name()));
     BsonDocument id = key(tenant, doc.id());
     if (insert && c.countDocuments(Filters.eq("_id", id)) > 0) {
-      return new DuplicateKeyException(spec.name(), "id", "document '" + doc.id() + "' already exists in collection '"
-          + spec.name() + "'");
+      return StoreChecks.duplicateDocument(spec.name(), doc.id());
     }
     for (IndexSpec i : spec.indexes()) {
       if (!i.unique() || doc.values(i.name()).isEmpty()) {
@@ -1223,14 +1141,9 @@ public final class MongoStore implements Store {
   public Optional<Lease> tryAcquire(TenantId tenant, String name, String owner, Duration ttl) {
     recoverOnFirstUse();
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw ValidationException.of("ttl", "lease.ttl", "a lease lasts a positive duration");
-    }
+    StoreChecks.checkLease(name, owner, ttl);
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    Instant expiresAt = now.plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant expiresAt = StoreChecks.leaseExpiry(now, ttl);
     BsonDocument id = new BsonDocument("t", new BsonString(tenant.value())).append("n", new BsonString(name));
     MongoCollection<BsonDocument> leases = col(LEASES);
     FindOneAndUpdateOptions after = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);

@@ -50,6 +50,15 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     String collection();
 
     String id();
+
+    /** The document this write leaves: the inserted or updated one; null for a delete. */
+    @Nullable Document written();
+
+    /** What the change feed records for this write. */
+    Change.Kind kind();
+
+    /** The version the change feed records: the document's new version; for a delete, the version it removes. */
+    long version();
   }
 
   /** Creates a document with version 1; fails with {@code DuplicateKeyException} on field {@code id} if it exists. */
@@ -64,6 +73,21 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     @Override
     public String id() {
       return document.id();
+    }
+
+    @Override
+    public Document written() {
+      return document;
+    }
+
+    @Override
+    public Change.Kind kind() {
+      return Change.Kind.INSERT;
+    }
+
+    @Override
+    public long version() {
+      return document.version();
     }
   }
 
@@ -87,6 +111,21 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     public String id() {
       return document.id();
     }
+
+    @Override
+    public Document written() {
+      return document;
+    }
+
+    @Override
+    public Change.Kind kind() {
+      return Change.Kind.UPDATE;
+    }
+
+    @Override
+    public long version() {
+      return document.version();
+    }
   }
 
   /** Removes a document whose stored version is {@code expectedVersion}. */
@@ -94,6 +133,21 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     public Delete {
       Objects.requireNonNull(collection, "collection");
       Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public @Nullable Document written() {
+      return null;
+    }
+
+    @Override
+    public Change.Kind kind() {
+      return Change.Kind.DELETE;
+    }
+
+    @Override
+    public long version() {
+      return expectedVersion;
     }
   }
 
