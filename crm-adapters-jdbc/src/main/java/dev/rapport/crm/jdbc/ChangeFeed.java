@@ -182,18 +182,9 @@ final class ChangeFeed {
   }
 
   private static Committed committed(WriteBatch batch, FeedRows feed, Map<String, Long> last) {
-    List<Change> changes = new ArrayList<>(feed.changes().size());
-    for (FeedRows.ChangeRow r : feed.changes()) {
-      changes.add(new Change(last.get(r.counter()) - r.back(), r.collection(), r.docId(), r.version(),
-          r.kind(), feed.now()));
-    }
-    List<StreamRecord> records = new ArrayList<>(feed.records().size());
-    for (int i = 0; i < feed.records().size(); i++) {
-      FeedRows.RecordRow r = feed.records().get(i);
-      records.add(new StreamRecord(r.stream(), last.get(r.counter()) - r.back(), r.id(), r.type(),
-          batch.appends().get(i).payload().deepCopy(), feed.now()));
-    }
-    return new Committed(changes, records);
+    return Committed.of(batch, feed.now(),
+        i -> last.get(feed.changes().get(i).counter()) - feed.changes().get(i).back(),
+        j -> last.get(feed.records().get(j).counter()) - feed.records().get(j).back());
   }
 
   /**

@@ -8,11 +8,9 @@ import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.error.DuplicateKeyException;
 import dev.rapport.crm.error.StorageException;
 import dev.rapport.crm.mongo.internal.MongoErrors;
-import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.StoreChecks;
-import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.time.Clock;
 import java.time.Instant;
@@ -105,7 +103,7 @@ final class Commits {
     } catch (MongoException e) {
       throw MongoErrors.translate("commit", e);
     }
-    return described(batch, records, positions);
+    return described(batch, records, positions, at);
   }
 
   /** Positions the records of a committed unit of work that are already in their collections. */
@@ -118,29 +116,12 @@ final class Commits {
     }
   }
 
-  /**
-   * Describes a committed unit of work: its changes and stream records, in batch order (writes, then appends),
-   * from the batch itself (payloads are copied from the caller's JSON, not converted back from BSON).
-   */
-  private static Committed described(WriteBatch batch, List<FeedRecord> records,
-      Map<ChangeFeed.Ref, Long> positions) {
-    List<Change> changes = new ArrayList<>(batch.writes().size());
-    List<StreamRecord> appended = new ArrayList<>(batch.appends().size());
-    int i = 0;
-    for (WriteBatch.Write w : batch.writes()) {
-      BsonDocument r = records.get(i).doc();
-      long pos = positions.getOrDefault(records.get(i++).ref(), 0L);
-      changes.add(new Change(pos, w.collection(), w.id(), r.getInt64("version").getValue(),
-          Change.Kind.valueOf(r.getString("op").getValue()), Instant.ofEpochMilli(r.getDateTime("at").getValue())));
-    }
-    for (WriteBatch.Append a : batch.appends()) {
-      BsonDocument r = records.get(i).doc();
-      long pos = positions.getOrDefault(records.get(i++).ref(), 0L);
-      // A copy, as the reference store returns: the caller may go on changing its batch's payload.
-      appended.add(new StreamRecord(a.stream(), pos, a.id(), a.type(), a.payload().deepCopy(),
-          Instant.ofEpochMilli(r.getDateTime("at").getValue())));
-    }
-    return new Committed(changes, appended);
+  /** What the batch wrote, at the records' positions (0 for one not positioned yet). */
+  private static Committed described(WriteBatch batch, List<FeedRecord> records, Map<ChangeFeed.Ref, Long> positions,
+      Instant at) {
+    int writes = batch.writes().size();
+    return Committed.of(batch, at, i -> positions.getOrDefault(records.get(i).ref(), 0L),
+        j -> positions.getOrDefault(records.get(writes + j).ref(), 0L));
   }
 
   // --- envelope mode --------------------------------------------------------------------------------------------

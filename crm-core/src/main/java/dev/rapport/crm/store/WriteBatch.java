@@ -46,7 +46,7 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
   }
 
   /** A write of one document. */
-  public sealed interface Write {
+  public sealed interface Write permits DocumentWrite, Delete {
     String collection();
 
     String id();
@@ -61,8 +61,28 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     long version();
   }
 
+  /** An insert or an update: a write that leaves {@link #document()}. */
+  public sealed interface DocumentWrite extends Write permits Insert, Update {
+    Document document();
+
+    @Override
+    default String id() {
+      return document().id();
+    }
+
+    @Override
+    default Document written() {
+      return document();
+    }
+
+    @Override
+    default long version() {
+      return document().version();
+    }
+  }
+
   /** Creates a document with version 1; fails with {@code DuplicateKeyException} on field {@code id} if it exists. */
-  public record Insert(String collection, Document document) implements Write {
+  public record Insert(String collection, Document document) implements DocumentWrite {
     public Insert {
       Objects.requireNonNull(collection, "collection");
       if (document.version() != 1) {
@@ -71,23 +91,8 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     }
 
     @Override
-    public String id() {
-      return document.id();
-    }
-
-    @Override
-    public Document written() {
-      return document;
-    }
-
-    @Override
     public Change.Kind kind() {
       return Change.Kind.INSERT;
-    }
-
-    @Override
-    public long version() {
-      return document.version();
     }
   }
 
@@ -95,7 +100,7 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
    * Replaces a document whose stored version is {@code document.version() - 1}; otherwise (or when it is missing)
    * fails with {@code VersionConflictException}.
    */
-  public record Update(String collection, Document document) implements Write {
+  public record Update(String collection, Document document) implements DocumentWrite {
     public Update {
       Objects.requireNonNull(collection, "collection");
       if (document.version() < 2) {
@@ -108,23 +113,8 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     }
 
     @Override
-    public String id() {
-      return document.id();
-    }
-
-    @Override
-    public Document written() {
-      return document;
-    }
-
-    @Override
     public Change.Kind kind() {
       return Change.Kind.UPDATE;
-    }
-
-    @Override
-    public long version() {
-      return document.version();
     }
   }
 

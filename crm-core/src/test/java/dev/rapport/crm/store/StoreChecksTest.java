@@ -106,6 +106,15 @@ class StoreChecksTest {
         "things/a: expected version 2 but the document does not exist");
     assertThat(StoreChecks.versionConflict(delete, 3, 4L)).hasMessage(
         "things/a: expected version 3 but the stored version is 4");
+
+    var payload = JsonNodeFactory.instance.objectNode().put("n", 1);
+    WriteBatch batch = WriteBatch.builder().write(update).append("events", "e1", "t", payload).build();
+    Committed c = Committed.of(batch, NOW, i -> 10 + i, j -> 20 + j);
+    assertThat(c.changes()).containsExactly(new Change(10, "things", "a", 3, Change.Kind.UPDATE, NOW));
+    assertThat(c.records()).singleElement().satisfies(r -> {
+      assertThat(r.position()).isEqualTo(20);
+      assertThat(r.payload()).isEqualTo(payload).isNotSameAs(payload);
+    });
   }
 
   @Test
