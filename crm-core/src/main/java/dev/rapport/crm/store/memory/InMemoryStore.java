@@ -221,7 +221,7 @@ public final class InMemoryStore implements Store {
   @Override
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(stream, "stream");
+    StoreChecks.checkStream(stream);
     FeedArguments.check(afterPosition, limit);
     lock.readLock().lock();
     try {
