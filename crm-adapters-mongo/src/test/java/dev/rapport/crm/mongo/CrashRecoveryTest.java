@@ -123,12 +123,12 @@ class CrashRecoveryTest {
     void assertNothingPending() {
       var database = mongo.client.getDatabase(db);
       org.bson.Document none = new org.bson.Document("$exists", false);
-      assertThat(database.getCollection(MongoStore.CHANGES).countDocuments(new org.bson.Document("pos", none)))
+      assertThat(database.getCollection(MongoSchema.CHANGES).countDocuments(new org.bson.Document("pos", none)))
           .isZero();
       assertThat(database.getCollection("s_events").countDocuments(new org.bson.Document("pos", none))).isZero();
       assertThat(database.getCollection("c_things").countDocuments(new org.bson.Document("pending.0",
           new org.bson.Document("$exists", true)))).isZero();
-      assertThat(database.getCollection(MongoStore.ENVELOPES).countDocuments()).isZero();
+      assertThat(database.getCollection(MongoSchema.ENVELOPES).countDocuments()).isZero();
     }
   }
 
@@ -185,7 +185,7 @@ class CrashRecoveryTest {
     scene.assertComplete(restarted);
     var database = mongo.client.getDatabase(scene.db());
     org.bson.Document mine = new org.bson.Document("tenant", scene.tenant().value());
-    assertThat(database.getCollection(MongoStore.CHANGES).countDocuments(mine)).isEqualTo(scene.expectedChanges());
+    assertThat(database.getCollection(MongoSchema.CHANGES).countDocuments(mine)).isEqualTo(scene.expectedChanges());
     assertThat(database.getCollection("s_events").countDocuments(mine)).isOne();
     if (shape == Shape.DELETE) {
       assertThat(database.getCollection("c_things").countDocuments()).isZero(); // tombstone gone

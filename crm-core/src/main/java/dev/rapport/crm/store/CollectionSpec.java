@@ -161,7 +161,7 @@ public record CollectionSpec(String name, List<IndexSpec> indexes) {
   }
 
   /** Field names come from callers: keep error messages short and printable. */
-  private static String safe(String field) {
+  static String safe(String field) {
     String s = field.length() > 60 ? field.substring(0, 60) + "..." : field;
     return s.replaceAll("\\p{Cntrl}", "?");
   }

@@ -17,7 +17,9 @@ import java.util.Set;
  *
  * <h2>Implementer notes</h2>
  * Each invariant below is a test in {@code crm-testkit}'s kernel TCK; an adapter passes the TCK by subclassing its
- * contract classes once per database.
+ * contract classes once per database. Apply {@link StoreChecks} (arguments, batches, leases) and
+ * {@link KeysetPaging} (queries) before touching the database, and raise the failures they build: that way every
+ * store rejects the same input with the same exception, rule and message.
  * <ul>
  *   <li><b>Atomicity</b>: {@link #commit} writes all of a batch (documents, stream records, lease check) or nothing.
  *       Stores without {@link Capability#MULTI_DOCUMENT_TRANSACTIONS} must still commit one document write together
@@ -31,7 +33,8 @@ import java.util.Set;
  *   <li><b>Query equivalence</b>: {@link #query} and {@link #count} return exactly what
  *       {@link dev.rapport.crm.query.CriteriaEvaluator} selects and {@link dev.rapport.crm.query.Sort} orders,
  *       including missing-value and code-point string ordering. Validate criteria and sorts with
- *       {@link CollectionSpec#check} before translating them. Page with {@link dev.rapport.crm.query.Keyset}.</li>
+ *       {@link CollectionSpec#check} before translating them ({@link KeysetPaging#criteria} does, and adds the cursor's
+ *       {@link dev.rapport.crm.query.Keyset} condition).</li>
  *   <li><b>Tenant isolation</b>: no method reads or writes outside the tenant it is given.</li>
  *   <li><b>Change feed</b>: every committed document write gets a position; {@link #changes} after P returns every
  *       change committed after the reader saw P, in position order, even when concurrent transactions commit out

@@ -46,14 +46,43 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
   }
 
   /** A write of one document. */
-  public sealed interface Write {
+  public sealed interface Write permits DocumentWrite, Delete {
     String collection();
 
     String id();
+
+    /** The document this write leaves: the inserted or updated one; null for a delete. */
+    @Nullable Document written();
+
+    /** What the change feed records for this write. */
+    Change.Kind kind();
+
+    /** The version the change feed records: the document's new version; for a delete, the version it removes. */
+    long version();
+  }
+
+  /** An insert or an update: a write that leaves {@link #document()}. */
+  public sealed interface DocumentWrite extends Write permits Insert, Update {
+    Document document();
+
+    @Override
+    default String id() {
+      return document().id();
+    }
+
+    @Override
+    default Document written() {
+      return document();
+    }
+
+    @Override
+    default long version() {
+      return document().version();
+    }
   }
 
   /** Creates a document with version 1; fails with {@code DuplicateKeyException} on field {@code id} if it exists. */
-  public record Insert(String collection, Document document) implements Write {
+  public record Insert(String collection, Document document) implements DocumentWrite {
     public Insert {
       Objects.requireNonNull(collection, "collection");
       if (document.version() != 1) {
@@ -62,8 +91,8 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     }
 
     @Override
-    public String id() {
-      return document.id();
+    public Change.Kind kind() {
+      return Change.Kind.INSERT;
     }
   }
 
@@ -71,7 +100,7 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
    * Replaces a document whose stored version is {@code document.version() - 1}; otherwise (or when it is missing)
    * fails with {@code VersionConflictException}.
    */
-  public record Update(String collection, Document document) implements Write {
+  public record Update(String collection, Document document) implements DocumentWrite {
     public Update {
       Objects.requireNonNull(collection, "collection");
       if (document.version() < 2) {
@@ -84,8 +113,8 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     }
 
     @Override
-    public String id() {
-      return document.id();
+    public Change.Kind kind() {
+      return Change.Kind.UPDATE;
     }
   }
 
@@ -94,6 +123,21 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     public Delete {
       Objects.requireNonNull(collection, "collection");
       Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public @Nullable Document written() {
+      return null;
+    }
+
+    @Override
+    public Change.Kind kind() {
+      return Change.Kind.DELETE;
+    }
+
+    @Override
+    public long version() {
+      return expectedVersion;
     }
   }
 

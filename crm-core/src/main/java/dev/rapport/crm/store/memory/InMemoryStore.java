@@ -1,14 +1,11 @@
 package dev.rapport.crm.store.memory;
 
 import dev.rapport.crm.error.CapabilityUnsupportedException;
-import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.error.DuplicateKeyException;
 import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.CriteriaEvaluator;
-import dev.rapport.crm.query.Cursor;
-import dev.rapport.crm.query.Keyset;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
@@ -20,8 +17,10 @@ import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.FeedArguments;
 import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.KeysetPaging;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.StoreChecks;
 import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.time.Clock;
@@ -38,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
@@ -109,14 +109,8 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(spec, "spec");
     lock.writeLock().lock();
     try {
-      CollectionSpec existing = specs.get(spec.name());
-      if (existing == null || spec.indexes().containsAll(existing.indexes())) {
-        specs.put(spec.name(), spec);
-      } else {
-        throw ValidationException.of("collection.indexes", "collection.indexes.incompatible",
-            "collection '" + spec.name() + "' is registered with indexes " + existing.indexes()
-                + "; a new spec may only add indexes");
-      }
+      StoreChecks.checkCompatible(specs.get(spec.name()), spec);
+      specs.put(spec.name(), spec);
     } finally {
       lock.writeLock().unlock();
     }
@@ -152,16 +146,9 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(field, "field");
     Objects.requireNonNull(value, "value");
-    Object v = Values.normalize(field, value);
     lock.readLock().lock();
     try {
-      CollectionSpec spec = spec(collection);
-      IndexSpec index = spec.index(field).filter(IndexSpec::unique).orElseThrow(() -> ValidationException.of(
-          "field", "index.notUnique", "collection '" + collection + "' has no unique index '" + field + "'"));
-      if (!index.type().accepts(v)) {
-        throw ValidationException.of("value", "index.type",
-            "field '" + field + "' holds " + index.type() + " values, not " + v.getClass().getSimpleName());
-      }
+      Object v = StoreChecks.checkUniqueLookup(spec(collection), field, value);
       TenantState t = tenants.get(tenant);
       if (t == null) {
         return Optional.empty();
@@ -181,33 +168,9 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(query, "query");
     lock.readLock().lock();
     try {
-      CollectionSpec spec = spec(collection);
-      spec.check(query.criteria());
-      spec.check(query.sort());
-      List<Sort.Key> keys = query.sort().effectiveKeys();
-      Criteria filter = query.criteria();
-      if (query.cursor() != null) {
-        Cursor cursor = Cursor.decode(query.cursor());
-        checkCursor(spec, keys, cursor);
-        filter = Criteria.and(filter, Keyset.after(query.sort(), cursor));
-      }
-      List<Document> matches = matching(tenant, collection, filter);
-      matches.sort(order(keys));
-      boolean more = matches.size() > query.limit();
-      List<Document> items = new ArrayList<>(Math.min(matches.size(), query.limit()));
-      for (Document d : matches.subList(0, Math.min(matches.size(), query.limit()))) {
-        items.add(d.copy());
-      }
-      String next = null;
-      if (more) {
-        Document last = items.get(items.size() - 1);
-        List<@Nullable Object> values = new ArrayList<>(keys.size());
-        for (Sort.Key k : keys) {
-          values.add(single(last, k.field()));
-        }
-        next = new Cursor(values).encode();
-      }
-      return new Page<>(items, next);
+      List<Document> matches = matching(tenant, collection, KeysetPaging.criteria(spec(collection), query));
+      matches.sort(order(query.sort().effectiveKeys()));
+      return KeysetPaging.page(matches, query).map(Document::copy);
     } finally {
       lock.readLock().unlock();
     }
@@ -258,7 +221,7 @@ public final class InMemoryStore implements Store {
   @Override
   public List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(stream, "stream");
+    StoreChecks.checkStream(stream);
     FeedArguments.check(afterPosition, limit);
     lock.readLock().lock();
     try {
@@ -280,29 +243,18 @@ public final class InMemoryStore implements Store {
   @Override
   public Optional<Lease> tryAcquire(TenantId tenant, String name, String owner, Duration ttl) {
     Objects.requireNonNull(tenant, "tenant");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw ValidationException.of("ttl", "lease.ttl", "a lease lasts a positive duration");
-    }
+    StoreChecks.checkLease(name, owner, ttl);
     lock.writeLock().lock();
     try {
       TenantState t = tenants.computeIfAbsent(tenant, k -> new TenantState());
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      Instant expiresAt = now.plus(ttl).truncatedTo(ChronoUnit.MILLIS);
       LeaseState state = t.leases.computeIfAbsent(name, k -> new LeaseState());
-      Lease held = state.held;
-      long token;
-      if (held != null && held.owner().equals(owner)) {
-        token = held.token();
-      } else if (held == null || !now.isBefore(held.expiresAt())) {
-        token = state.lastToken + 1;
-      } else {
+      OptionalLong token = StoreChecks.leaseToken(state.held, state.lastToken, owner, now);
+      if (token.isEmpty()) {
         return Optional.empty();
       }
-      state.lastToken = token;
-      state.held = new Lease(name, owner, token, expiresAt);
+      state.lastToken = token.getAsLong();
+      state.held = new Lease(name, owner, token.getAsLong(), StoreChecks.leaseExpiry(now, ttl));
       return Optional.of(state.held);
     } finally {
       lock.writeLock().unlock();
@@ -337,49 +289,32 @@ public final class InMemoryStore implements Store {
 
   /** Checks everything a commit could fail on, before anything is changed. */
   private void validate(TenantState t, WriteBatch batch, Instant now) {
-    for (WriteBatch.Write w : batch.writes()) {
-      CollectionSpec spec = spec(w.collection());
-      if (w instanceof WriteBatch.Insert i) {
-        spec.check(i.document());
-      } else if (w instanceof WriteBatch.Update u) {
-        spec.check(u.document());
-      }
-    }
-    if (batch.writes().size() > 1 && !supports(Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
-      throw new CapabilityUnsupportedException("this store writes one document per batch; the batch writes "
-          + batch.writes().size() + " (capability " + Capability.MULTI_DOCUMENT_TRANSACTIONS + " is not supported)");
-    }
+    StoreChecks.checkBatch(batch, specs::get, capabilities);
     WriteBatch.LeaseGuard guard = batch.leaseGuard();
     if (guard != null) {
       LeaseState state = t.leases.get(guard.name());
-      Lease held = state == null ? null : state.held;
-      if (held == null || !held.owner().equals(guard.owner()) || held.token() != guard.token()
-          || !now.isBefore(held.expiresAt())) {
-        throw new VersionConflictException("lease '" + guard.name() + "' is no longer held by '"
-            + guard.owner() + "' with token " + guard.token());
-      }
+      StoreChecks.checkLeaseGuard(guard, state == null ? null : state.held, now);
     }
     // The state of every document the batch touches once it is applied (null: deleted), to judge unique values.
     Map<DocKey, @Nullable Document> after = new HashMap<>();
     for (WriteBatch.Write w : batch.writes()) {
       Document current = t.docs(w.collection()).get(w.id());
-      if (w instanceof WriteBatch.Insert i) {
+      if (w instanceof WriteBatch.Insert) {
         if (current != null) {
-          throw new DuplicateKeyException(w.collection(), "id",
-              "document '" + w.id() + "' already exists in collection '" + w.collection() + "'");
+          throw StoreChecks.duplicateDocument(w.collection(), w.id());
         }
-        after.put(new DocKey(w.collection(), w.id()), i.document());
-      } else if (w instanceof WriteBatch.Update u) {
-        checkVersion(w, current, u.expectedVersion());
-        after.put(new DocKey(w.collection(), w.id()), u.document());
-      } else if (w instanceof WriteBatch.Delete d) {
-        checkVersion(w, current, d.expectedVersion());
-        after.put(new DocKey(w.collection(), w.id()), null);
+      } else {
+        long expected = w instanceof WriteBatch.Update u ? u.expectedVersion()
+            : ((WriteBatch.Delete) w).expectedVersion();
+        if (current == null || current.version() != expected) {
+          throw StoreChecks.versionConflict(w, expected, current == null ? null : current.version());
+        }
       }
+      after.put(new DocKey(w.collection(), w.id()), w.written());
     }
-    Map<UniqueKey, String> claims = new HashMap<>();
+    // Unique values claimed twice within the batch are rejected by checkBatch; here, values held by others.
     for (WriteBatch.Write w : batch.writes()) {
-      Document doc = after.get(new DocKey(w.collection(), w.id()));
+      Document doc = w.written();
       if (doc == null) {
         continue;
       }
@@ -388,10 +323,6 @@ public final class InMemoryStore implements Store {
           continue;
         }
         for (Object v : doc.values(index.name())) {
-          String claimedBy = claims.putIfAbsent(new UniqueKey(w.collection(), index.name(), v), doc.id());
-          if (claimedBy != null && !claimedBy.equals(doc.id())) {
-            throw duplicate(w.collection(), index.name());
-          }
           String holder = t.uniqueValues(w.collection(), index.name()).get(v);
           if (holder != null && !holder.equals(doc.id())) {
             DocKey holderKey = new DocKey(w.collection(), holder);
@@ -399,7 +330,7 @@ public final class InMemoryStore implements Store {
             boolean freed = after.containsKey(holderKey)
                 && (after.get(holderKey) == null || !after.get(holderKey).values(index.name()).contains(v));
             if (!freed) {
-              throw duplicate(w.collection(), index.name());
+              throw new DuplicateKeyException(w.collection(), index.name());
             }
           }
         }
@@ -408,25 +339,9 @@ public final class InMemoryStore implements Store {
     for (WriteBatch.Append a : batch.appends()) {
       StreamState s = t.streams.get(a.stream());
       if (s != null && s.ids.contains(a.id())) {
-        throw new DuplicateKeyException(a.stream(), "id",
-            "record '" + a.id() + "' is already in stream '" + a.stream() + "'");
+        throw StoreChecks.duplicateRecord(a.stream(), a.id());
       }
     }
-  }
-
-  private static void checkVersion(WriteBatch.Write w, @Nullable Document current, long expected) {
-    if (current == null) {
-      throw new VersionConflictException(w.collection() + "/" + w.id() + ": expected version " + expected
-          + " but the document does not exist");
-    }
-    if (current.version() != expected) {
-      throw new VersionConflictException(w.collection() + "/" + w.id() + ": expected version " + expected
-          + " but the stored version is " + current.version());
-    }
-  }
-
-  private static DuplicateKeyException duplicate(String collection, String field) {
-    return new DuplicateKeyException(collection, field);
   }
 
   private Committed apply(TenantState t, WriteBatch batch, Instant now) {
@@ -439,20 +354,14 @@ public final class InMemoryStore implements Store {
     List<Change> changes = new ArrayList<>(batch.writes().size());
     for (WriteBatch.Write w : batch.writes()) {
       Map<String, Document> docs = t.docs(w.collection());
-      Change.Kind kind;
-      long version;
-      if (w instanceof WriteBatch.Delete d) {
+      Document doc = w.written();
+      if (doc == null) {
         docs.remove(w.id());
-        kind = Change.Kind.DELETE;
-        version = d.expectedVersion();
       } else {
-        Document doc = w instanceof WriteBatch.Insert i ? i.document() : ((WriteBatch.Update) w).document();
         docs.put(w.id(), doc.copy());
         index(t, w.collection(), doc);
-        kind = w instanceof WriteBatch.Insert ? Change.Kind.INSERT : Change.Kind.UPDATE;
-        version = doc.version();
       }
-      Change c = new Change(++t.changeSequence, w.collection(), w.id(), version, kind, now);
+      Change c = new Change(++t.changeSequence, w.collection(), w.id(), w.version(), w.kind(), now);
       t.changes.add(c);
       changes.add(c);
     }
@@ -495,12 +404,7 @@ public final class InMemoryStore implements Store {
   // --- reads ----------------------------------------------------------------------------------------------------
 
   private CollectionSpec spec(String collection) {
-    CollectionSpec spec = specs.get(collection);
-    if (spec == null) {
-      throw ValidationException.of("collection", "collection.unknown",
-          "collection '" + collection + "' is not registered");
-    }
-    return spec;
+    return StoreChecks.registered(collection, specs.get(collection));
   }
 
   private Map<String, Document> docs(TenantId tenant, String collection) {
@@ -516,24 +420,6 @@ public final class InMemoryStore implements Store {
       }
     }
     return out;
-  }
-
-  /** Rejects cursor values a query of this sort cannot have produced (a tampered or foreign cursor). */
-  private static void checkCursor(CollectionSpec spec, List<Sort.Key> keys, Cursor cursor) {
-    if (cursor.values().size() != keys.size()) {
-      throw invalidCursor();
-    }
-    for (int i = 0; i < keys.size(); i++) {
-      Object v = cursor.values().get(i);
-      String field = keys.get(i).field();
-      if (v == null ? field.equals(Sort.ID) : !spec.typeOf(field).orElseThrow().accepts(v)) {
-        throw invalidCursor();
-      }
-    }
-  }
-
-  private static ValidationException invalidCursor() {
-    return ValidationException.of("cursor", "cursor.invalid", "the cursor is not one this query produced");
   }
 
   /** The order of {@link Sort}: missing values first when ascending, last when descending. */
@@ -578,8 +464,6 @@ public final class InMemoryStore implements Store {
   // --- state ----------------------------------------------------------------------------------------------------
 
   private record DocKey(String collection, String id) {}
-
-  private record UniqueKey(String collection, String field, Object value) {}
 
   private static final class TenantState {
     final Map<String, Map<String, Document>> docs = new HashMap<>();

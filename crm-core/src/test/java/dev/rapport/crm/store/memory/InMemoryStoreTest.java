@@ -139,6 +139,19 @@ class InMemoryStoreTest {
     assertThat(ids).containsExactly("d0", "d4", "d1", "d3", "d2");
   }
 
+  /** The portable name limits of StoreChecks hold here too, so a host testing in memory meets them early. */
+  @Test
+  void streamAndLeaseNamesFollowThePortableLimits() {
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
+    assertThatThrownBy(() -> store.read(T, "a.b", 0, 10)).isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> store.commit(T, WriteBatch.builder().append("a.b", "r1", "t", payload).build()))
+        .isInstanceOf(ValidationException.class);
+    assertThatThrownBy(() -> store.tryAcquire(T, "x".repeat(256), "node", Duration.ofSeconds(1)))
+        .isInstanceOf(ValidationException.class);
+    assertThat(store.commit(T, WriteBatch.builder().append("audit_2-x", "r1", "t", payload).build()).records())
+        .hasSize(1);
+  }
+
   @Test
   void unregisteredCollectionIsAValidationError() {
     assertThatThrownBy(() -> store.get(T, "nothing", "a"))

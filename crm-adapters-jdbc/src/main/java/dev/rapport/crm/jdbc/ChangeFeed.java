@@ -1,0 +1,272 @@
+package dev.rapport.crm.jdbc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.jdbc.internal.Batches;
+import dev.rapport.crm.jdbc.internal.Dialect;
+import dev.rapport.crm.jdbc.internal.FeedRows;
+import dev.rapport.crm.jdbc.internal.Sql;
+import dev.rapport.crm.store.Change;
+import dev.rapport.crm.store.Committed;
+import dev.rapport.crm.store.StreamRecord;
+import dev.rapport.crm.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The change feed and the streams (outbox, audit records): each commit's change rows and stream records, written in
+ * the commit's transaction at positions taken from per-tenant counters, and read back in position order.
+ *
+ * <p>A counter row stays locked from the moment a commit advances it until that commit ends, so positions follow
+ * commit order per tenant (and per stream): a reader that has seen position P never misses a later commit (module
+ * README, "Change feed").
+ */
+final class ChangeFeed {
+  private static final String CHANGE_SEQUENCE = "c";
+  /**
+   * At most this many row statements share the feed statement's round trip; a bigger commit sends them as JDBC
+   * batches (one round trip per table, and the driver's multi-row rewrite), which scales to any size.
+   */
+  private static final int MAX_TOGETHER = 64;
+
+  private final JdbcContext ctx;
+  private final Dialect dialect;
+
+  ChangeFeed(JdbcContext ctx) {
+    this.ctx = ctx;
+    this.dialect = ctx.dialect();
+  }
+
+  List<Change> changes(TenantId tenant, long afterPosition, int limit) {
+    return rows("changes", "SELECT pos, collection, doc_id, version, kind, committed_at FROM " + ctx.fixed("change")
+        + " WHERE tenant = ? AND pos > ? ORDER BY pos LIMIT ?", ps -> {
+          ps.setString(1, tenant.value());
+          ps.setLong(2, afterPosition);
+          ps.setInt(3, limit);
+        }, rs -> new Change(rs.getLong("pos"), rs.getString("collection"), rs.getString("doc_id"),
+            rs.getLong("version"), Change.Kind.valueOf(rs.getString("kind")), dialect.readInstant(rs, "committed_at")));
+  }
+
+  List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
+    return rows("read", "SELECT pos, id, type, payload, recorded_at FROM " + ctx.fixed("stream_record")
+        + " WHERE tenant = ? AND stream = ? AND pos > ? ORDER BY pos LIMIT ?", ps -> {
+          ps.setString(1, tenant.value());
+          ps.setString(2, stream);
+          ps.setLong(3, afterPosition);
+          ps.setInt(4, limit);
+        }, rs -> new StreamRecord(stream, rs.getLong("pos"), rs.getString("id"), rs.getString("type"),
+            (ObjectNode) ctx.parse(rs.getString("payload")), dialect.readInstant(rs, "recorded_at")));
+  }
+
+  @FunctionalInterface
+  private interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> List<T> rows(String what, String sql, JdbcContext.Params params, Row<T> row) {
+    return ctx.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        params.bind(ps);
+        List<T> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(row.read(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Whether a record id is already in a stream of the tenant. */
+  boolean holds(Connection c, TenantId tenant, String stream, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM " + ctx.fixed("stream_record") + " WHERE tenant = ? AND stream = ? AND id = ?")) {
+      ps.setString(1, tenant.value());
+      ps.setString(2, stream);
+      ps.setString(3, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * The last statements of a commit: {@code rows} (its document and side-table inserts) and the batch's change rows
+   * and stream records at their new positions. A small commit sends its rows and the feed statement in one round
+   * trip, where the dialect can (then only the commit is left); a large one sends one JDBC batch per table first.
+   */
+  Committed append(Connection c, TenantId tenant, WriteBatch batch, Instant now, List<Sql> rows)
+      throws SQLException {
+    FeedRows feed = feedRows(tenant, batch, now);
+    Sql fused = feed.counters().isEmpty() ? null
+        : dialect.reserveAndAppend(feed, ctx.fixed("sequence"), ctx.fixed("change"), ctx.fixed("stream_record"));
+    if (fused != null && dialect.sendsStatementsTogether() && rows.size() <= MAX_TOGETHER) {
+      Sql together = new Sql(dialect);
+      Sql.mergeInserts(rows).forEach(together::then);
+      return committed(batch, feed, reserve(c, together.then(fused)));
+    }
+    try (Batches batches = new Batches(c)) {
+      for (Sql row : rows) {
+        batches.add(row);
+      }
+      batches.execute();
+    }
+    if (fused != null) {
+      return committed(batch, feed, reserve(c, fused));
+    }
+    return committed(batch, feed, appendFeeds(c, feed));
+  }
+
+  /**
+   * The feed rows of a batch: one change row per write on the change-feed counter, one record per append on its
+   * stream's counter. Counters are in name order, the order they are locked in, so two commits never deadlock on
+   * them; a row's position is its counter's new value minus its {@code back}.
+   */
+  private FeedRows feedRows(TenantId tenant, WriteBatch batch, Instant now) {
+    Map<String, Integer> counts = new TreeMap<>();
+    if (!batch.writes().isEmpty()) {
+      counts.put(CHANGE_SEQUENCE, batch.writes().size());
+    }
+    for (WriteBatch.Append a : batch.appends()) {
+      counts.merge(streamCounter(a.stream()), 1, Integer::sum);
+    }
+    List<FeedRows.ChangeRow> changes = new ArrayList<>(batch.writes().size());
+    long back = batch.writes().size();
+    for (WriteBatch.Write w : batch.writes()) {
+      changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(), w.version(), w.kind(), --back));
+    }
+    Map<String, Integer> left = new HashMap<>(counts);
+    List<FeedRows.RecordRow> records = new ArrayList<>(batch.appends().size());
+    for (WriteBatch.Append a : batch.appends()) {
+      String counter = streamCounter(a.stream());
+      int remaining = left.merge(counter, -1, Integer::sum);
+      records.add(new FeedRows.RecordRow(counter, a.stream(), a.id(), a.type(), ctx.toJson(a.payload()), remaining));
+    }
+    List<FeedRows.Counter> counters = new ArrayList<>(counts.size());
+    counts.forEach((name, n) -> counters.add(new FeedRows.Counter(name, n)));
+    return new FeedRows(tenant.value(), now, counters, changes, records);
+  }
+
+  private static String streamCounter(String stream) {
+    return "s:" + stream;
+  }
+
+  /** Runs the dialect's reserve-and-append statement (after any statements sent with it); counter → new value. */
+  private static Map<String, Long> reserve(Connection c, Sql statements) throws SQLException {
+    Map<String, Long> last = new HashMap<>();
+    try (PreparedStatement ps = statements.prepare(c)) {
+      boolean resultSet = ps.execute();
+      while (!resultSet) {
+        if (ps.getUpdateCount() == -1) {
+          throw new IllegalStateException("the reserve-and-append statement returned no counters");
+        }
+        resultSet = ps.getMoreResults();
+      }
+      try (ResultSet rs = ps.getResultSet()) {
+        while (rs.next()) {
+          last.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return last;
+  }
+
+  private static Committed committed(WriteBatch batch, FeedRows feed, Map<String, Long> last) {
+    return Committed.of(batch, feed.now(),
+        i -> last.get(feed.changes().get(i).counter()) - feed.changes().get(i).back(),
+        j -> last.get(feed.records().get(j).counter()) - feed.records().get(j).back());
+  }
+
+  /**
+   * Where the dialect has no {@link Dialect#reserveAndAppend} statement: reserves positions counter by counter, then
+   * inserts change rows and stream records in one batch each. Counters are locked in name order and stay locked until
+   * the transaction ends: that is what makes positions follow commit order per tenant (see README, "Change feed").
+   */
+  private Map<String, Long> appendFeeds(Connection c, FeedRows feed) throws SQLException {
+    Map<String, Long> last = new HashMap<>();
+    for (FeedRows.Counter counter : feed.counters()) {
+      last.put(counter.name(), allocate(c, feed.tenant(), counter.name(), counter.count()));
+    }
+    if (!feed.changes().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + ctx.fixed("change")
+          + " (tenant, pos, collection, doc_id, version, kind, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (FeedRows.ChangeRow r : feed.changes()) {
+          ps.setString(1, feed.tenant());
+          ps.setLong(2, last.get(r.counter()) - r.back());
+          ps.setString(3, r.collection());
+          ps.setString(4, r.docId());
+          ps.setLong(5, r.version());
+          ps.setString(6, r.kind().name());
+          dialect.bindInstant(ps, 7, feed.now());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (!feed.records().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + ctx.fixed("stream_record")
+          + " (tenant, stream, pos, id, type, payload, recorded_at) VALUES (?, ?, ?, ?, ?, "
+          + dialect.jsonParameter() + ", ?)")) {
+        for (FeedRows.RecordRow r : feed.records()) {
+          ps.setString(1, feed.tenant());
+          ps.setString(2, r.stream());
+          ps.setLong(3, last.get(r.counter()) - r.back());
+          ps.setString(4, r.id());
+          ps.setString(5, r.type());
+          ps.setString(6, r.payload());
+          dialect.bindInstant(ps, 7, feed.now());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    return last;
+  }
+
+  /** Advances counter {@code name} by {@code n}, creating it if missing; returns its new value. Locks its row. */
+  private long allocate(Connection c, String tenant, String name, int n) throws SQLException {
+    String lastValue = dialect.quote("last_value");
+    String update = "UPDATE " + ctx.fixed("sequence") + " SET " + lastValue + " = " + lastValue
+        + " + ? WHERE tenant = ? AND name = ?";
+    if (bumpCounter(c, update, tenant, name, n) == 0) {
+      ctx.insertIfAbsent(c, dialect.upsert(ctx.fixed("sequence"),
+          List.of("tenant", "name", lastValue), List.of("tenant", "name"), List.of()), ps -> {
+            ps.setString(1, tenant);
+            ps.setString(2, name);
+            ps.setLong(3, 0);
+          });
+      if (bumpCounter(c, update, tenant, name, n) != 1) {
+        // H2 only: another transaction created the counter and has not committed yet
+        throw new VersionConflictException("position counter " + name + " is being created concurrently; retry");
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + lastValue + " FROM " + ctx.fixed("sequence") + " WHERE tenant = ? AND name = ?")) {
+      ps.setString(1, tenant);
+      ps.setString(2, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static int bumpCounter(Connection c, String sql, String tenant, String name, int n) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, n);
+      ps.setString(2, tenant);
+      ps.setString(3, name);
+      return ps.executeUpdate();
+    }
+  }
+}

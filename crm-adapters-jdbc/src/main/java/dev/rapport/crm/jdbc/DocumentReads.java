@@ -1,0 +1,105 @@
+package dev.rapport.crm.jdbc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.jdbc.internal.CriteriaSql;
+import dev.rapport.crm.jdbc.internal.Dialect;
+import dev.rapport.crm.jdbc.internal.IndexCodec;
+import dev.rapport.crm.jdbc.internal.Layout;
+import dev.rapport.crm.jdbc.internal.Sql;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Page;
+import dev.rapport.crm.query.Query;
+import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.KeysetPaging;
+import dev.rapport.crm.store.StoreChecks;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads of documents: by id, by unique value, a page of a query, a count. Each is one statement built with
+ * {@link Sql} (values bound, never spliced) and {@link CriteriaSql} (criteria checked against the spec first).
+ */
+final class DocumentReads {
+  private final JdbcContext ctx;
+  private final Dialect dialect;
+  private final SchemaRegistry schema;
+
+  DocumentReads(JdbcContext ctx, SchemaRegistry schema) {
+    this.ctx = ctx;
+    this.dialect = ctx.dialect();
+    this.schema = schema;
+  }
+
+  Optional<Document> get(TenantId tenant, String collection, String id) {
+    Layout l = schema.layout(collection);
+    Sql s = selectDocs(l, tenant).append(" AND d.id = ").key(id);
+    return ctx.read("get", c -> first(c, l, s));
+  }
+
+  Optional<Document> findUnique(TenantId tenant, String collection, String field, Object value) {
+    Layout l = schema.layout(collection);
+    Object v = StoreChecks.checkUniqueLookup(l.spec(), field, value);
+    Sql s = selectDocs(l, tenant).append(" AND ");
+    new CriteriaSql(l).where(Criteria.eq(field, v), s);
+    return ctx.read("findUnique", c -> first(c, l, s));
+  }
+
+  Page<Document> query(TenantId tenant, String collection, Query query) {
+    Layout l = schema.layout(collection);
+    Sql s = pageSql(tenant, collection, query);
+    return KeysetPaging.page(ctx.read("query", c -> all(c, l, s)), query);
+  }
+
+  /** The statement {@link #query} runs for one page (limit + 1 rows, to know whether there is a next page). */
+  Sql pageSql(TenantId tenant, String collection, Query query) {
+    Layout l = schema.layout(collection);
+    Criteria filter = KeysetPaging.criteria(l.spec(), query);
+    CriteriaSql translator = new CriteriaSql(l);
+    Sql s = selectDocs(l, tenant).append(" AND ");
+    translator.where(filter, s);
+    // the limit is a literal (a number, not input text): as a parameter, PostgreSQL's generic plan assumes a limit
+    // of 10% of the rows and sorts every candidate, wide rows included, before the semi-join instead of a top-N
+    return s.append(translator.orderBy(query.sort(), dialect)).append(" LIMIT " + (query.limit() + 1L));
+  }
+
+  long count(TenantId tenant, String collection, Criteria criteria) {
+    Layout l = schema.layout(collection);
+    l.spec().check(criteria);
+    Sql s = new Sql(dialect).append("SELECT COUNT(*) FROM " + l.table() + " d WHERE d.tenant = ")
+        .string(tenant.value()).append(" AND ");
+    new CriteriaSql(l).where(criteria, s);
+    return ctx.read("count", c -> {
+      try (PreparedStatement ps = s.prepare(c); ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  private Sql selectDocs(Layout l, TenantId tenant) {
+    return new Sql(dialect).append("SELECT d.id, d.version, d.body, d.idx FROM " + l.table() + " d WHERE d.tenant = ")
+        .string(tenant.value());
+  }
+
+  private Optional<Document> first(Connection c, Layout l, Sql s) throws SQLException {
+    List<Document> docs = all(c, l, s);
+    return docs.isEmpty() ? Optional.empty() : Optional.of(docs.get(0));
+  }
+
+  private List<Document> all(Connection c, Layout l, Sql s) throws SQLException {
+    List<Document> out = new ArrayList<>();
+    try (PreparedStatement ps = s.prepare(c); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new Document(dialect.decodeKey(rs.getString(1)), rs.getLong(2),
+            (ObjectNode) ctx.parse(rs.getString(3)), IndexCodec.decode(ctx.parse(rs.getString(4)), l.spec())));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.rapport.crm.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.jdbc.internal.Dialect;
+import dev.rapport.crm.jdbc.internal.Layout;
+import dev.rapport.crm.jdbc.internal.SqlErrors;
+import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexType;
+import dev.rapport.crm.store.StoreChecks;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rapport's tables: the fixed ones (change feed, stream records, leases, counters, registered specs), created and
+ * upgraded by Flyway, and those of each registered collection ({@link Layout}), created by idempotent DDL. Knows the
+ * registered collections.
+ *
+ * <p>DDL runs on its own auto-commit connection of the store's {@code DataSource}, never inside a unit of work or on
+ * a host's connection: MariaDB/MySQL commit implicitly.
+ */
+final class SchemaRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistry.class);
+
+  private final JdbcContext ctx;
+  private final Dialect dialect;
+  private final Map<String, Layout> layouts = new ConcurrentHashMap<>();
+  private final Object ddlLock = new Object();
+
+  SchemaRegistry(JdbcContext ctx) {
+    this.ctx = ctx;
+    this.dialect = ctx.dialect();
+  }
+
+  /** Creates or upgrades the fixed tables in {@code schema} (null: the connection's current schema). */
+  void migrate(@Nullable String schema) {
+    var config = Flyway.configure(JdbcStore.class.getClassLoader())
+        .dataSource(ctx.dataSource())
+        .locations("classpath:db/migration/rapport/" + dialect.migrationFolder())
+        .table(ctx.prefix() + "schema_history")
+        .placeholders(Map.of("prefix", ctx.prefix(), "json", dialect.jsonType()))
+        // the host's schema may hold its own tables: start Rapport's history at 0 so V1 still runs
+        .baselineOnMigrate(true)
+        .baselineVersion("0");
+    if (schema != null) {
+      config = config.schemas(dialect.migrationFolder().equals("h2")
+          ? schema.toUpperCase(Locale.ROOT) : schema);
+    }
+    config.load().migrate();
+  }
+
+  void register(CollectionSpec spec) {
+    Layout known = layouts.get(spec.name());
+    if (known != null && known.spec().equals(spec)) {
+      return;
+    }
+    synchronized (ddlLock) {
+      known = layouts.get(spec.name());
+      StoreChecks.checkCompatible(known == null ? null : known.spec(), spec);
+      Layout layout = new Layout(spec, ctx.qualifier(), ctx.prefix(), dialect);
+      try (Connection c = ctx.dataSource().getConnection()) {
+        checkStoredSpec(c, spec);
+        try {
+          runDdl(c, layout);
+        } catch (SQLException first) {
+          // another node may have created the same objects at the same moment; the DDL is idempotent, so again
+          LOG.debug("DDL for collection {} failed once, retrying: {}", spec.name(), first.toString());
+          runDdl(c, layout);
+        }
+        try (PreparedStatement ps = c.prepareStatement(dialect.upsert(ctx.fixed("collection"),
+            List.of("name", "spec", "updated_at"), List.of("name"), List.of("spec", "updated_at")))) {
+          ps.setString(1, spec.name());
+          ps.setString(2, specJson(spec));
+          dialect.bindInstant(ps, 3, ctx.now());
+          ps.executeUpdate();
+        }
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+      } catch (SQLException e) {
+        throw SqlErrors.translate(dialect, e, "registering collection " + spec.name());
+      }
+      layouts.put(spec.name(), layout);
+    }
+  }
+
+  private void runDdl(Connection c, Layout layout) throws SQLException {
+    for (String ddl : layout.ddl()) {
+      try (var st = c.createStatement()) {
+        LOG.debug("{}", ddl);
+        st.execute(ddl);
+      } catch (SQLException e) {
+        if (!dialect.alreadyExists(e)) {
+          throw e;
+        }
+      }
+    }
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+  }
+
+  /** An index may be added to a stored spec, never redefined (its column or side rows would not match). */
+  private void checkStoredSpec(Connection c, CollectionSpec spec) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT spec FROM " + ctx.fixed("collection") + " WHERE name = ?")) {
+      ps.setString(1, spec.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        JsonNode stored = ctx.parse(rs.getString(1));
+        for (JsonNode i : stored.path("indexes")) {
+          Optional<IndexSpec> now = spec.index(i.path("name").asText());
+          if (now.isPresent() && (now.get().type() != IndexType.valueOf(i.path("type").asText())
+              || now.get().multiValued() != i.path("multiValued").asBoolean()
+              || now.get().unique() != i.path("unique").asBoolean())) {
+            throw ValidationException.of("collection.indexes", "collection.indexes.incompatible",
+                "collection '" + spec.name() + "' already stores index '" + now.get().name()
+                    + "' with another definition; add a new index instead of redefining one");
+          }
+        }
+      }
+    }
+  }
+
+  private String specJson(CollectionSpec spec) {
+    ObjectNode o = ctx.json().createObjectNode();
+    o.put("name", spec.name());
+    ArrayNode arr = o.putArray("indexes");
+    for (IndexSpec i : spec.indexes()) {
+      arr.addObject().put("name", i.name()).put("type", i.type().name()).put("multiValued", i.multiValued())
+          .put("unique", i.unique());
+    }
+    return o.toString();
+  }
+
+  List<CollectionSpec> collections() {
+    return layouts.values().stream().map(Layout::spec).toList();
+  }
+
+  /** The layout of a registered collection ({@code collection.unknown} otherwise). */
+  Layout layout(String collection) {
+    return StoreChecks.registered(collection, layouts.get(collection));
+  }
+
+  /** The spec of a registered collection, or null. */
+  @Nullable CollectionSpec specOrNull(String collection) {
+    Layout l = layouts.get(collection);
+    return l == null ? null : l.spec();
+  }
+}
