@@ -50,7 +50,8 @@ final class SchemaRegistry {
   void migrate(@Nullable String schema) {
     var config = Flyway.configure(JdbcStore.class.getClassLoader())
         .dataSource(ctx.dataSource())
-        .locations("classpath:db/migration/rapport/" + dialect.migrationFolder())
+        // not under db/migration: a resource in a package-like folder is encapsulated in a named module
+        .locations("classpath:META-INF/rapport/migration/" + dialect.migrationFolder())
         .table(ctx.prefix() + "schema_history")
         .placeholders(Map.of("prefix", ctx.prefix(), "json", dialect.jsonType()))
         // the host's schema may hold its own tables: start Rapport's history at 0 so V1 still runs

@@ -18,7 +18,10 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class Dialect {
 
-  /** The folder under {@code db/migration/rapport/} holding this dialect's Flyway migrations. */
+  /**
+   * The folder under {@code META-INF/rapport/migration/} holding this dialect's Flyway migrations (a folder that is
+   * not a package name, so a named module's encapsulation does not hide it on the module path).
+   */
   public abstract String migrationFolder();
 
   /** Learns what only a live connection can tell (e.g. MariaDB versus MySQL). Called once at start. */
