@@ -1,52 +1,352 @@
 package dev.rapport.crm.testkit.arch;
 
+import static dev.rapport.crm.testkit.arch.FixtureBuild.nullMarked;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.lang.EvaluationResult;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each rule catches what it is meant to catch, on fixture classes that break it (and only on those). */
+/**
+ * Each rule fails on a planted violation, naming it, and passes on a clean miniature of Rapport's layout. The
+ * fixtures are compiled at test time into their own Maven-like modules (see {@link FixtureBuild}), so no
+ * {@code ArchitectureTest} can ever import them.
+ */
 class ArchitectureConventionsTest {
-  private static final JavaClasses FIXTURES = new ClassFileImporter().importPackages(
-      "dev.rapport.crm.archfixturecyclea", "dev.rapport.crm.archfixturecycleb",
-      "dev.rapport.crm.archfixtureowner", "dev.rapport.crm.archfixturebad");
 
-  private static String violations(ArchRule rule) {
-    EvaluationResult result = rule.evaluate(FIXTURES);
-    assertThat(result.hasViolation()).as(rule.getDescription()).isTrue();
-    return String.join("\n", result.getFailureReport().getDetails());
+  // --- a clean miniature of the layout: core with a root class, a port and internals; two modules; an adapter with
+  // --- its own internals; a sample program; core's own tests using core's internals
+
+  private static final String PORT = """
+      package dev.rapport.crm.fixture.port;
+
+      public interface Port {
+        String name();
+      }
+      """;
+
+  private static final String ENGINE = """
+      package dev.rapport.crm.internal.fixture;
+
+      import dev.rapport.crm.fixture.port.Port;
+
+      public final class Engine {
+        public Port port() {
+          return new Port() {
+            @Override
+            public String name() {
+              return "core";
+            }
+          };
+        }
+
+        public int size() {
+          return 1;
+        }
+      }
+      """;
+
+  private static final String FIXTURE_CRM = """
+      package dev.rapport.crm;
+
+      import dev.rapport.crm.fixture.port.Port;
+      import dev.rapport.crm.internal.fixture.Engine;
+
+      /** The root class: uses core's internals inside, exposes only the port. */
+      public final class FixtureCrm {
+        private final Engine engine = new Engine();
+
+        public Port port() {
+          return engine.port();
+        }
+
+        /** Package-private: may name an internal type. */
+        Engine engine() {
+          return engine;
+        }
+      }
+      """;
+
+  private static final String[] CORE = {
+      nullMarked("dev.rapport.crm"), FIXTURE_CRM,
+      nullMarked("dev.rapport.crm.fixture.port"), PORT,
+      nullMarked("dev.rapport.crm.internal.fixture"), ENGINE};
+
+  private static JavaClasses cleanLayout;
+
+  @BeforeAll
+  static void buildCleanLayout(@TempDir Path dir) {
+    cleanLayout = new FixtureBuild(dir)
+        .module("crm-core", CORE)
+        .testsOf("crm-core", nullMarked("dev.rapport.crm"), """
+            package dev.rapport.crm;
+
+            import dev.rapport.crm.internal.fixture.Engine;
+
+            /** Core's own test: the same Maven module, so it may use core's internals. */
+            class FixtureCrmTest {
+              int size() {
+                return new Engine().size();
+              }
+            }
+            """)
+        .module("crm-rbac", nullMarked("dev.rapport.crm.rbac.fixture"), """
+            package dev.rapport.crm.rbac.fixture;
+
+            import dev.rapport.crm.fixture.port.Port;
+
+            public final class RbacPort implements Port {
+              @Override
+              public String name() {
+                return "rbac";
+              }
+            }
+            """)
+        .module("crm-audit", nullMarked("dev.rapport.crm.audit.fixture"), """
+            package dev.rapport.crm.audit.fixture;
+
+            import dev.rapport.crm.FixtureCrm;
+            import dev.rapport.crm.fixture.port.Port;
+
+            public final class AuditPort implements Port {
+              private final Port inner = new FixtureCrm().port();
+
+              @Override
+              public String name() {
+                return "audit of " + inner.name();
+              }
+            }
+            """)
+        .module("crm-adapters-jdbc",
+            nullMarked("dev.rapport.crm.jdbc.fixture"), """
+            package dev.rapport.crm.jdbc.fixture;
+
+            import dev.rapport.crm.jdbc.fixture.internal.Rows;
+            import java.sql.Connection;
+
+            /** An adapter: may use JDBC and its own internals. */
+            public final class SqlStore {
+              private final Rows rows = new Rows();
+
+              public int count(Connection connection) {
+                return rows.count(connection);
+              }
+            }
+            """,
+            nullMarked("dev.rapport.crm.jdbc.fixture.internal"), """
+            package dev.rapport.crm.jdbc.fixture.internal;
+
+            import java.sql.Connection;
+
+            public final class Rows {
+              public int count(Connection connection) {
+                return 0;
+              }
+            }
+            """)
+        .module("samples", nullMarked("dev.rapport.crm.samples.fixture"), """
+            package dev.rapport.crm.samples.fixture;
+
+            import dev.rapport.crm.FixtureCrm;
+
+            /** A program: may print. */
+            public final class Demo {
+              public static void main(String[] args) {
+                System.out.println(new FixtureCrm().port().name());
+              }
+            }
+            """)
+        .importClasses();
   }
 
-  @Test
-  void packageCyclesAreFound() {
-    assertThat(violations(ArchitectureConventions.NO_PACKAGE_CYCLES))
-        .contains("archfixturecyclea").contains("archfixturecycleb").doesNotContain("archfixturebad");
+  /** Every {@code @ArchTest} rule of the conventions, so that a new rule is held to the clean layout too. */
+  static Stream<String> rules() {
+    return Arrays.stream(ArchitectureConventions.class.getFields())
+        .filter(f -> f.isAnnotationPresent(ArchTest.class))
+        .map(Field::getName);
   }
 
-  @Test
-  void databaseApisOutsideAdaptersAreFound() {
-    assertThat(violations(ArchitectureConventions.DOMAIN_IS_STORAGE_NEUTRAL))
-        .contains("Offender").contains("java.sql.Connection").doesNotContain("Owner");
+  private static ArchRule rule(String name) throws ReflectiveOperationException {
+    return (ArchRule) ArchitectureConventions.class.getField(name).get(null);
   }
 
-  @Test
-  void accessToAnotherTreesInternalsIsFoundButTheOwnersIsNot() {
-    assertThat(violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_TREE))
-        .contains("Offender").doesNotContain("Owner.value");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rules")
+  void everyRulePassesOnTheCleanLayout(String name) throws ReflectiveOperationException {
+    assertThat(cleanLayout.size()).isGreaterThan(10);
+    assertThatCode(() -> rule(name).check(cleanLayout)).doesNotThrowAnyException();
   }
 
-  @Test
-  void packagesWithoutNullMarkedAreFound() {
-    String details = violations(ArchitectureConventions.EVERY_PACKAGE_IS_NULL_MARKED);
-    assertThat(details).contains("dev.rapport.crm.archfixturebad is not")
-        .doesNotContain("archfixtureowner is not").doesNotContain("archfixturecyclea is not");
+  /** The report of {@code rule} on {@code classes}, which must break it. */
+  private static String violations(ArchRule rule, JavaClasses classes) {
+    AssertionError error = catchThrowableOfType(AssertionError.class, () -> rule.check(classes));
+    assertThat(error).as("%s should fail", rule.getDescription()).isNotNull();
+    return error.getMessage();
   }
 
-  @Test
-  void consoleOutputIsFound() {
-    assertThat(violations(ArchitectureConventions.NO_CONSOLE_OUTPUT)).contains("Offender").contains("System.out");
+  @Nested
+  class NoPackageCycles {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCycleBetweenTopLevelPackagesIsFound() {
+      JavaClasses classes = new FixtureBuild(dir).module("crm-core",
+          nullMarked("dev.rapport.crm.fixturea"), """
+              package dev.rapport.crm.fixturea;
+
+              public final class A {
+                public dev.rapport.crm.fixtureb.B b() {
+                  throw new UnsupportedOperationException();
+                }
+              }
+              """,
+          nullMarked("dev.rapport.crm.fixtureb"), """
+              package dev.rapport.crm.fixtureb;
+
+              public final class B {
+                public dev.rapport.crm.fixturea.A a() {
+                  throw new UnsupportedOperationException();
+                }
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.NO_PACKAGE_CYCLES, classes);
+
+      assertThat(report)
+          .contains("Method <dev.rapport.crm.fixturea.A.b()> has return type <dev.rapport.crm.fixtureb.B>")
+          .contains("Method <dev.rapport.crm.fixtureb.B.a()> has return type <dev.rapport.crm.fixturea.A>");
+    }
+
+  }
+
+  @Nested
+  class DomainIsStorageNeutral {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aModuleUsingJdbcOrCoreUsingAnAdapterIsFound() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .module("crm-adapters-jdbc", nullMarked("dev.rapport.crm.jdbc.fixture"), """
+              package dev.rapport.crm.jdbc.fixture;
+
+              public final class SqlStore {}
+              """)
+          .module("crm-rbac", nullMarked("dev.rapport.crm.rbac.fixture"), """
+              package dev.rapport.crm.rbac.fixture;
+
+              public final class RolesFromSql {
+                public int count(java.sql.Connection connection) {
+                  return 0;
+                }
+              }
+              """)
+          .module("crm-core", nullMarked("dev.rapport.crm.fixture.port"), """
+              package dev.rapport.crm.fixture.port;
+
+              public final class Wiring {
+                public Object store() {
+                  return new dev.rapport.crm.jdbc.fixture.SqlStore();
+                }
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.DOMAIN_IS_STORAGE_NEUTRAL, classes);
+
+      assertThat(report)
+          .contains("violated (2 times)")
+          .contains("RolesFromSql.count(java.sql.Connection)> has parameter of type <java.sql.Connection>")
+          .contains("Wiring.store()> calls constructor <dev.rapport.crm.jdbc.fixture.SqlStore.<init>()>");
+    }
+  }
+
+  @Nested
+  class InternalsStayInsideTheirTree {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anAdapterUsingAnotherAdaptersInternalsIsFound() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .module("crm-adapters-jdbc", nullMarked("dev.rapport.crm.jdbc.fixture.internal"), """
+              package dev.rapport.crm.jdbc.fixture.internal;
+
+              public final class Rows {
+                public static int count() {
+                  return 0;
+                }
+              }
+              """)
+          .module("crm-adapters-mongo", nullMarked("dev.rapport.crm.mongo.fixture"), """
+              package dev.rapport.crm.mongo.fixture;
+
+              public final class DocumentStore {
+                public int count() {
+                  return dev.rapport.crm.jdbc.fixture.internal.Rows.count();
+                }
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_TREE, classes);
+
+      assertThat(report).contains("Method <dev.rapport.crm.mongo.fixture.DocumentStore.count()> calls method "
+          + "<dev.rapport.crm.jdbc.fixture.internal.Rows.count()> in (DocumentStore.java:5) reaches into "
+          + "dev.rapport.crm.jdbc.fixture.internal from outside dev.rapport.crm.jdbc.fixture");
+    }
+  }
+
+  @Nested
+  class EveryPackageIsNullMarked {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPackageWithoutNullMarkedIsFound() {
+      JavaClasses classes = new FixtureBuild(dir).module("crm-core",
+          nullMarked("dev.rapport.crm.fixture.marked"), "package dev.rapport.crm.fixture.marked; public class M {}",
+          "package dev.rapport.crm.fixture.bare; public class B {}").importClasses();
+
+      String report = violations(ArchitectureConventions.EVERY_PACKAGE_IS_NULL_MARKED, classes);
+
+      assertThat(report).contains("package dev.rapport.crm.fixture.bare is not @NullMarked")
+          .doesNotContain("dev.rapport.crm.fixture.marked");
+    }
+  }
+
+  @Nested
+  class NoConsoleOutput {
+    @TempDir
+    Path dir;
+
+    @Test
+    void libraryCodePrintingIsFound() {
+      JavaClasses classes = new FixtureBuild(dir).module("crm-core", nullMarked("dev.rapport.crm.fixture.port"), """
+          package dev.rapport.crm.fixture.port;
+
+          public final class Chatty {
+            public void run() {
+              System.out.println("running");
+            }
+          }
+          """).importClasses();
+
+      String report = violations(ArchitectureConventions.NO_CONSOLE_OUTPUT, classes);
+
+      assertThat(report)
+          .contains("Method <dev.rapport.crm.fixture.port.Chatty.run()> gets field <java.lang.System.out>");
+    }
   }
 }
