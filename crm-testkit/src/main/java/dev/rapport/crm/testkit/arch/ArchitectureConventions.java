@@ -16,7 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.GeneralCodingRules;
-import java.util.Set;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.NullMarked;
 
@@ -33,6 +33,9 @@ import org.jspecify.annotations.NullMarked;
  * dependencies'), so a module also re-checks what it builds on; that is cheap and catches split packages.
  */
 public interface ArchitectureConventions {
+
+  /** The root of every Rapport package. */
+  String ROOT = "dev.rapport.crm";
 
   /** Packages of adapters: the only ones that may use a database API. */
   String[] ADAPTER_PACKAGES = {"dev.rapport.crm.jdbc..", "dev.rapport.crm.mongo.."};
@@ -59,16 +62,23 @@ public interface ArchitectureConventions {
       .allowEmptyShould(true)
       .because("every module works on every adapter without the adapter knowing the module (ARCHITECTURE §1)");
 
-  /** A class in {@code X.internal..} is used only from {@code X..}: internal packages are not API. */
+  /**
+   * A class in an internal package ({@code dev.rapport.crm..internal..}) is used only by classes of the build module
+   * it was loaded from: core's {@code dev.rapport.crm.internal..} only by crm-core, an adapter's
+   * {@code dev.rapport.crm.jdbc.internal..} only by that adapter. The module is found from the class file's code
+   * source (see {@link BuildModule}), not from the package name, since every module shares the
+   * {@code dev.rapport.crm} prefix.
+   */
   @ArchTest
-  ArchRule INTERNALS_STAY_INSIDE_THEIR_TREE = classes()
-      .that().resideInAPackage("dev.rapport.crm..internal..")
-      .should(beAccessedOnlyFromTheirOwnTree())
-      .allowEmptyShould(true);
+  ArchRule INTERNALS_STAY_INSIDE_THEIR_MODULE = classes()
+      .that().resideInAPackage("dev.rapport.crm..")
+      .should(useOnlyInternalsOfTheirOwnModule())
+      .allowEmptyShould(true)
+      .because("internal packages are not API: they change without notice and are not exported (CONVENTIONS habit 9)");
 
   /** Every package declares {@code @NullMarked} in its {@code package-info.java}. */
   @ArchTest
-  ArchRule EVERY_PACKAGE_IS_NULL_MARKED = all(packagesOf("dev.rapport.crm"))
+  ArchRule EVERY_PACKAGE_IS_NULL_MARKED = all(packagesOf(ROOT))
       .should(beNullMarked())
       .allowEmptyShould(true);
 
@@ -89,7 +99,7 @@ public interface ArchitectureConventions {
         TreeMap<String, JavaPackage> packages = new TreeMap<>();
         for (JavaClass c : classes) {
           String name = c.getPackageName();
-          if (name.equals(root) || name.startsWith(root + ".")) {
+          if (isUnder(name, root)) {
             packages.put(name, c.getPackage());
           }
         }
@@ -109,22 +119,38 @@ public interface ArchitectureConventions {
     };
   }
 
-  static ArchCondition<JavaClass> beAccessedOnlyFromTheirOwnTree() {
-    return new ArchCondition<>("be accessed only from the package tree that owns their internal package") {
+  /** Whether {@code packageName} is {@code root} or one of its sub-packages. */
+  private static boolean isUnder(String packageName, String root) {
+    return packageName.equals(root) || packageName.startsWith(root + ".");
+  }
+
+  /** Whether {@code c} (or, for an array, its component type) is in a package with an {@code internal} segment. */
+  private static boolean isInternal(JavaClass c) {
+    String name = "." + c.getBaseComponentType().getPackageName() + ".";
+    return name.contains(".internal.");
+  }
+
+  private static ArchCondition<JavaClass> useOnlyInternalsOfTheirOwnModule() {
+    return new ArchCondition<>("use internal classes of their own build module only") {
       @Override
-      public void check(JavaClass target, ConditionEvents events) {
-        String pkg = target.getPackageName();
-        int at = pkg.endsWith(".internal") ? pkg.length() - ".internal".length() : pkg.indexOf(".internal.");
-        String owner = pkg.substring(0, at);
-        Set<Dependency> incoming = target.getDirectDependenciesToSelf();
-        for (Dependency d : incoming) {
-          String from = d.getOriginClass().getPackageName();
-          if (!from.equals(owner) && !from.startsWith(owner + ".")) {
-            events.add(SimpleConditionEvent.violated(d, d.getDescription()
-                + " reaches into " + owner + ".internal from outside " + owner));
+      public void check(JavaClass origin, ConditionEvents events) {
+        for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+          JavaClass target = d.getTargetClass().getBaseComponentType();
+          if (!isUnder(target.getPackageName(), ROOT) || !isInternal(target)) {
+            continue;
+          }
+          Optional<BuildModule> from = BuildModule.of(origin);
+          Optional<BuildModule> to = BuildModule.of(target);
+          if (from.isEmpty() || to.isEmpty()) {
+            events.add(SimpleConditionEvent.violated(d, d.getDescription() + ": cannot tell which build module "
+                + (from.isEmpty() ? origin : target).getName() + " was loaded from (no class file location)"));
+          } else if (!from.get().root().equals(to.get().root())) {
+            events.add(SimpleConditionEvent.violated(d, d.getDescription() + ": " + from.get()
+                + " uses an internal class of " + to.get()));
           }
         }
       }
     };
   }
+
 }

@@ -274,9 +274,53 @@ class ArchitectureConventionsTest {
   }
 
   @Nested
-  class InternalsStayInsideTheirTree {
+  class InternalsStayInsideTheirModule {
     @TempDir
     Path dir;
+
+    @Test
+    void anotherModuleUsingCoresInternalsIsFound() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .module("crm-core", CORE)
+          .module("crm-rbac", nullMarked("dev.rapport.crm.rbac.fixture"), """
+              package dev.rapport.crm.rbac.fixture;
+
+              import dev.rapport.crm.internal.fixture.Engine;
+
+              public final class Intruder {
+                public int peek() {
+                  return new Engine().size();
+                }
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_MODULE, classes);
+
+      assertThat(report).contains("Method <dev.rapport.crm.rbac.fixture.Intruder.peek()> calls method "
+          + "<dev.rapport.crm.internal.fixture.Engine.size()> in (Intruder.java:7): crm-rbac uses an internal class "
+          + "of crm-core");
+    }
+
+    /** The hole in a rule by package tree: {@code dev.rapport.crm.jdbc} is inside {@code dev.rapport.crm}. */
+    @Test
+    void anAdapterUsingCoresInternalsIsFound() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .module("crm-core", CORE)
+          .module("crm-adapters-jdbc", nullMarked("dev.rapport.crm.jdbc.fixture"), """
+              package dev.rapport.crm.jdbc.fixture;
+
+              public final class SqlStore {
+                private final dev.rapport.crm.internal.fixture.Engine engine =
+                    new dev.rapport.crm.internal.fixture.Engine();
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_MODULE, classes);
+
+      assertThat(report).contains("Field <dev.rapport.crm.jdbc.fixture.SqlStore.engine> has type "
+          + "<dev.rapport.crm.internal.fixture.Engine> in (SqlStore.java:0): crm-adapters-jdbc uses an internal class "
+          + "of crm-core");
+    }
 
     @Test
     void anAdapterUsingAnotherAdaptersInternalsIsFound() {
@@ -300,11 +344,70 @@ class ArchitectureConventionsTest {
               }
               """).importClasses();
 
-      String report = violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_TREE, classes);
+      String report = violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_MODULE, classes);
 
       assertThat(report).contains("Method <dev.rapport.crm.mongo.fixture.DocumentStore.count()> calls method "
-          + "<dev.rapport.crm.jdbc.fixture.internal.Rows.count()> in (DocumentStore.java:5) reaches into "
-          + "dev.rapport.crm.jdbc.fixture.internal from outside dev.rapport.crm.jdbc.fixture");
+          + "<dev.rapport.crm.jdbc.fixture.internal.Rows.count()> in (DocumentStore.java:5): "
+          + "crm-adapters-mongo uses an internal class of crm-adapters-jdbc");
+    }
+
+    @Test
+    void coreFromARepositoryJarIsAModuleToo() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .repositoryJar("crm-core", "0.1.0", CORE)
+          .module("crm-rbac", nullMarked("dev.rapport.crm.rbac.fixture"), """
+              package dev.rapport.crm.rbac.fixture;
+
+              public final class Intruder {
+                public int peek() {
+                  return new dev.rapport.crm.internal.fixture.Engine().size();
+                }
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_MODULE, classes);
+
+      assertThat(report).contains("Intruder.peek()> calls method <dev.rapport.crm.internal.fixture.Engine.size()> "
+          + "in (Intruder.java:5): crm-rbac uses an internal class of crm-core:0.1.0");
+    }
+
+    /** Rather than pass, the rule fails on an internal class it cannot place. */
+    @Test
+    void anInternalClassFromAnUnknownLocationIsReported() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .notImported("crm-core", CORE)
+          .module("crm-rbac", nullMarked("dev.rapport.crm.rbac.fixture"), """
+              package dev.rapport.crm.rbac.fixture;
+
+              public final class Intruder {
+                public int peek() {
+                  return new dev.rapport.crm.internal.fixture.Engine().size();
+                }
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_MODULE, classes);
+
+      assertThat(report).contains("Engine.size()> in (Intruder.java:5): cannot tell which build module "
+          + "dev.rapport.crm.internal.fixture.Engine was loaded from");
+    }
+
+    @Test
+    void aModulesMainAndTestClassesMayUseItsInternals() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .module("crm-core", CORE)
+          .testsOf("crm-core", nullMarked("dev.rapport.crm.internal.fixture"), """
+              package dev.rapport.crm.internal.fixture;
+
+              class EngineTest {
+                int size() {
+                  return new Engine().size();
+                }
+              }
+              """).importClasses();
+
+      assertThatCode(() -> ArchitectureConventions.INTERNALS_STAY_INSIDE_THEIR_MODULE.check(classes))
+          .doesNotThrowAnyException();
     }
   }
 
