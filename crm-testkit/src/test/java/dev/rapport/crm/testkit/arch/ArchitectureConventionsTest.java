@@ -230,6 +230,64 @@ class ArchitectureConventionsTest {
           .contains("Method <dev.rapport.crm.fixtureb.B.a()> has return type <dev.rapport.crm.fixturea.A>");
     }
 
+    @Test
+    void aCycleThroughTheRootPackageIsFound() {
+      JavaClasses classes = new FixtureBuild(dir).module("crm-core",
+          nullMarked("dev.rapport.crm"), """
+              package dev.rapport.crm;
+
+              public final class FixtureCrm {
+                public dev.rapport.crm.fixture.port.Port port() {
+                  throw new UnsupportedOperationException();
+                }
+              }
+              """,
+          nullMarked("dev.rapport.crm.fixture.port"), """
+              package dev.rapport.crm.fixture.port;
+
+              public interface Port {
+                dev.rapport.crm.FixtureCrm owner();
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.NO_PACKAGE_CYCLES, classes);
+
+      assertThat(report)
+          .contains("Cycle detected: Slice dev.rapport.crm -> ")
+          .contains("Method <dev.rapport.crm.FixtureCrm.port()> has return type <dev.rapport.crm.fixture.port.Port>")
+          .contains("Method <dev.rapport.crm.fixture.port.Port.owner()> has return type <dev.rapport.crm.FixtureCrm>");
+    }
+
+    @Test
+    void aCycleBetweenSubPackagesOfOneTopLevelPackageIsFound() {
+      JavaClasses classes = new FixtureBuild(dir).module("crm-core",
+          nullMarked("dev.rapport.crm.internal.fixturea"), """
+              package dev.rapport.crm.internal.fixturea;
+
+              public final class A {
+                public dev.rapport.crm.internal.fixtureb.B b() {
+                  throw new UnsupportedOperationException();
+                }
+              }
+              """,
+          nullMarked("dev.rapport.crm.internal.fixtureb"), """
+              package dev.rapport.crm.internal.fixtureb;
+
+              public final class B {
+                public dev.rapport.crm.internal.fixturea.A a() {
+                  throw new UnsupportedOperationException();
+                }
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.NO_PACKAGE_CYCLES, classes);
+
+      assertThat(report)
+          .contains("Cycle detected: Slice dev.rapport.crm.internal.fixturea -> ")
+          .contains("Slice dev.rapport.crm.internal.fixtureb -> ")
+          .contains("Method <dev.rapport.crm.internal.fixturea.A.b()> has return type")
+          .contains("Method <dev.rapport.crm.internal.fixtureb.B.a()> has return type");
+    }
   }
 
   @Nested
