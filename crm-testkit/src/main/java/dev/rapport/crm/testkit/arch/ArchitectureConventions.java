@@ -13,11 +13,14 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.AbstractClassesTransformer;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.GeneralCodingRules;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.NullMarked;
@@ -41,6 +44,12 @@ public interface ArchitectureConventions {
 
   /** Packages of adapters: the only ones that may use a database API. */
   String[] ADAPTER_PACKAGES = {"dev.rapport.crm.jdbc..", "dev.rapport.crm.mongo.."};
+
+  /** Packages of the modules that implement core's ports; they meet each other only through those ports. */
+  String[] MODULE_PACKAGES = {"dev.rapport.crm.rbac..", "dev.rapport.crm.audit..", "dev.rapport.crm.workflow.."};
+
+  /** Packages of the test kit. */
+  String[] TEST_KIT_PACKAGES = {"dev.rapport.crm.testkit.."};
 
   /** Packages that are not part of the library: they may print to the console. */
   String[] PROGRAM_PACKAGES = {"dev.rapport.crm.samples..", "dev.rapport.crm.benchmarks.."};
@@ -81,6 +90,25 @@ public interface ArchitectureConventions {
       .should(useOnlyInternalsOfTheirOwnModule())
       .allowEmptyShould(true)
       .because("internal packages are not API: they change without notice and are not exported (CONVENTIONS habit 9)");
+
+  /**
+   * rbac, audit and workflow meet only through core's ports: none depends on another's packages, in any direction,
+   * nor on the test kit or the programs.
+   */
+  @ArchTest
+  ArchRule MODULES_MEET_ONLY_THROUGH_CORE = modulesDependOnNoneOf(MODULE_PACKAGES);
+
+  /**
+   * Core (every {@code dev.rapport.crm..} package outside the adapters, modules, test kit and programs) depends on
+   * none of those: they build on core, never the reverse.
+   */
+  @ArchTest
+  ArchRule CORE_DEPENDS_ON_NO_MODULE_ADAPTER_OR_TEST_KIT = noClasses()
+      .that().resideInAPackage("dev.rapport.crm..")
+      .and().resideOutsideOfPackages(nonCorePackages())
+      .should().dependOnClassesThat().resideInAnyPackage(nonCorePackages())
+      .allowEmptyShould(true)
+      .because("core owns the ports; modules and adapters implement them and depend on core (CONVENTIONS habit 1)");
 
   /** Every package declares {@code @NullMarked} in its {@code package-info.java}. */
   @ArchTest
@@ -150,6 +178,38 @@ public interface ArchitectureConventions {
   private static boolean isInternal(JavaClass c) {
     String name = "." + c.getBaseComponentType().getPackageName() + ".";
     return name.contains(".internal.");
+  }
+
+  private static ArchRule modulesDependOnNoneOf(String[] modules) {
+    List<ArchRule> rules = new ArrayList<>();
+    for (String module : modules) {
+      List<String> forbidden = new ArrayList<>();
+      for (String other : modules) {
+        if (!other.equals(module)) {
+          forbidden.add(other);
+        }
+      }
+      forbidden.addAll(List.of(TEST_KIT_PACKAGES));
+      forbidden.addAll(List.of(PROGRAM_PACKAGES));
+      rules.add(noClasses().that().resideInAPackage(module)
+          .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
+          .allowEmptyShould(true));
+    }
+    return CompositeArchRule.of(rules)
+        .as("no module of " + List.of(modules) + " depends on another, nor on " + List.of(TEST_KIT_PACKAGES)
+            + " or " + List.of(PROGRAM_PACKAGES))
+        .because("modules meet only through core's ports, so each works with or without the others")
+        .allowEmptyShould(true);
+  }
+
+  /** Every package that is not core: adapters, modules, the test kit and the programs. */
+  private static String[] nonCorePackages() {
+    List<String> packages = new ArrayList<>();
+    packages.addAll(List.of(ADAPTER_PACKAGES));
+    packages.addAll(List.of(MODULE_PACKAGES));
+    packages.addAll(List.of(TEST_KIT_PACKAGES));
+    packages.addAll(List.of(PROGRAM_PACKAGES));
+    return packages.toArray(String[]::new);
   }
 
   private static ArchCondition<JavaClass> useOnlyInternalsOfTheirOwnModule() {

@@ -470,6 +470,101 @@ class ArchitectureConventionsTest {
   }
 
   @Nested
+  class ModulesMeetOnlyThroughCore {
+    @TempDir
+    Path dir;
+
+    /** The rule goes by package, so one fixture module can hold all three (they need each other to compile). */
+    @Test
+    void everyDirectionBetweenRbacAuditAndWorkflowIsFound() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .module("crm-testkit", nullMarked("dev.rapport.crm.testkit.fixture"), """
+              package dev.rapport.crm.testkit.fixture;
+
+              public final class Kit {}
+              """)
+          .module("crm-modules",
+              nullMarked("dev.rapport.crm.rbac.fixture"), """
+              package dev.rapport.crm.rbac.fixture;
+
+              public final class Rbac {
+                public dev.rapport.crm.audit.fixture.Audit audit;
+                public dev.rapport.crm.workflow.fixture.Workflow workflow;
+                public dev.rapport.crm.testkit.fixture.Kit kit;
+              }
+              """,
+              nullMarked("dev.rapport.crm.audit.fixture"), """
+              package dev.rapport.crm.audit.fixture;
+
+              public final class Audit {
+                public dev.rapport.crm.rbac.fixture.Rbac rbac;
+                public dev.rapport.crm.workflow.fixture.Workflow workflow;
+              }
+              """,
+              nullMarked("dev.rapport.crm.workflow.fixture"), """
+              package dev.rapport.crm.workflow.fixture;
+
+              public final class Workflow {
+                public dev.rapport.crm.rbac.fixture.Rbac rbac;
+                public dev.rapport.crm.audit.fixture.Audit audit;
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.MODULES_MEET_ONLY_THROUGH_CORE, classes);
+
+      assertThat(report).contains("violated (7 times)");
+      assertThat(report).contains(
+          "Field <dev.rapport.crm.rbac.fixture.Rbac.audit> has type <dev.rapport.crm.audit.fixture.Audit>",
+          "Field <dev.rapport.crm.rbac.fixture.Rbac.workflow> has type <dev.rapport.crm.workflow.fixture.Workflow>",
+          "Field <dev.rapport.crm.rbac.fixture.Rbac.kit> has type <dev.rapport.crm.testkit.fixture.Kit>",
+          "Field <dev.rapport.crm.audit.fixture.Audit.rbac> has type <dev.rapport.crm.rbac.fixture.Rbac>",
+          "Field <dev.rapport.crm.audit.fixture.Audit.workflow> has type <dev.rapport.crm.workflow.fixture.Workflow>",
+          "Field <dev.rapport.crm.workflow.fixture.Workflow.rbac> has type <dev.rapport.crm.rbac.fixture.Rbac>",
+          "Field <dev.rapport.crm.workflow.fixture.Workflow.audit> has type <dev.rapport.crm.audit.fixture.Audit>");
+    }
+  }
+
+  @Nested
+  class CoreDependsOnNoModuleAdapterOrTestKit {
+    @TempDir
+    Path dir;
+
+    @Test
+    void coreNamingAModuleAnAdapterTheTestKitOrAProgramIsFound() {
+      JavaClasses classes = new FixtureBuild(dir)
+          .module("others",
+              "package dev.rapport.crm.rbac.fixture; public class R {}",
+              "package dev.rapport.crm.audit.fixture; public class A {}",
+              "package dev.rapport.crm.workflow.fixture; public class W {}",
+              "package dev.rapport.crm.mongo.fixture; public class M {}",
+              "package dev.rapport.crm.testkit.fixture; public class K {}",
+              "package dev.rapport.crm.samples.fixture; public class S {}")
+          .module("crm-core", nullMarked("dev.rapport.crm"), """
+              package dev.rapport.crm;
+
+              public final class FixtureCrm {
+                dev.rapport.crm.rbac.fixture.R rbac;
+                dev.rapport.crm.audit.fixture.A audit;
+                dev.rapport.crm.workflow.fixture.W workflow;
+                dev.rapport.crm.mongo.fixture.M mongo;
+                dev.rapport.crm.testkit.fixture.K kit;
+                dev.rapport.crm.samples.fixture.S sample;
+              }
+              """).importClasses();
+
+      String report = violations(ArchitectureConventions.CORE_DEPENDS_ON_NO_MODULE_ADAPTER_OR_TEST_KIT, classes);
+
+      assertThat(report).contains("violated (6 times)")
+          .contains("Field <dev.rapport.crm.FixtureCrm.rbac> has type <dev.rapport.crm.rbac.fixture.R>")
+          .contains("Field <dev.rapport.crm.FixtureCrm.audit> has type <dev.rapport.crm.audit.fixture.A>")
+          .contains("Field <dev.rapport.crm.FixtureCrm.workflow> has type <dev.rapport.crm.workflow.fixture.W>")
+          .contains("Field <dev.rapport.crm.FixtureCrm.mongo> has type <dev.rapport.crm.mongo.fixture.M>")
+          .contains("Field <dev.rapport.crm.FixtureCrm.kit> has type <dev.rapport.crm.testkit.fixture.K>")
+          .contains("Field <dev.rapport.crm.FixtureCrm.sample> has type <dev.rapport.crm.samples.fixture.S>");
+    }
+  }
+
+  @Nested
   class EveryPackageIsNullMarked {
     @TempDir
     Path dir;
