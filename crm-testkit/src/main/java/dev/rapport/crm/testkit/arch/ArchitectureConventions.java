@@ -5,10 +5,17 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.domain.JavaPackage;
+import com.tngtech.archunit.core.domain.JavaType;
+import com.tngtech.archunit.core.domain.properties.HasSourceCodeLocation;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.AbstractClassesTransformer;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -22,6 +29,7 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.NullMarked;
 
@@ -109,6 +117,20 @@ public interface ArchitectureConventions {
       .should().dependOnClassesThat().resideInAnyPackage(nonCorePackages())
       .allowEmptyShould(true)
       .because("core owns the ports; modules and adapters implement them and depend on core (CONVENTIONS habit 1)");
+
+  /**
+   * A public type outside internal packages names no internal type in its public or protected signature: superclass,
+   * interfaces, type-parameter bounds, and the field types, parameter, return and thrown types of its public and
+   * protected members (generic type arguments included). Internal types may be used inside, never handed out.
+   */
+  @ArchTest
+  ArchRule PUBLIC_API_EXPOSES_NO_INTERNALS = classes()
+      .that().resideInAPackage("dev.rapport.crm..")
+      .and().resideOutsideOfPackage("..internal..")
+      .and(visibleOutsideTheirPackage())
+      .should(exposeNoInternalTypes())
+      .allowEmptyShould(true)
+      .because("a caller who can see an internal type in the API comes to depend on it");
 
   /** Every package declares {@code @NullMarked} in its {@code package-info.java}. */
   @ArchTest
@@ -235,4 +257,73 @@ public interface ArchitectureConventions {
     };
   }
 
+  /** Public classes, and protected or public nested classes of those: what code in another package can name. */
+  private static DescribedPredicate<JavaClass> visibleOutsideTheirPackage() {
+    return new DescribedPredicate<>("are visible outside their package") {
+      @Override
+      public boolean test(JavaClass c) {
+        for (JavaClass k = c; ; k = k.getEnclosingClass().orElseThrow()) {
+          boolean visible = k.getModifiers().contains(JavaModifier.PUBLIC)
+              || (!k.isTopLevelClass() && k.getModifiers().contains(JavaModifier.PROTECTED));
+          if (!visible || k.isAnonymousClass() || k.isLocalClass()) {
+            return false;
+          }
+          if (k.getEnclosingClass().isEmpty()) {
+            return true;
+          }
+        }
+      }
+    };
+  }
+
+  private static ArchCondition<JavaClass> exposeNoInternalTypes() {
+    return new ArchCondition<>("name no internal type in their public or protected signatures") {
+      @Override
+      public void check(JavaClass c, ConditionEvents events) {
+        c.getSuperclass().ifPresent(t -> report(events, c, c.getName() + " extends", t));
+        c.getInterfaces().forEach(t -> report(events, c, c.getName() + " implements", t));
+        c.getTypeParameters().forEach(t -> report(events, c, c.getName() + " has type parameter", t));
+        for (JavaField f : c.getFields()) {
+          if (isApi(f)) {
+            report(events, f, "Field <" + f.getFullName() + "> has type", f.getType());
+          }
+        }
+        for (JavaCodeUnit u : c.getCodeUnits()) {
+          if (!isApi(u)) {
+            continue;
+          }
+          String what = (u.isConstructor() ? "Constructor <" : "Method <") + u.getFullName() + ">";
+          u.getParameterTypes().forEach(t -> report(events, u, what + " has parameter of type", t));
+          if (u.isMethod()) {
+            report(events, u, what + " returns", u.getReturnType());
+          }
+          u.getThrowsClause().getTypes().forEach(t -> report(events, u, what + " throws", t));
+          u.getTypeParameters().forEach(t -> report(events, u, what + " has type parameter", t));
+        }
+      }
+
+      /** {@code Engine[]} rather than the JVM's {@code [Ldev...Engine;}. */
+      private String render(JavaType type) {
+        return type instanceof JavaClass c && c.isArray()
+            ? render(c.getComponentType()) + "[]" : type.getName();
+      }
+
+      private boolean isApi(JavaMember m) {
+        Set<JavaModifier> modifiers = m.getModifiers();
+        return (modifiers.contains(JavaModifier.PUBLIC) || modifiers.contains(JavaModifier.PROTECTED))
+            && !modifiers.contains(JavaModifier.SYNTHETIC);
+      }
+
+      private void report(ConditionEvents events, HasSourceCodeLocation where, String what, JavaType type) {
+        for (JavaClass named : type.getAllInvolvedRawTypes()) {
+          if (isInternal(named)) {
+            String shown = render(type).equals(named.getName()) ? named.getName()
+                : render(type) + ", naming " + named.getName();
+            events.add(SimpleConditionEvent.violated(where,
+                what + " " + shown + " in " + where.getSourceCodeLocation()));
+          }
+        }
+      }
+    };
+  }
 }

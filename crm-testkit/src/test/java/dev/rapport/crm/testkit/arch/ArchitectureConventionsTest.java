@@ -565,6 +565,105 @@ class ArchitectureConventionsTest {
   }
 
   @Nested
+  class PublicApiExposesNoInternals {
+    @TempDir
+    Path dir;
+
+    @Test
+    void internalTypesInPublicSignaturesAreFoundAndUsesInsideAreNot() {
+      JavaClasses classes = new FixtureBuild(dir).module("crm-core",
+          nullMarked("dev.rapport.crm.internal.fixture"),
+          "package dev.rapport.crm.internal.fixture; public class Engine { public int size() { return 1; } }",
+          "package dev.rapport.crm.internal.fixture; public class Base {}",
+          "package dev.rapport.crm.internal.fixture; public interface Part {}",
+          "package dev.rapport.crm.internal.fixture; public class Failure extends RuntimeException {}",
+          """
+          package dev.rapport.crm.internal.fixture;
+
+          /** Internal types may name each other. */
+          public class Wiring {
+            public Engine engine() {
+              return new Engine();
+            }
+          }
+          """,
+          nullMarked("dev.rapport.crm.fixture.api"), """
+          package dev.rapport.crm.fixture.api;
+
+          import dev.rapport.crm.internal.fixture.Base;
+          import dev.rapport.crm.internal.fixture.Engine;
+          import dev.rapport.crm.internal.fixture.Failure;
+          import dev.rapport.crm.internal.fixture.Part;
+          import java.util.List;
+
+          public class Leaky extends Base implements Part {
+            public Engine publicField;
+            private Engine privateField;
+
+            protected Leaky(Engine viaConstructor) {}
+
+            public List<Engine> genericReturn() {
+              return List.of();
+            }
+
+            public void arrayParameter(Engine[] engines) throws Failure {}
+
+            public <T extends Engine> T boundedTypeParameter() {
+              return null;
+            }
+
+            Engine packagePrivateMethod() {
+              return new Engine();
+            }
+
+            public int usesInside() {
+              return new Engine().size();
+            }
+
+            public static class PublicNested {
+              public Engine fromPublicNested() {
+                return new Engine();
+              }
+            }
+
+            static class PackagePrivateNested {
+              public Engine fromPackagePrivateNested() {
+                return new Engine();
+              }
+            }
+          }
+          """,
+          """
+          package dev.rapport.crm.fixture.api;
+
+          class Quiet {
+            public dev.rapport.crm.internal.fixture.Engine fromPackagePrivateClass() {
+              return new dev.rapport.crm.internal.fixture.Engine();
+            }
+          }
+          """).importClasses();
+
+      String report = violations(ArchitectureConventions.PUBLIC_API_EXPOSES_NO_INTERNALS, classes);
+
+      String engine = "dev.rapport.crm.internal.fixture.Engine";
+      assertThat(report)
+          .contains("violated (10 times)")
+          .contains("dev.rapport.crm.fixture.api.Leaky extends dev.rapport.crm.internal.fixture.Base")
+          .contains("dev.rapport.crm.fixture.api.Leaky implements dev.rapport.crm.internal.fixture.Part")
+          .contains("Field <dev.rapport.crm.fixture.api.Leaky.publicField> has type " + engine)
+          .contains("Leaky.<init>(" + engine + ")> has parameter of type " + engine)
+          .contains("Leaky.genericReturn()> returns java.util.List<" + engine + ">, naming " + engine)
+          .contains("has parameter of type " + engine + "[], naming " + engine)
+          .contains("throws dev.rapport.crm.internal.fixture.Failure")
+          .contains("Leaky.boundedTypeParameter()> has type parameter T, naming " + engine)
+          .contains("Leaky.boundedTypeParameter()> returns T, naming " + engine)
+          .contains("Leaky$PublicNested.fromPublicNested()> returns " + engine)
+          .doesNotContain("privateField", "packagePrivateMethod", "usesInside", "fromPackagePrivateNested",
+              "fromPackagePrivateClass", "Wiring");
+    }
+  }
+
+  @Nested
   class EveryPackageIsNullMarked {
     @TempDir
     Path dir;
