@@ -4,6 +4,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import dev.rapport.crm.testkit.arch.ArchitectureConventions;
 
-/** The shared conventions (no cycles, @NullMarked packages, internals private to their tree) on this module. */
+/** The shared conventions (no cycles, @NullMarked packages, internals private to their module, ...) on this module. */
 @AnalyzeClasses(packages = "dev.rapport.crm.mongo", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest implements ArchitectureConventions {}

@@ -1,5 +1,0 @@
-/** Architecture-rule fixture. */
-@NullMarked
-package dev.rapport.crm.archfixtureowner.internal;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** Architecture-rule fixture. */
-@NullMarked
-package dev.rapport.crm.archfixtureowner;
-
-import org.jspecify.annotations.NullMarked;
