@@ -10,7 +10,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * MariaDB 10.6+ and MySQL 8.0.19+ (tested on MariaDB 10.6, 10.11 and 11.4, MySQL 8.0, 8.4 and 9.7). Strings use a
+ * MariaDB 10.6+ and MySQL 8.0.19+ (tested on MariaDB 10.11, 11.4 and 11.8 and on MySQL 9.7; not on MariaDB 10.6, nor
+ * on MySQL 8.0 or 8.4: see the module's README). Strings use a
  * binary NO PAD collation (code point order, trailing spaces significant); times are DATETIME(3) in UTC (TIMESTAMP
  * ends in 2038); ASC already sorts NULLs first and DESC last. MariaDB has {@code IF NOT EXISTS} for columns and indexes,
  * MySQL has not: DDL is issued without it and "already exists" errors (1060, 1061) are ignored, which works on both.
