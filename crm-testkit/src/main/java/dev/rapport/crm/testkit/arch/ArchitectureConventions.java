@@ -59,8 +59,12 @@ public interface ArchitectureConventions {
   /** Packages of the test kit. */
   String[] TEST_KIT_PACKAGES = {"dev.rapport.crm.testkit.."};
 
-  /** Packages that are not part of the library: they may print to the console. */
-  String[] PROGRAM_PACKAGES = {"dev.rapport.crm.samples..", "dev.rapport.crm.benchmarks.."};
+  /**
+   * Packages that are not part of the library (the samples, the benchmarks, the module-path consumer test): they
+   * wire adapters and may print to the console.
+   */
+  String[] PROGRAM_PACKAGES = {"dev.rapport.crm.samples..", "dev.rapport.crm.benchmarks..",
+      "dev.rapport.crm.moduletest.."};
 
   /**
    * No two packages depend on each other, directly or through others. Every package is a slice of its own: the root
