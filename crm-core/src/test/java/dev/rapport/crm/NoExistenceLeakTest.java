@@ -91,6 +91,19 @@ class NoExistenceLeakTest {
     }
   };
 
+  /** Everyone sees everything and may create, nobody may change anything. */
+  private final AccessPolicy readOnly = new AccessPolicy() {
+    @Override
+    public Decision check(Actor actor, Action action, Resource resource) {
+      return action == Action.VIEW || action == Action.CREATE ? Decision.allow("read") : Decision.deny("no-edit");
+    }
+
+    @Override
+    public DataFilter filter(Actor actor, Action action, ResourceType type) {
+      return DataFilter.always();
+    }
+  };
+
   private final StreamAudit audit = new StreamAudit();
   private final Crm crm = Crm.builder().store(store).clock(clock).accessPolicy(regional).audit(audit).build();
 
@@ -146,17 +159,6 @@ class NoExistenceLeakTest {
   void aVisibleRecordTheActorMayNotChangeIsRefusedNotHidden() {
     // seeing is not changing: a record the actor may view but not edit answers AccessDenied, which says nothing
     // the actor could not read anyway
-    AccessPolicy readOnly = new AccessPolicy() {
-      @Override
-      public Decision check(Actor actor, Action action, Resource resource) {
-        return action == Action.VIEW || action == Action.CREATE ? Decision.allow("read") : Decision.deny("no-edit");
-      }
-
-      @Override
-      public DataFilter filter(Actor actor, Action action, ResourceType type) {
-        return DataFilter.always();
-      }
-    };
     Crm viewer = Crm.builder().store(store).clock(clock).accessPolicy(readOnly).audit(AuditRecorder.none()).build();
     Customer c = viewer.customers().create(owner, emea("Schmidt GmbH"));
     assertThatThrownBy(() -> viewer.customers().changeStage(owner, c.id(), "PROSPECT", null))
@@ -253,17 +255,6 @@ class NoExistenceLeakTest {
 
   @Test
   void aStaleVersionFromSomeoneWhoMayNotEditIsRefusedAsAccessNotAsAConflict() {
-    AccessPolicy readOnly = new AccessPolicy() {
-      @Override
-      public Decision check(Actor actor, Action action, Resource resource) {
-        return action == Action.VIEW || action == Action.CREATE ? Decision.allow("read") : Decision.deny("no-edit");
-      }
-
-      @Override
-      public DataFilter filter(Actor actor, Action action, ResourceType type) {
-        return DataFilter.always();
-      }
-    };
     StreamAudit denials = new StreamAudit();
     Crm viewer = Crm.builder().store(store).clock(clock).accessPolicy(readOnly).audit(denials).build();
     Customer c = viewer.customers().create(owner, emea("Schmidt GmbH"));
