@@ -34,6 +34,6 @@ public interface ModuleContext {
   /** Runs approved parked commands (for the approval module). */
   ParkedCommands parkedCommands();
 
-  /** Every resource type the command path knows, by name (customer, interaction, case, and modules' own). */
+  /** Every resource type the command path knows, by name: customer, interaction and case. */
   Map<String, ResourceType> resourceTypes();
 }
