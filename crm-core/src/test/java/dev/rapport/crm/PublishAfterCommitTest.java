@@ -136,6 +136,12 @@ class PublishAfterCommitTest {
     assertThat(notifier.firstArrived.await(30, TimeUnit.SECONDS)).isTrue();
     notifier.release.countDown();
     crm.close();
+    // the pool has terminated; its worker thread may still be on its way out: it ends without anyone's help
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("rapport-publisher-close-test")) {
+        t.join(Duration.ofSeconds(10).toMillis());
+      }
+    }
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("rapport-publisher-close-test")
         && t.isAlive());
     // commands still work after close; their events wait in the outbox for the next run
