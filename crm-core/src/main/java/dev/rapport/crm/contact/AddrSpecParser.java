@@ -1,5 +1,6 @@
 package dev.rapport.crm.contact;
 
+import dev.rapport.crm.store.TextRules;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +48,7 @@ final class AddrSpecParser {
     expect('@', "'@' after the local part");
     Parsed domain = domain(local);
     if (pos != s.length()) {
-      throw error("unexpected " + describe(s.charAt(pos)) + " after the domain");
+      throw error("unexpected " + describe(s, pos) + " after the domain");
     }
     return domain;
   }
@@ -105,7 +106,7 @@ final class AddrSpecParser {
     }
     if (pos == start) {
       throw error(pos < s.length()
-          ? "unexpected " + describe(s.charAt(pos)) + " in the " + where
+          ? "unexpected " + describe(s, pos) + " in the " + where
           : "the " + where + " ends where a word was expected");
     }
     out.append(s, start, pos);
@@ -131,7 +132,7 @@ final class AddrSpecParser {
         out.append(c);
         pos++;
       } else {
-        throw error("unexpected " + describe(c) + " in a quoted string");
+        throw error("unexpected " + describe(s, pos) + " in a quoted string");
       }
     }
   }
@@ -156,7 +157,7 @@ final class AddrSpecParser {
         out.append(c);
         pos++;
       } else {
-        throw error("unexpected " + describe(c) + " in a domain literal");
+        throw error("unexpected " + describe(s, pos) + " in a domain literal");
       }
     }
   }
@@ -168,7 +169,7 @@ final class AddrSpecParser {
     }
     char c = s.charAt(pos + 1);
     if (c > 127) {
-      throw error("a backslash may only quote an ASCII character, not " + describe(c));
+      throw error("a backslash may only quote an ASCII character, not " + describe(s, pos + 1));
     }
     out.append('\\').append(c);
     pos += 2;
@@ -235,7 +236,7 @@ final class AddrSpecParser {
       } else if (isCtext(c)) {
         pos++;
       } else {
-        throw error("unexpected " + describe(c) + " in a comment");
+        throw error("unexpected " + describe(s, pos) + " in a comment");
       }
     }
   }
@@ -246,7 +247,7 @@ final class AddrSpecParser {
 
   private void expect(char c, String what) throws SyntaxError {
     if (pos >= s.length() || s.charAt(pos) != c) {
-      throw error("expected " + what + (pos < s.length() ? ", found " + describe(s.charAt(pos)) : ""));
+      throw error("expected " + what + (pos < s.length() ? ", found " + describe(s, pos) : ""));
     }
     pos++;
   }
@@ -255,8 +256,10 @@ final class AddrSpecParser {
     return new SyntaxError(message + " (at position " + pos + ")");
   }
 
-  private static String describe(char c) {
-    return c >= 33 && c <= 126 ? "'" + c + "'" : String.format("U+%04X", (int) c);
+  /** The character at {@code at} by its code point (an emoji is one character, not two surrogate halves). */
+  private static String describe(String s, int at) {
+    int cp = s.codePointAt(at);
+    return cp >= 33 && cp <= 126 ? "'" + (char) cp + "'" : TextRules.describe(cp);
   }
 
   private static boolean isWsp(char c) {

@@ -6,6 +6,7 @@ import dev.rapport.crm.error.NotFoundException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
+import dev.rapport.crm.store.TextRules;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,6 +34,7 @@ public abstract class AggregateReads<A> {
   public Optional<A> get(Actor actor, String id) {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(id, "id");
+    TextRules.require("id", id);
     return reads.get(actor, type, id);
   }
 

@@ -36,6 +36,7 @@ import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.TextRules;
 import dev.rapport.crm.store.WriteBatch;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -134,6 +135,7 @@ public final class CommandPipeline implements ParkedCommands {
     if (!definitions.containsKey(definition.name())) {
       throw new IllegalStateException("command " + definition.name() + " was not registered");
     }
+    TextRules.require("id", id);
     return withMdc(actor, () -> run(actor, definition, id, expectedVersion, payload, null, correlationId())).result;
   }
 
@@ -302,6 +304,14 @@ public final class CommandPipeline implements ParkedCommands {
     long nextVersion = readVersion + 1;
     A next = type.stamped(changed.next(), nextVersion, now, actor.userId());
     Document doc = type.toDocument(next);
+    // text every store keeps exactly, or a violation naming the field: never changed on the way in
+    List<Violation> text = new ArrayList<>(TextRules.check(doc.body()));
+    if (reason != null) {
+      TextRules.check("reason", reason).ifPresent(text::add);
+    }
+    if (!text.isEmpty()) {
+      throw new ValidationException(text);
+    }
 
     // 4. Authorize the result: conditions on the new state, and the fields the actor may write
     Decision result = policy.check(actor, def.action(), new Resource(rt, id, before, doc.body()));

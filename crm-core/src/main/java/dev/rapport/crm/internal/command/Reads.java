@@ -9,6 +9,7 @@ import dev.rapport.crm.access.Masking;
 import dev.rapport.crm.access.Resource;
 import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
@@ -16,6 +17,7 @@ import dev.rapport.crm.recording.AuditEntry;
 import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.TextRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +68,7 @@ public final class Reads {
       ResourceType rt = type.resource();
       CollectionSpec spec = type.collection();
       spec.check(query.criteria());
+      refuseIllFormed(query.criteria());
       spec.check(query.sort());
       DataFilter filter = pipeline.visibility().filter(actor, action, rt);
       if (filter instanceof DataFilter.Never) {
@@ -98,6 +101,7 @@ public final class Reads {
     return CommandPipeline.withMdc(actor, () -> {
       ResourceType rt = type.resource();
       type.collection().check(criteria);
+      refuseIllFormed(criteria);
       DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
       if (filter instanceof DataFilter.Never) {
         return 0L;
@@ -115,6 +119,9 @@ public final class Reads {
    * (looked up only after the actor's filter is known).
    */
   public Optional<Document> findUnique(Actor actor, AggregateType<?> type, String field, Object value) {
+    if (value instanceof String s) {
+      TextRules.require(field, s);
+    }
     ResourceType rt = type.resource();
     DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
     if (filter instanceof DataFilter.Never) {
@@ -122,6 +129,13 @@ public final class Reads {
     }
     return pipeline.store().findUnique(actor.tenant(), type.collection().name(), field, value)
         .filter(d -> Visibility.admits(filter, d));
+  }
+
+  private static void refuseIllFormed(Criteria criteria) {
+    List<ValidationException.Violation> text = TextRules.check(criteria);
+    if (!text.isEmpty()) {
+      throw new ValidationException(text);
+    }
   }
 
   private void recordRead(Actor actor, Action action, ResourceType rt, List<String> ids, String query,

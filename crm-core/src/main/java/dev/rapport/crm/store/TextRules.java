@@ -1,0 +1,155 @@
+package dev.rapport.crm.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
+import dev.rapport.crm.query.Criteria;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one rule for text, decided in core so that every store holds the same thing: text Rapport accepts is stored
+ * and matched exactly on every store, and text no store can hold exactly is refused up front with a violation naming
+ * the field and the character (by code point), instead of being changed on the way in (PostgreSQL, MariaDB and H2
+ * store an unpaired surrogate as {@code ?}, MongoDB as U+FFFD; PostgreSQL refuses NUL).
+ *
+ * <p>Refused everywhere (values, map keys, criteria values, ids):
+ * <ul>
+ *   <li>{@code text.surrogate}: an unpaired UTF-16 surrogate (ill-formed text; it has no UTF-8 form)</li>
+ *   <li>{@code text.control}: NUL and the other C0 controls except tab, line feed and carriage return, DEL, and the
+ *       C1 controls (U+0080–U+009F)</li>
+ *   <li>{@code text.bidi}: the bidirectional formatting controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+ *       U+2066–U+2069), which let a name, a tag or an identifier display as something it is not (Unicode UTS #39
+ *       and UTS #55 advise against them in identifiers)</li>
+ * </ul>
+ * Everything else is text, stored and matched exactly on every store: any script, emoji, combining marks,
+ * zero-width joiners, and the noncharacters too (U+FFFF, U+10FFFF: every store keeps them, and the kernel's
+ * contracts sort and match them at the edges of code-point order).
+ */
+public final class TextRules {
+  private TextRules() {}
+
+  /** The first problem of {@code value} as a violation at {@code path}, or empty when it is acceptable text. */
+  public static Optional<Violation> check(String path, String value) {
+    for (int i = 0; i < value.length(); ) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i += 2;
+        continue;
+      }
+      if (Character.isSurrogate(c)) {
+        return Optional.of(new Violation(path, "text.surrogate", "ill-formed text: an unpaired UTF-16 surrogate "
+            + String.format("\\u%04X", (int) c) + " at index " + i + " (it has no UTF-8 form; no store can keep it)"));
+      }
+      if (isControl(c)) {
+        return Optional.of(violation(path, "text.control", "control character", c, i));
+      }
+      if (isBidiControl(c)) {
+        return Optional.of(violation(path, "text.bidi", "bidirectional formatting control", c, i));
+      }
+      i++;
+    }
+    return Optional.empty();
+  }
+
+  /** Throws a {@link ValidationException} naming {@code path} unless {@code value} is acceptable text. */
+  public static void require(String path, String value) {
+    check(path, value).ifPresent(v -> {
+      throw new ValidationException(List.of(v));
+    });
+  }
+
+  /**
+   * Every problem in a JSON tree's strings and object keys, with paths in the form Bean Validation uses
+   * ({@code name.default}, {@code emails[0]}, {@code customFields.note}): one violation per offending value.
+   */
+  public static List<Violation> check(JsonNode tree) {
+    List<Violation> out = new ArrayList<>();
+    walk(tree, "", out);
+    return out;
+  }
+
+  private static void walk(JsonNode node, String path, List<Violation> out) {
+    if (node.isTextual()) {
+      check(path, node.textValue()).ifPresent(out::add);
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        walk(node.get(i), path + "[" + i + "]", out);
+      }
+    } else if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        Optional<Violation> key = check(child, e.getKey());
+        if (key.isPresent()) {
+          out.add(key.get());
+        } else {
+          walk(e.getValue(), child, out);
+        }
+      }
+    }
+  }
+
+  /**
+   * Every criteria value that is not acceptable text, at {@code criteria.<field>}: a value no stored text can hold
+   * would compare differently per store, so the command path's reads refuse it like a command would. (The kernel
+   * itself does not apply this: a store keeps and compares what it can.)
+   */
+  public static List<Violation> check(Criteria criteria) {
+    List<Violation> out = new ArrayList<>();
+    walk(criteria, out);
+    return out;
+  }
+
+  private static void walk(Criteria c, List<Violation> out) {
+    if (c instanceof Criteria.Eq eq) {
+      value(eq.field(), eq.value(), out);
+    } else if (c instanceof Criteria.Compare cmp) {
+      value(cmp.field(), cmp.value(), out);
+    } else if (c instanceof Criteria.In in) {
+      in.values().forEach(v -> value(in.field(), v, out));
+    } else if (c instanceof Criteria.Prefix p) {
+      value(p.field(), p.prefix(), out);
+    } else if (c instanceof Criteria.And and) {
+      and.all().forEach(x -> walk(x, out));
+    } else if (c instanceof Criteria.Or or) {
+      or.any().forEach(x -> walk(x, out));
+    } else if (c instanceof Criteria.Not not) {
+      walk(not.criteria(), out);
+    }
+  }
+
+  private static void value(String field, Object value, List<Violation> out) {
+    if (value instanceof String s) {
+      check("criteria." + field, s).ifPresent(out::add);
+    }
+  }
+
+  /** A code point as people read it: {@code U+1F600 '😀'}, or just {@code U+202E} when it does not show. */
+  public static String describe(int codePoint) {
+    String hex = String.format("U+%04X", codePoint);
+    boolean shows = Character.isDefined(codePoint) && !Character.isISOControl(codePoint)
+        && !Character.isWhitespace(codePoint) && !isBidiControl(codePoint) && !isNoncharacter(codePoint)
+        && Character.getType(codePoint) != Character.FORMAT && Character.getType(codePoint) != Character.SURROGATE;
+    return shows ? hex + " '" + new String(Character.toChars(codePoint)) + "'" : hex;
+  }
+
+  private static Violation violation(String path, String rule, String what, int cp, int index) {
+    return new Violation(path, rule, what + " " + describe(cp) + " at index " + index + " is not accepted in text");
+  }
+
+  private static boolean isControl(int c) {
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F);
+  }
+
+  private static boolean isNoncharacter(int cp) {
+    return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+  }
+
+  private static boolean isBidiControl(int c) {
+    return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+  }
+}
