@@ -20,7 +20,6 @@ import dev.rapport.crm.store.Store;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -126,13 +125,16 @@ public final class QuickStart {
   }
 
   private static void printTable(List<Customer> customers) {
-    Function<String, String> cell = s -> s.length() > 28 ? s.substring(0, 27) + "…" : s;
-    System.out.printf("  %-30s %-10s %-6s %-24s %-18s%n", "name", "stage", "grade", "tags", "credit limit");
+    // padded by terminal columns, not characters: Chinese and Japanese names take two columns a character
+    System.out.println("  " + Columns.fit("name", 30) + " " + Columns.fit("stage", 10) + " " + Columns.fit("grade", 6)
+        + " " + Columns.fit("tags", 24) + " credit limit");
     for (Customer c : customers) {
-      System.out.printf("  %-30s %-10s %-6s %-24s %-18s%n", cell.apply(c.name().defaultValue()), c.stage(),
-          c.grade(), cell.apply(c.tags().stream().map(Object::toString).collect(Collectors.joining(","))),
-          c.creditLimit() == null ? "-" : c.creditLimit().amount().toPlainString() + " "
-              + c.creditLimit().currency().getCurrencyCode());
+      String tags = c.tags().stream().map(Object::toString).collect(Collectors.joining(","));
+      String limit = c.creditLimit() == null ? "-" : c.creditLimit().amount().toPlainString() + " "
+          + c.creditLimit().currency().getCurrencyCode();
+      System.out.println("  " + Columns.fit(c.name().defaultValue(), 30) + " " + Columns.fit(c.stage(), 10) + " "
+          + Columns.fit(c.grade() == null ? "-" : c.grade(), 6) + " " + Columns.fit(tags, 24) + " " + limit);
     }
   }
+
 }
