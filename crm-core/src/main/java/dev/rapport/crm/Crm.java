@@ -55,6 +55,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.jspecify.annotations.Nullable;
@@ -210,15 +211,21 @@ public final class Crm implements AutoCloseable {
    * after-commit step). Safe to call from several nodes: each relay holds a lease.
    */
   public List<RelayResult> publish(TenantId tenant) {
-    // one run per tenant at a time in this JVM (the relays' leases keep other nodes out; this node holds them)
-    ReentrantLock lock = publishing.computeIfAbsent(tenant, t -> new ReentrantLock());
-    lock.lock();
-    try {
+    return oneRunAtATime(tenant, () -> {
       List<RelayResult> results = new ArrayList<>();
       for (OutboxRelay r : relays) {
         results.add(r.runOnce(tenant));
       }
       return results;
+    });
+  }
+
+  /** One delivery run per tenant at a time in this JVM (the relays' leases keep other nodes out). */
+  private <T> T oneRunAtATime(TenantId tenant, Supplier<T> run) {
+    ReentrantLock lock = publishing.computeIfAbsent(tenant, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      return run.get();
     } finally {
       lock.unlock();
     }
@@ -230,9 +237,7 @@ public final class Crm implements AutoCloseable {
    * another node holds, or shortly after a failure.
    */
   private Optional<Instant> deliverAndPlan(TenantId tenant) {
-    ReentrantLock lock = publishing.computeIfAbsent(tenant, t -> new ReentrantLock());
-    lock.lock();
-    try {
+    return oneRunAtATime(tenant, () -> {
       Instant next = null;
       for (OutboxRelay r : relays) {
         Instant again;
@@ -245,16 +250,14 @@ public final class Crm implements AutoCloseable {
         } catch (RuntimeException e) {
           LOG.warn("delivery to '{}' for tenant {} failed; retrying shortly: {}", r.leaseName(), tenant,
               e.toString());
-          again = clock.instant().plusSeconds(1);
+          again = clock.instant().plus(Publisher.AFTER_FAILURE);
         }
         if (again != null && (next == null || again.isBefore(next))) {
           next = again;
         }
       }
       return Optional.ofNullable(next);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /**

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher implements Consumer<TenantId> {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
-  private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
+  /** How soon a run that failed (or a relay whose store failed) is tried again. */
+  public static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
   private static final int IDLE = 0;
   private static final int SCHEDULED = 1;
   private static final int RUNNING = 2;
