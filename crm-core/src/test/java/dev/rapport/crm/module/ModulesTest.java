@@ -105,5 +105,10 @@ class ModulesTest {
     assertThatThrownBy(() -> Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll())
         .audit(AuditRecorder.none()).module(new Recording("a", CollectionSpec.of("customers"))).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("customers");
+    // core's own parked commands are taken too
+    assertThatThrownBy(() -> Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none()).module(new Recording("a",
+            CollectionSpec.of(dev.rapport.crm.approval.ParkedCommands.COLLECTION))).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("parked_commands");
   }
 }
