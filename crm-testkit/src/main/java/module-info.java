@@ -23,6 +23,8 @@ module dev.rapport.crm.testkit {
   exports dev.rapport.crm.testkit.generate;
   exports dev.rapport.crm.testkit.kernel;
   exports dev.rapport.crm.testkit.scenario;
+  exports dev.rapport.crm.testkit.text;
 
   opens dev.rapport.crm.testkit.kernel to org.junit.platform.commons;
+  opens dev.rapport.crm.testkit.text to org.junit.platform.commons;
 }

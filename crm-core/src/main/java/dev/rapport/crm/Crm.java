@@ -131,7 +131,8 @@ public final class Crm implements AutoCloseable {
     }
     Validator validator = Validation.byProvider(HibernateValidator.class).configure()
         .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
-    this.pipeline = new CommandPipeline(store, policy, audit, b.gate, validator, b.clock, afterCommit);
+    this.pipeline = new CommandPipeline(store, policy, audit, b.gate, validator, b.clock, afterCommit,
+        b.bidiControlsInFreeText);
     CustomerSettings settings = new CustomerSettings(b.defaultLifecycle, b.lifecycles, b.defaultCustomFields,
         b.customFields);
     this.customers = new CustomerService(pipeline, settings);
@@ -305,6 +306,7 @@ public final class Crm implements AutoCloseable {
     private final Map<TenantId, CustomFieldSchema> customFields = new LinkedHashMap<>();
     private SlaPolicy sla = SlaPolicy.standard();
     private boolean publishAfterCommit = true;
+    private boolean bidiControlsInFreeText;
     private @Nullable Executor publishExecutor;
     private final Set<String> given = new HashSet<>();
 
@@ -465,6 +467,19 @@ public final class Crm implements AutoCloseable {
     public Builder publishAfterCommit(boolean value) {
       once("publishAfterCommit");
       publishAfterCommit = value;
+      return this;
+    }
+
+    /**
+     * Whether bidirectional formatting controls (U+202E and friends, refused as {@code text.bidi} by default) are
+     * accepted in free text — the fields their resource type catalogues as {@code FieldCatalog.Kind.FREE_TEXT}: an
+     * interaction's summary and outcome, a case's description, resolution and feedback (default false). Names,
+     * tags, identifiers and every other field refuse them whatever this says, so that no record can display as
+     * something it is not.
+     */
+    public Builder allowBidiControlsInFreeText(boolean value) {
+      once("allowBidiControlsInFreeText");
+      bidiControlsInFreeText = value;
       return this;
     }
 

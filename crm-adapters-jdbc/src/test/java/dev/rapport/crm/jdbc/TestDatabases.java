@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -45,6 +47,7 @@ public final class TestDatabases {
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static final Path TARGET = Path.of(System.getProperty("rapport.target", "target")).toAbsolutePath();
   private static final List<Runnable> CLEANUP = new ArrayList<>();
+  private static final Map<Kind, Fresh> SHARED = new EnumMap<>(Kind.class);
   private static DataSource postgres;
   private static DataSource mariadb;
   private static DataSource mysql;
@@ -54,6 +57,14 @@ public final class TestDatabases {
   }
 
   private TestDatabases() {}
+
+  /**
+   * A store over one schema per kind shared by every caller in this JVM, for contracts that keep their tests apart
+   * by tenant (each call is a new store object, started like an application would start it).
+   */
+  public static synchronized JdbcStore shared(Kind kind, Clock clock) {
+    return SHARED.computeIfAbsent(kind, TestDatabases::fresh).builder(clock).build();
+  }
 
   /** A builder for a store in a schema nobody else uses. */
   public static JdbcStore.Builder store(Kind kind, Clock clock) {

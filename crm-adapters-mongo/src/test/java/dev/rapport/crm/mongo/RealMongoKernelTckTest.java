@@ -3,6 +3,7 @@ package dev.rapport.crm.mongo;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.testkit.MutableClock;
 import dev.rapport.crm.testkit.kernel.KernelTck;
+import dev.rapport.crm.testkit.text.HostileTextContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -27,6 +28,8 @@ class RealMongoKernelTckTest {
   @AfterAll
   static void stop() {
     mongo.client.getDatabase(database).drop();
+    mongo.client.getDatabase(database + "_env").drop();
+    mongo.client.getDatabase(database + "_text").drop();
     mongo.close();
   }
 
@@ -44,6 +47,15 @@ class RealMongoKernelTckTest {
     protected Store createStore(MutableClock clock) {
       return MongoStore.builder(mongo.client, database + "_env").clock(clock)
           .transactionMode(TransactionMode.ENVELOPE).build();
+    }
+  }
+
+  /** The hostile-text contract through a whole {@code Crm} on the same server. */
+  @Nested
+  class HostileText extends HostileTextContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return MongoStore.builder(mongo.client, database + "_text").clock(clock).build();
     }
   }
 }

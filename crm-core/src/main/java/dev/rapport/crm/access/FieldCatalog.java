@@ -34,6 +34,12 @@ public record FieldCatalog(List<Field> fields) {
   public enum Kind {
     /** Text: a mask rewrites it; hidden removes an optional value and reads {@code ***} for a required one. */
     TEXT,
+    /**
+     * Free text people write (an interaction's summary, a case's description): masked like {@link #TEXT}; the one
+     * kind of field where bidirectional formatting controls may be allowed ({@code
+     * Crm.builder().allowBidiControlsInFreeText(true)}), for right-to-left prose that needs them.
+     */
+    FREE_TEXT,
     /** E-mail addresses: a mask yields a masked {@code EmailAddress} ({@code isMasked()}). */
     EMAIL,
     /** Phone numbers: a mask yields a masked {@code PhoneNumber} ({@code isMasked()}). */
@@ -76,6 +82,11 @@ public record FieldCatalog(List<Field> fields) {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether the value at {@code path} (a JSON path, {@code [n]} indexes allowed) is {@link Kind#FREE_TEXT}. */
+  public boolean isFreeText(String path) {
+    return field(path.replaceAll("\\[\\d+]", "")).map(f -> f.kind() == Kind.FREE_TEXT).orElse(false);
   }
 
   /** Paths in {@code access} (readable, writable, masks) that name no field of this catalog, for load-time checks. */

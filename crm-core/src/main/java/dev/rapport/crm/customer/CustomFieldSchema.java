@@ -89,11 +89,12 @@ public record CustomFieldSchema(Map<String, Field> fields) {
   }
 
   private static @Nullable String canonical(Field f, Object value, String path, Violations out) {
-    String text = value.toString().trim();
+    // text is kept exactly as given (spaces included); the other types are parsed from their trimmed text
+    String text = f.type() == Type.TEXT ? value.toString() : value.toString().strip();
     switch (f.type()) {
       case TEXT -> {
-        if (text.isEmpty() || text.length() > f.maxLength()) {
-          out.add(path, "customField.length", "must be 1-" + f.maxLength() + " characters");
+        if (text.isBlank() || text.length() > f.maxLength()) {
+          out.add(path, "customField.length", "must be 1-" + f.maxLength() + " characters, not blank");
           return null;
         }
         return text;

@@ -32,8 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record CustomerData(
     @NotNull CustomerKind kind,
-    @NotBlank @Size(max = 300) String name,
-    Map<@NotBlank String, @NotBlank @Size(max = 300) String> localizedNames,
+    @NotBlank @Size(max = 255) String name,
+    Map<@NotBlank String, @NotBlank @Size(max = 255) String> localizedNames,
     @Size(max = 20) List<@NotBlank @Size(max = 320) String> emails,
     @Size(max = 20) List<@NotBlank @Size(max = 40) String> phones,
     @Nullable @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 alpha-2 region") String phoneRegion,

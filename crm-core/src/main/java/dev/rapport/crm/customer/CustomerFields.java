@@ -121,7 +121,7 @@ public final class CustomerFields {
     String name = c.name().defaultValue();
     return Document.indexValues()
         .put(KIND, c.kind().name())
-        .put(NAME, truncated(name))
+        .put(NAME, name)
         .put(STAGE, c.stage())
         .put(GRADE, c.grade())
         .put(OWNER, c.owner())
@@ -132,8 +132,7 @@ public final class CustomerFields {
         .putAll(EMAILS, c.emails().stream().map(EmailAddress::normalized).toList())
         .putAll(PHONES, c.phones().stream().map(PhoneNumber::e164).toList())
         .putAll(COUNTRIES, c.addresses().stream().map(PostalAddress::country).toList())
-        .putAll(CITIES, c.addresses().stream().map(PostalAddress::city).filter(Objects::nonNull)
-            .map(CustomerFields::truncated).toList())
+        .putAll(CITIES, c.addresses().stream().map(PostalAddress::city).filter(Objects::nonNull).toList())
         .putAll(EXTERNAL_REFS, c.externalRefs().entrySet().stream()
             .map(e -> externalRef(e.getKey(), e.getValue())).toList())
         .put(CREDIT_LIMIT, c.creditLimit() == null ? null : c.creditLimit().amount())
@@ -143,10 +142,6 @@ public final class CustomerFields {
         .put(STAGE_CHANGED_AT, c.stageEnteredAt().get(c.stage()))
         .put(DELETED, c.isDeleted())
         .build();
-  }
-
-  private static String truncated(String s) {
-    return s.length() > IndexSpec.MAX_STRING_LENGTH ? s.substring(0, IndexSpec.MAX_STRING_LENGTH) : s;
   }
 
   /** The index value of an external reference. */

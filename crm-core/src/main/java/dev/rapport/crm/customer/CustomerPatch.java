@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record CustomerPatch(
     @Nullable Long expectedVersion,
-    @Nullable @Size(min = 1, max = 300) String name,
-    @Nullable Map<@NotBlank String, @NotBlank @Size(max = 300) String> localizedNames,
+    @Nullable @Size(min = 1, max = 255) String name,
+    @Nullable Map<@NotBlank String, @NotBlank @Size(max = 255) String> localizedNames,
     @Nullable @Size(max = 20) List<@NotBlank @Size(max = 320) String> emails,
     @Nullable @Size(max = 20) List<@NotBlank @Size(max = 40) String> phones,
     @Nullable @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 alpha-2 region") String phoneRegion,

@@ -33,8 +33,8 @@ public final class InteractionFields {
 
   /** The fields field-level security may name (identity, customer, channel, times and bookkeeping always show). */
   public static final FieldCatalog FIELDS = FieldCatalog.builder()
-      .required("summary", Kind.TEXT)
-      .optional("outcome", Kind.TEXT)
+      .required("summary", Kind.FREE_TEXT)
+      .optional("outcome", Kind.FREE_TEXT)
       .optional("followUpDue", Kind.VALUE)
       .optional("followUpDoneAt", Kind.VALUE)
       .build();

@@ -11,9 +11,11 @@ import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.Capability;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.StreamRecord;
+import dev.rapport.crm.store.TextRules;
 import dev.rapport.crm.store.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
@@ -228,14 +230,15 @@ public final class OutboxRelay {
     return Document.indexValues()
         .put("notifier", notifierName)
         .put("eventId", eventId)
-        .put("type", type.length() > 255 ? type.substring(0, 255) : type)
+        .put("type", TextRules.sanitized(type, IndexSpec.MAX_STRING_LENGTH))
         .put("failedAt", failedAt)
         .build();
   }
 
   static String describe(Throwable t) {
     String m = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    return m.length() > MAX_ERROR_LENGTH ? m.substring(0, MAX_ERROR_LENGTH) + "..." : m;
+    String kept = TextRules.sanitized(m, MAX_ERROR_LENGTH);
+    return kept.length() < m.length() ? kept + "..." : kept;
   }
 
   /** One run for one tenant: the lease, the cursor state and the counts, changing as it goes. */

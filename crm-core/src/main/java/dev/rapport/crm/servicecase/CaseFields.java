@@ -37,12 +37,12 @@ public final class CaseFields {
   /** The fields field-level security may name (identity, customer, status, priority, times always show). */
   public static final FieldCatalog FIELDS = FieldCatalog.builder()
       .required("subject", Kind.TEXT)
-      .optional("description", Kind.TEXT)
+      .optional("description", Kind.FREE_TEXT)
       .optional("assignee", Kind.TEXT)
-      .optional("resolution", Kind.TEXT)
+      .optional("resolution", Kind.FREE_TEXT)
       .optional("csat", Kind.VALUE)
       .optional("sentiment", Kind.VALUE)
-      .optional("feedback", Kind.TEXT)
+      .optional("feedback", Kind.FREE_TEXT)
       .build();
 
   /** Cases as access policies, audit and approvals name them: resource type {@code case}. */

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The one rule for text, decided in core so that every store holds the same thing: text Rapport accepts is stored
@@ -34,6 +35,10 @@ public final class TextRules {
 
   /** The first problem of {@code value} as a violation at {@code path}, or empty when it is acceptable text. */
   public static Optional<Violation> check(String path, String value) {
+    return check(path, value, false);
+  }
+
+  private static Optional<Violation> check(String path, String value, boolean bidiAllowed) {
     for (int i = 0; i < value.length(); ) {
       char c = value.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
@@ -47,7 +52,7 @@ public final class TextRules {
       if (isControl(c)) {
         return Optional.of(violation(path, "text.control", "control character", c, i));
       }
-      if (isBidiControl(c)) {
+      if (isBidiControl(c) && !bidiAllowed) {
         return Optional.of(violation(path, "text.bidi", "bidirectional formatting control", c, i));
       }
       i++;
@@ -67,17 +72,25 @@ public final class TextRules {
    * ({@code name.default}, {@code emails[0]}, {@code customFields.note}): one violation per offending value.
    */
   public static List<Violation> check(JsonNode tree) {
+    return check(tree, path -> false);
+  }
+
+  /**
+   * Like {@link #check(JsonNode)}, except that bidirectional formatting controls are accepted in the string values
+   * at the paths {@code bidiAllowed} accepts (free text, where right-to-left prose may need them).
+   */
+  public static List<Violation> check(JsonNode tree, Predicate<String> bidiAllowed) {
     List<Violation> out = new ArrayList<>();
-    walk(tree, "", out);
+    walk(tree, "", bidiAllowed, out);
     return out;
   }
 
-  private static void walk(JsonNode node, String path, List<Violation> out) {
+  private static void walk(JsonNode node, String path, Predicate<String> bidiAllowed, List<Violation> out) {
     if (node.isTextual()) {
-      check(path, node.textValue()).ifPresent(out::add);
+      check(path, node.textValue(), bidiAllowed.test(path)).ifPresent(out::add);
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        walk(node.get(i), path + "[" + i + "]", out);
+        walk(node.get(i), path + "[" + i + "]", bidiAllowed, out);
       }
     } else if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -87,7 +100,7 @@ public final class TextRules {
         if (key.isPresent()) {
           out.add(key.get());
         } else {
-          walk(e.getValue(), child, out);
+          walk(e.getValue(), child, bidiAllowed, out);
         }
       }
     }
@@ -126,6 +139,26 @@ public final class TextRules {
     if (value instanceof String s) {
       check("criteria." + field, s).ifPresent(out::add);
     }
+  }
+
+  /**
+   * Text Rapport writes itself from others' words (an error message from a notifier): every character these rules
+   * refuse replaced by U+FFFD, cut to at most {@code maxLength} UTF-16 units without splitting a surrogate pair.
+   */
+  public static String sanitized(String value, int maxLength) {
+    StringBuilder out = new StringBuilder(Math.min(value.length(), maxLength));
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      int n = Character.charCount(cp);
+      boolean refused = Character.isSurrogate((char) cp) && n == 1 || isControl(cp) || isBidiControl(cp);
+      String piece = refused ? "\uFFFD" : value.substring(i, i + n);
+      if (out.length() + piece.length() > maxLength) {
+        break;
+      }
+      out.append(piece);
+      i += n;
+    }
+    return out.toString();
   }
 
   /** A code point as people read it: {@code U+1F600 '😀'}, or just {@code U+202E} when it does not show. */

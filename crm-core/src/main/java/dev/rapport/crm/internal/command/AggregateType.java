@@ -2,6 +2,7 @@ package dev.rapport.crm.internal.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import java.time.Instant;
@@ -30,6 +31,15 @@ public interface AggregateType<A> {
 
   /** The aggregate from a stored body (possibly masked). */
   A fromBody(ObjectNode body);
+
+  /**
+   * {@code criteria} with its values in the form this type's index holds them (names in Unicode NFC, tags in their
+   * normalised form, ...), so that a search finds what a record shows, whichever form the caller typed. Applied by
+   * the read path to the caller's criteria after they were checked.
+   */
+  default Criteria canonical(Criteria criteria) {
+    return criteria;
+  }
 
   default A fromDocument(Document document) {
     return fromBody(document.body());

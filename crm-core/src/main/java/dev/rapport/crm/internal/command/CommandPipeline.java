@@ -1,9 +1,11 @@
 package dev.rapport.crm.internal.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.Decision;
+import dev.rapport.crm.access.FieldCatalog;
 import dev.rapport.crm.access.Resource;
 import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.actor.Actor;
@@ -90,10 +92,13 @@ public final class CommandPipeline implements ParkedCommands {
   private final Clock clock;
   private final Consumer<TenantId> afterCommit;
   private final Visibility visibility;
+  private final boolean bidiControlsInFreeText;
   private final Map<String, CommandDefinition<?, ?>> definitions = new ConcurrentHashMap<>();
 
   public CommandPipeline(Store store, AccessPolicy policy, AuditRecorder audit, ApprovalGate gate,
-                         Validator validator, Clock clock, Consumer<TenantId> afterCommit) {
+                         Validator validator, Clock clock, Consumer<TenantId> afterCommit,
+                         boolean bidiControlsInFreeText) {
+    this.bidiControlsInFreeText = bidiControlsInFreeText;
     this.store = store;
     this.policy = policy;
     this.audit = audit;
@@ -215,6 +220,12 @@ public final class CommandPipeline implements ParkedCommands {
         Document.indexValues().put(PARKED_STATUS, "RAN").build());
   }
 
+  /** The text rules on a JSON form of {@code rt} (bidirectional controls in its free text when allowed). */
+  private List<Violation> textViolations(ResourceType rt, JsonNode tree) {
+    FieldCatalog catalog = rt.fields();
+    return bidiControlsInFreeText ? TextRules.check(tree, catalog::isFreeText) : TextRules.check(tree);
+  }
+
   /** What a run did: the result as the actor may see it, whether it wrote, and the version it wrote or found. */
   private record Ran<A>(A result, boolean applied, long version) {}
 
@@ -248,6 +259,9 @@ public final class CommandPipeline implements ParkedCommands {
 
     // 2. Validate (Bean Validation and the related records), 3. apply (pure): every violation at once
     List<Violation> invalid = new ArrayList<>(beanViolations(payload));
+    // the text rules on the input as given, before the domain strips or normalizes it (a trailing control would
+    // otherwise vanish silently instead of being refused)
+    invalid.addAll(textViolations(rt, Json.toTree(payload)));
     Map<String, Object> related = new LinkedHashMap<>();
     List<CommandDefinition.Related> needed = def.related().apply(payload);
     for (CommandDefinition.Related r : needed) {
@@ -305,7 +319,7 @@ public final class CommandPipeline implements ParkedCommands {
     A next = type.stamped(changed.next(), nextVersion, now, actor.userId());
     Document doc = type.toDocument(next);
     // text every store keeps exactly, or a violation naming the field: never changed on the way in
-    List<Violation> text = new ArrayList<>(TextRules.check(doc.body()));
+    List<Violation> text = new ArrayList<>(textViolations(rt, doc.body()));
     if (reason != null) {
       TextRules.check("reason", reason).ifPresent(text::add);
     }

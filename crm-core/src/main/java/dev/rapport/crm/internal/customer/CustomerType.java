@@ -2,9 +2,13 @@ package dev.rapport.crm.internal.customer;
 
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.internal.command.CriteriaText;
 import dev.rapport.crm.internal.command.JsonAggregateType;
+import dev.rapport.crm.query.Criteria;
+import java.text.Normalizer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** How customers are stored: the JSON body is the record itself; the index values are derived from it. */
@@ -31,6 +35,16 @@ public final class CustomerType extends JsonAggregateType<Customer> {
         c.contactPersons(), c.tags(), c.stage(), c.stageEnteredAt(), c.grade(), c.owner(), c.team(), c.department(),
         c.region(), c.creditLimit(), c.externalRefs(), c.customFields(), c.consents(), version, c.createdAt(),
         c.createdBy(), at, by, c.deletedAt(), c.deletedBy());
+  }
+
+  /** Names and cities are kept in NFC, tags in NFC lower case: criteria values are brought to the same form. */
+  @Override
+  public Criteria canonical(Criteria criteria) {
+    return CriteriaText.map(criteria, (field, value) -> switch (field) {
+      case CustomerFields.NAME, CustomerFields.CITIES -> Normalizer.normalize(value, Normalizer.Form.NFC);
+      case CustomerFields.TAGS -> Normalizer.normalize(value, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+      default -> value;
+    });
   }
 
   @Override
