@@ -2,6 +2,7 @@ package dev.rapport.crm.internal.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import java.time.Instant;
@@ -33,5 +34,14 @@ public interface AggregateType<A> {
 
   default A fromDocument(Document document) {
     return fromBody(document.body());
+  }
+
+  /**
+   * {@code criteria} with its values in the form the index holds, for fields whose index values are normalised
+   * (customers' e-mails: {@code user@bücher.ch} is looked up as {@code user@xn--bcher-kva.ch}). The read path applies
+   * it after the values were checked; by default the criteria is unchanged.
+   */
+  default Criteria indexForm(Criteria criteria) {
+    return criteria;
   }
 }

@@ -74,8 +74,8 @@ public final class Reads {
       if (filter instanceof DataFilter.Never) {
         return new Page<>(List.of(), null);
       }
-      Criteria effective = filter instanceof DataFilter.Always ? query.criteria()
-          : Criteria.and(filter.asCriteria(), query.criteria());
+      Criteria effective = type.indexForm(filter instanceof DataFilter.Always ? query.criteria()
+          : Criteria.and(filter.asCriteria(), query.criteria()));
       Page<Document> page = pipeline.store().query(actor.tenant(), spec.name(),
           new Query(effective, query.sort(), query.limit(), query.cursor()));
       List<A> items = new ArrayList<>(page.items().size());
@@ -106,7 +106,8 @@ public final class Reads {
       if (filter instanceof DataFilter.Never) {
         return 0L;
       }
-      Criteria effective = filter instanceof DataFilter.Always ? criteria : Criteria.and(filter.asCriteria(), criteria);
+      Criteria effective = type.indexForm(
+          filter instanceof DataFilter.Always ? criteria : Criteria.and(filter.asCriteria(), criteria));
       long count = pipeline.store().count(actor.tenant(), type.collection().name(), effective);
       // a count tells something about records too (how many match a condition): recorded, without ids
       recordRead(actor, Action.VIEW, rt, List.of(), "count " + criteria, pipeline.correlationId());

@@ -1,8 +1,12 @@
 package dev.rapport.crm.internal.customer;
 
+import dev.rapport.crm.contact.EmailAddress;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.internal.command.CriteriaValues;
 import dev.rapport.crm.internal.command.JsonAggregateType;
+import dev.rapport.crm.query.Criteria;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,5 +40,23 @@ public final class CustomerType extends JsonAggregateType<Customer> {
   @Override
   public Map<String, List<Object>> index(Customer c) {
     return CustomerFields.indexValues(c);
+  }
+
+  /**
+   * E-mail values compare in the index's form ({@link EmailAddress#normalized()}), so the Unicode and ASCII forms of a
+   * domain find the same customers. A value that is no address is left as given: it matches nothing.
+   */
+  @Override
+  public Criteria indexForm(Criteria criteria) {
+    return CriteriaValues.map(criteria, CustomerFields.EMAILS, value -> {
+      if (value instanceof String s) {
+        try {
+          return EmailAddress.of(s).normalized();
+        } catch (ValidationException notAnAddress) {
+          return s;
+        }
+      }
+      return value;
+    });
   }
 }
