@@ -34,7 +34,7 @@ import java.util.Objects;
  * {@code '。'} is refused with a message saying so.
  *
  * <p><b>Stricter than the grammar</b>, because such an address can never be delivered, and so decided on purpose
- * although the isemail suite calls them RFC 5322-valid (see {@code EmailAddressIsemailTest} and {@code docs/email.md}):
+ * although the isemail suite calls them RFC 5322-valid (see {@code EmailCorporaTest} and {@code docs/email.md}):
  * <ul>
  *   <li>the local part is at most 64 octets and the whole address at most 254 (RFC 5321 section 4.5.3.1: a path
  *       is at most 256 octets including its angle brackets), measured on the canonical form in UTF-8 (RFC 6532
