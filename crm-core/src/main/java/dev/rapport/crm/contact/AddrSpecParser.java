@@ -12,9 +12,17 @@ import org.jspecify.annotations.Nullable;
  * domain literals removed (they carry no meaning, RFC 5322 section 3.2.2), and with line folds (CRLF) inside them
  * unfolded. Quoted strings, quoted pairs and domain literals are kept as written.
  *
+ * <p>RFC 6532 (internationalised e-mail) extends {@code atext}, {@code qtext} and {@code ctext} with any non-ASCII
+ * UTF-8 character; we take that extension for the local part, quoted strings, comments and the labels of a domain
+ * name, but only for characters that show: letters, marks, digits, punctuation and symbols of any script. Controls,
+ * format characters (bidirectional controls, zero-width joiners, the soft hyphen), separators such as U+3000,
+ * surrogates, private-use and unassigned code points are refused. Quoted pairs and domain literals stay ASCII: a
+ * backslash before a non-ASCII character has no use (isemail refuses it) and a literal is an IP address.
+ *
  * <p>One rule is stricter than the bare grammar, because isemail (our reference suite) and every mail system apply it:
  * a label of a dot-atom domain may not start or end with a hyphen (RFC 1035 / RFC 5321 {@code sub-domain}).
- * Length limits are not checked here; {@link EmailAddress} does that on the result.
+ * What else a host name may hold (letters, digits, hyphens), its A-label form and the length limits are checked by
+ * {@link EmailAddress} on the result.
  */
 final class AddrSpecParser {
   private static final char CR = '\r';
@@ -101,8 +109,8 @@ final class AddrSpecParser {
 
   private void atom(StringBuilder out, String where) throws SyntaxError {
     int start = pos;
-    while (pos < s.length() && isAtext(s.charAt(pos))) {
-      pos++;
+    while (pos < s.length() && (isAtext(s.charAt(pos)) || isUtf8NonAscii(s.codePointAt(pos)))) {
+      pos += Character.charCount(s.codePointAt(pos));
     }
     if (pos == start) {
       throw error(pos < s.length()
@@ -128,9 +136,10 @@ final class AddrSpecParser {
         quotedPair(out);
       } else if (isWsp(c) || c == CR) {
         fws(out);
-      } else if (isQtext(c)) {
-        out.append(c);
-        pos++;
+      } else if (isQtext(c) || isUtf8NonAscii(s.codePointAt(pos))) {
+        int end = pos + Character.charCount(s.codePointAt(pos));
+        out.append(s, pos, end);
+        pos = end;
       } else {
         throw error("unexpected " + describe(s, pos) + " in a quoted string");
       }
@@ -233,8 +242,8 @@ final class AddrSpecParser {
         quotedPair(ignored);
       } else if (isWsp(c) || c == CR) {
         fws(null);
-      } else if (isCtext(c)) {
-        pos++;
+      } else if (isCtext(c) || isUtf8NonAscii(s.codePointAt(pos))) {
+        pos += Character.charCount(s.codePointAt(pos));
       } else {
         throw error("unexpected " + describe(s, pos) + " in a comment");
       }
@@ -286,6 +295,21 @@ final class AddrSpecParser {
   // ctext = %d33-39 / %d42-91 / %d93-126 / obs-ctext
   private static boolean isCtext(char c) {
     return (c >= 33 && c <= 39) || (c >= 42 && c <= 91) || (c >= 93 && c <= 126) || isObsNoWsCtl(c);
+  }
+
+  /**
+   * RFC 6532's {@code UTF8-non-ascii}, limited to characters that show (see the class notes). Java strings are
+   * always UTF-16, so "valid UTF-8" here means "not an unpaired surrogate", which {@code SURROGATE} refuses.
+   */
+  static boolean isUtf8NonAscii(int cp) {
+    if (cp < 0x80) {
+      return false;
+    }
+    return switch (Character.getType(cp)) {
+      case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+          Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+      default -> true;
+    };
   }
 
   // dtext = %d33-90 / %d94-126 / obs-dtext

@@ -40,7 +40,12 @@ public final class CustomerFields {
   public static final String REGION = "region";
   /** Multi-valued tag paths; use {@code Criteria.tagSubtree(TAGS, "segment/vip")} for a subtree. */
   public static final String TAGS = "tags";
-  /** Multi-valued, normalised (domain lower-cased) email addresses. */
+  /**
+   * Multi-valued e-mail addresses in their index form ({@link EmailAddress#normalized()}: the domain in lower-case
+   * ASCII, {@code user@xn--bcher-kva.ch}). {@code eq} and {@code in} values are brought to that form by the read path,
+   * so {@code eq(EMAILS, "user@bücher.ch")} and {@code eq(EMAILS, "user@XN--BCHER-KVA.ch")} find the same customers;
+   * prefixes and ranges compare with the stored index form as given.
+   */
   public static final String EMAILS = "emails";
   /** Multi-valued E.164 phone numbers. */
   public static final String PHONES = "phones";

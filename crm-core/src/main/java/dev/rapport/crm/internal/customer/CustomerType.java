@@ -1,7 +1,9 @@
 package dev.rapport.crm.internal.customer;
 
+import dev.rapport.crm.contact.EmailAddress;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.internal.command.CriteriaText;
 import dev.rapport.crm.internal.command.JsonAggregateType;
 import dev.rapport.crm.query.Criteria;
@@ -37,14 +39,27 @@ public final class CustomerType extends JsonAggregateType<Customer> {
         c.createdBy(), at, by, c.deletedAt(), c.deletedBy());
   }
 
-  /** Names and cities are kept in NFC, tags in NFC lower case: criteria values are brought to the same form. */
+  /**
+   * Names and cities are kept in NFC, tags in NFC lower case, e-mails in their index form ({@link
+   * EmailAddress#normalized()}: the Unicode and ASCII forms of a domain are one): criteria values are brought to the
+   * same form. An e-mail value that is no whole address (a prefix) is left as given.
+   */
   @Override
   public Criteria canonical(Criteria criteria) {
     return CriteriaText.map(criteria, (field, value) -> switch (field) {
       case CustomerFields.NAME, CustomerFields.CITIES -> Normalizer.normalize(value, Normalizer.Form.NFC);
       case CustomerFields.TAGS -> Normalizer.normalize(value, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+      case CustomerFields.EMAILS -> emailIndexForm(value);
       default -> value;
     });
+  }
+
+  private static String emailIndexForm(String value) {
+    try {
+      return EmailAddress.of(value).normalized();
+    } catch (ValidationException notAnAddress) {
+      return value;
+    }
   }
 
   @Override
