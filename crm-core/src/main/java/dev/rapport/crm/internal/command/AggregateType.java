@@ -5,6 +5,7 @@ import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** How the command path stores one kind of aggregate: its resource type, its document form and its bookkeeping. */
 public interface AggregateType<A> {
@@ -14,6 +15,14 @@ public interface AggregateType<A> {
 
   default CollectionSpec collection() {
     return resource().collection();
+  }
+
+  /**
+   * The boolean index that marks a soft-deleted record ({@code true}), or null when records of this type are never
+   * deleted. Reads leave such records out unless the query asks for them.
+   */
+  default @Nullable String deletedField() {
+    return null;
   }
 
   String id(A aggregate);
