@@ -33,6 +33,7 @@ module dev.rapport.crm.core {
   exports dev.rapport.crm.customer;
   exports dev.rapport.crm.directory;
   exports dev.rapport.crm.error;
+  exports dev.rapport.crm.feed;
   exports dev.rapport.crm.interaction;
   exports dev.rapport.crm.lifecycle;
   exports dev.rapport.crm.module;

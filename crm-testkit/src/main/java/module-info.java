@@ -3,7 +3,7 @@
  * assertions, a mutable clock, a recording notifier and the ArchUnit conventions.
  *
  * <p>Every package is API. The contracts' test methods and nested classes are package-private, as JUnit 5 allows,
- * so the kernel package is opened to JUnit's reflection (and to nothing else).
+ * so the kernel and scenario packages are opened to JUnit's reflection (and to nothing else).
  */
 module dev.rapport.crm.testkit {
   // the contracts, assertions and rules are built from these types: a test that uses the kit uses them too
@@ -27,4 +27,5 @@ module dev.rapport.crm.testkit {
 
   opens dev.rapport.crm.testkit.kernel to org.junit.platform.commons;
   opens dev.rapport.crm.testkit.text to org.junit.platform.commons;
+  opens dev.rapport.crm.testkit.scenario to org.junit.platform.commons;
 }

@@ -12,10 +12,13 @@ import dev.rapport.crm.customer.CustomerSettings;
 import dev.rapport.crm.customer.Customers;
 import dev.rapport.crm.directory.Directory;
 import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.feed.ChangeBatch;
+import dev.rapport.crm.feed.FeedPosition;
 import dev.rapport.crm.interaction.InteractionFields;
 import dev.rapport.crm.interaction.Interactions;
 import dev.rapport.crm.internal.Ids;
 import dev.rapport.crm.internal.Publisher;
+import dev.rapport.crm.internal.command.ChangeScan;
 import dev.rapport.crm.internal.command.CommandPipeline;
 import dev.rapport.crm.internal.customer.CustomerService;
 import dev.rapport.crm.internal.interaction.InteractionService;
@@ -32,6 +35,7 @@ import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.servicecase.CaseFields;
 import dev.rapport.crm.servicecase.Cases;
 import dev.rapport.crm.servicecase.SlaPolicy;
+import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Store;
 import jakarta.validation.Validation;
@@ -56,6 +60,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.jspecify.annotations.Nullable;
@@ -182,9 +187,42 @@ public final class Crm implements AutoCloseable {
     return cases;
   }
 
-  /** The storage kernel this instance writes to (for change-feed readers and modules). */
+  /** The storage kernel this instance writes to (for modules and tools working on the storage SPI). */
   public Store store() {
     return store;
+  }
+
+  /**
+   * The system-level change feed of one collection of a tenant ({@code "customers"}, {@code "interactions"},
+   * {@code "cases"}, or a module's): at most {@code limit} (1–1000) changes after {@code after}, oldest first, and
+   * the position to read on from, past changes of other collections too. Persist {@link ChangeBatch#next()}
+   * ({@link FeedPosition#encode()}) to resume after a restart: no committed change after it is ever missed, even
+   * under concurrent writers on several nodes.
+   *
+   * <p>This is for trusted code of the host acting for the system, not for a user: incremental backup, sync to an
+   * ERP, cache invalidation across nodes. It takes a tenant, not an actor, so no access policy narrows it and no
+   * read is audited; it returns metadata only (collection, id, version, kind, commit time, position), never a
+   * record's content, which is read through the services and so through an actor's access. A user-facing feed,
+   * narrowed to what the actor may view and audited, is {@code crm.customers().changes(actor, after, limit)} (and
+   * the same on interactions and cases).
+   *
+   * <pre>{@code
+   * ChangeBatch batch = crm.changes(tenant, CustomerFields.COLLECTION, FeedPosition.decode(saved), 1000);
+   * backup.mark(batch.changes());
+   * saved = batch.next().encode();
+   * }</pre>
+   *
+   * @throws ValidationException for an unknown collection ({@code collection.unknown}) or a limit out of range
+   */
+  public ChangeBatch changes(TenantId tenant, String collection, FeedPosition after, int limit) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(collection, "collection");
+    if (store.collections().stream().noneMatch(c -> c.name().equals(collection))) {
+      throw ValidationException.of("collection", "collection.unknown", "no collection named '" + collection
+          + "' is registered");
+    }
+    return ChangeScan.read(store, tenant, collection, after, limit,
+        changes -> changes.stream().map(Change::id).collect(Collectors.toSet()));
   }
 
   /** The outbox relays, one per notifier; a host that turned off publishing after commit schedules these. */

@@ -61,7 +61,10 @@ public final class CustomerFields {
   public static final String CREATED_AT = "createdAt";
   public static final String UPDATED_AT = "updatedAt";
   public static final String STAGE_CHANGED_AT = "stageChangedAt";
-  /** Soft-deleted customers have {@code true}; queries leave them out unless the criteria names this field. */
+  /**
+   * Soft-deleted customers have {@code true}. Which of them a query takes is the query's {@link
+   * dev.rapport.crm.query.Deleted} choice (live ones by default); a criteria on this field is ANDed with it.
+   */
   public static final String DELETED = "deleted";
 
   public static final CollectionSpec SPEC = CollectionSpec.of(COLLECTION,

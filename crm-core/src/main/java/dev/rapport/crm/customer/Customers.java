@@ -1,8 +1,11 @@
 package dev.rapport.crm.customer;
 
 import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.feed.ChangeBatch;
+import dev.rapport.crm.feed.FeedPosition;
 import dev.rapport.crm.money.Money;
 import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Deleted;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import jakarta.validation.constraints.NotBlank;
@@ -11,6 +14,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,7 +68,11 @@ public interface Customers {
   /** Sets the credit limit (an approval gate may park this, e.g. above a threshold). Must not be negative. */
   Customer changeCreditLimit(Actor actor, String id, Money creditLimit, String reason);
 
-  /** Soft-deletes the customer: it disappears from queries but stays restorable and keeps its history. */
+  /**
+   * Soft-deletes the customer: queries and counts leave it out unless they ask for deleted ones
+   * ({@link Query#includingDeleted()}, {@link Query#onlyDeleted()}); {@link #get} still finds it. It stays
+   * restorable and keeps its history.
+   */
   Customer delete(Actor actor, String id, String reason);
 
   /** Undoes a soft delete. */
@@ -77,10 +85,22 @@ public interface Customers {
   Customer require(Actor actor, String id);
 
   /**
-   * One page of the customers the actor may view that match the query. Soft-deleted customers are left out unless
-   * the criteria names {@link CustomerFields#DELETED}.
+   * One page of the customers the actor may view that match the query. Soft-deleted customers are taken as the
+   * query says: left out by default, with the others after {@link Query#includingDeleted()}, alone after
+   * {@link Query#onlyDeleted()}.
    */
   Page<Customer> find(Actor actor, Query query);
+
+  /**
+   * Every customer the actor may view that matches the query, read lazily page by page ({@code query.limit()} a
+   * page) through {@link #find}: each page is filtered, masked and recorded as a read like any other. Holds no
+   * resource between pages, so it need not be closed. See {@link Page#streamAll}.
+   *
+   * <pre>{@code
+   * crm.customers().stream(actor, Query.of(Criteria.all(), Sort.byId(), 500)).forEach(erp::push);
+   * }</pre>
+   */
+  Stream<Customer> stream(Actor actor, Query query);
 
   /**
    * Like {@link #find}, for bulk extraction: filtered and masked for {@link dev.rapport.crm.access.Action#EXPORT}
@@ -88,8 +108,36 @@ public interface Customers {
    */
   Page<Customer> export(Actor actor, Query query);
 
-  /** How many customers the actor may view match. */
+  /** How many live (not soft-deleted) customers the actor may view match. */
   long count(Actor actor, Criteria criteria);
+
+  /**
+   * How many customers the actor may view match, soft-deleted ones taken as {@code deleted} says (e.g.
+   * {@code count(actor, Criteria.all(), Deleted.INCLUDED)} for every customer).
+   */
+  long count(Actor actor, Criteria criteria, Deleted deleted);
+
+  /**
+   * What changed among the customers the actor may view, after {@code after}: at most {@code limit} (1–1000)
+   * changes, oldest first, and the position to read on from. Persist {@link ChangeBatch#next()} to resume after a
+   * restart; no committed change after it is ever missed.
+   *
+   * <p>A change is metadata only (id, version, kind, commit time, position): read the record through {@link #get},
+   * which filters and masks it as for any read. Changes are shown when the actor may view the record as it is now
+   * (its access filter and check, like {@link #find}); the others, and changes of other collections, are skipped
+   * (the returned position is past them). Customers are soft-deleted, so a delete is an {@code UPDATE} whose record
+   * reads {@link Customer#isDeleted()}. A batch that returns changes is recorded as a read of their ids. For a
+   * system-level feed that no actor's access narrows, see {@code Crm.changes(TenantId, ...)}.
+   *
+   * <pre>{@code
+   * ChangeBatch batch = crm.customers().changes(actor, FeedPosition.decode(saved), 500);
+   * for (Change c : batch.changes()) {
+   *   crm.customers().get(actor, c.id()).ifPresent(cache::put);
+   * }
+   * saved = batch.next().encode();   // when batch.caughtUp(), wait a little before the next read
+   * }</pre>
+   */
+  ChangeBatch changes(Actor actor, FeedPosition after, int limit);
 
   /** The customer holding an external reference, if any and if the actor may see it. */
   Optional<Customer> findByExternalRef(Actor actor, String system, String externalId);

@@ -1,6 +1,8 @@
 package dev.rapport.crm.servicecase;
 
 import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.feed.ChangeBatch;
+import dev.rapport.crm.feed.FeedPosition;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
@@ -10,6 +12,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,12 +48,22 @@ public interface Cases {
   /** The case, or {@link dev.rapport.crm.error.NotFoundException}. */
   ServiceCase require(Actor actor, String id);
 
+  /** One page of the cases the actor may view that match the query (none are ever deleted). */
   Page<ServiceCase> find(Actor actor, Query query);
+
+  /** Every match of the query, read lazily page by page through {@link #find}; see {@code Customers.stream}. */
+  Stream<ServiceCase> stream(Actor actor, Query query);
 
   /** Like {@link #find}, filtered, masked and recorded for {@link dev.rapport.crm.access.Action#EXPORT}. */
   Page<ServiceCase> export(Actor actor, Query query);
 
   long count(Actor actor, Criteria criteria);
+
+  /**
+   * What changed among the cases the actor may view, after {@code after}; see {@code Customers.changes}. Read a
+   * changed record through {@link #get}.
+   */
+  ChangeBatch changes(Actor actor, FeedPosition after, int limit);
 
   /** Open or in-progress cases past their SLA due time, most overdue first. */
   Page<ServiceCase> overdue(Actor actor, int limit);

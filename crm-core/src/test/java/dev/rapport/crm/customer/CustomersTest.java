@@ -13,6 +13,7 @@ import dev.rapport.crm.lifecycle.Lifecycle;
 import dev.rapport.crm.lifecycle.Transition;
 import dev.rapport.crm.money.Money;
 import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Deleted;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
@@ -177,7 +178,7 @@ class CustomersTest {
     Customer c = f.customers().create(f.alice, person("Ada").build());
     f.customers().delete(f.alice, c.id(), "duplicate");
     assertThat(f.customers().count(f.alice, Criteria.all())).isZero();
-    assertThat(f.customers().count(f.alice, Criteria.eq(CustomerFields.DELETED, true))).isEqualTo(1);
+    assertThat(f.customers().count(f.alice, Criteria.all(), Deleted.ONLY)).isEqualTo(1);
     assertThat(f.customers().require(f.alice, c.id()).isDeleted()).isTrue();
     Customer back = f.customers().restore(f.alice, c.id());
     assertThat(back.isDeleted()).isFalse();

@@ -42,6 +42,7 @@ class EncapsulationTest {
           "dev.rapport.crm.customer",
           "dev.rapport.crm.directory",
           "dev.rapport.crm.error",
+          "dev.rapport.crm.feed",
           "dev.rapport.crm.interaction",
           "dev.rapport.crm.lifecycle",
           "dev.rapport.crm.module",

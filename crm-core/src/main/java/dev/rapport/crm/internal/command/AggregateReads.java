@@ -3,17 +3,22 @@ package dev.rapport.crm.internal.command;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.feed.ChangeBatch;
+import dev.rapport.crm.feed.FeedPosition;
 import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Deleted;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.store.TextRules;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The read methods every service offers ({@code get, require, find, export, count}), once, on the {@link Reads}
- * path. A service extends it and adds its commands; {@link #scoped(Criteria)} lets it add a default condition
- * (customers leave soft-deleted records out unless asked).
+ * The read methods every service offers ({@code get, require, find, export, count, stream, changes}), once, on the
+ * {@link Reads} path. A service extends it and adds its commands. The {@link Deleted} choice of a query or count
+ * becomes a condition on the type's {@linkplain AggregateType#deletedField() soft-delete field}, ANDed with the
+ * caller's criteria (which never change the choice).
  */
 public abstract class AggregateReads<A> {
   private final Reads reads;
@@ -26,9 +31,20 @@ public abstract class AggregateReads<A> {
     this.noun = Objects.requireNonNull(noun, "noun");
   }
 
-  /** The criteria as the store is asked them; by default unchanged. */
-  protected Criteria scoped(Criteria criteria) {
-    return criteria;
+  /** The criteria as the store is asked them: the caller's, ANDed with the choice of soft-deleted records. */
+  private Criteria scoped(Criteria criteria, Deleted deleted) {
+    Objects.requireNonNull(criteria, "criteria");
+    Objects.requireNonNull(deleted, "deleted");
+    String field = type.deletedField();
+    if (field == null) {
+      // nothing of this type is ever deleted
+      return deleted == Deleted.ONLY ? Criteria.none() : criteria;
+    }
+    return switch (deleted) {
+      case EXCLUDED -> Criteria.and(Criteria.eq(field, false), criteria);
+      case INCLUDED -> criteria;
+      case ONLY -> Criteria.and(Criteria.eq(field, true), criteria);
+    };
   }
 
   public Optional<A> get(Actor actor, String id) {
@@ -51,11 +67,26 @@ public abstract class AggregateReads<A> {
   }
 
   public long count(Actor actor, Criteria criteria) {
-    return reads.count(actor, type, scoped(criteria));
+    return count(actor, criteria, Deleted.EXCLUDED);
+  }
+
+  public long count(Actor actor, Criteria criteria, Deleted deleted) {
+    return reads.count(actor, type, scoped(criteria, deleted));
+  }
+
+  public Stream<A> stream(Actor actor, Query query) {
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(query, "query");
+    return Page.streamAll(query, q -> find(actor, q));
+  }
+
+  public ChangeBatch changes(Actor actor, FeedPosition after, int limit) {
+    Objects.requireNonNull(actor, "actor");
+    return reads.changes(actor, type, after, limit);
   }
 
   private Query scoped(Query q) {
     Objects.requireNonNull(q, "query");
-    return new Query(scoped(q.criteria()), q.sort(), q.limit(), q.cursor());
+    return new Query(scoped(q.criteria(), q.deleted()), q.sort(), q.limit(), q.cursor());
   }
 }

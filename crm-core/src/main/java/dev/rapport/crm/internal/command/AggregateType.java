@@ -6,6 +6,7 @@ import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** How the command path stores one kind of aggregate: its resource type, its document form and its bookkeeping. */
 public interface AggregateType<A> {
@@ -15,6 +16,14 @@ public interface AggregateType<A> {
 
   default CollectionSpec collection() {
     return resource().collection();
+  }
+
+  /**
+   * The boolean index that marks a soft-deleted record ({@code true}), or null when records of this type are never
+   * deleted. Reads leave such records out unless the query asks for them.
+   */
+  default @Nullable String deletedField() {
+    return null;
   }
 
   String id(A aggregate);

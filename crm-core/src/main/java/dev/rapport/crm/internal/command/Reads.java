@@ -10,17 +10,23 @@ import dev.rapport.crm.access.Resource;
 import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.feed.ChangeBatch;
+import dev.rapport.crm.feed.FeedPosition;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
+import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.recording.AuditEntry;
 import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.TextRules;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +119,41 @@ public final class Reads {
       // a count tells something about records too (how many match a condition): recorded, without ids
       recordRead(actor, Action.VIEW, rt, List.of(), "count " + criteria, pipeline.correlationId());
       return count;
+    });
+  }
+
+  /**
+   * The actor's part of the change feed of {@code type}'s collection: the changes of records the actor may view as
+   * they are now (the {@link Action#VIEW} filter pushed down with the ids, then {@code check} per record, as a page
+   * does). Metadata only, so nothing needs masking; a batch that returns changes is recorded as a read of their ids
+   * (an empty poll shows no record and is not recorded).
+   */
+  public ChangeBatch changes(Actor actor, AggregateType<?> type, FeedPosition after, int limit) {
+    return CommandPipeline.withMdc(actor, () -> {
+      ResourceType rt = type.resource();
+      String collection = type.collection().name();
+      DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
+      ChangeBatch batch = ChangeScan.read(pipeline.store(), actor.tenant(), collection, after, limit, changes -> {
+        if (filter instanceof DataFilter.Never) {
+          return Set.of();
+        }
+        List<String> ids = changes.stream().map(Change::id).distinct().toList();
+        Criteria byId = Criteria.in(Sort.ID, ids);
+        Criteria effective = filter instanceof DataFilter.Always ? byId : Criteria.and(filter.asCriteria(), byId);
+        Set<String> visible = new HashSet<>();
+        for (Document doc : pipeline.store().query(actor.tenant(), collection,
+            Query.of(effective, Sort.byId(), ids.size())).items()) {
+          if (pipeline.policy().check(actor, Action.VIEW, Resource.stored(rt, doc.id(), doc.body())).allowed()) {
+            visible.add(doc.id());
+          }
+        }
+        return visible;
+      });
+      if (!batch.changes().isEmpty()) {
+        recordRead(actor, Action.VIEW, rt, batch.changes().stream().map(Change::id).distinct().toList(),
+            "changes after " + after.encode(), pipeline.correlationId());
+      }
+      return batch;
     });
   }
 

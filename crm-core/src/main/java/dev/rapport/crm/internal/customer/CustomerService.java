@@ -187,13 +187,4 @@ public final class CustomerService extends AggregateReads<Customer> implements C
         CustomerFields.externalRef(system, externalId)), Sort.byId(), 1));
     return page.items().stream().findFirst();
   }
-
-  /** Soft-deleted customers are left out unless the criteria names the field. */
-  @Override
-  protected Criteria scoped(Criteria criteria) {
-    if (criteria.mentions(CustomerFields.DELETED)) {
-      return criteria;
-    }
-    return Criteria.and(Criteria.eq(CustomerFields.DELETED, false), criteria);
-  }
 }

@@ -22,6 +22,11 @@ public final class CustomerType extends JsonAggregateType<Customer> {
   }
 
   @Override
+  public String deletedField() {
+    return CustomerFields.DELETED;
+  }
+
+  @Override
   public String id(Customer c) {
     return c.id();
   }

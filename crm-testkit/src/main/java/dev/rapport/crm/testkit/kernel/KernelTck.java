@@ -2,6 +2,7 @@ package dev.rapport.crm.testkit.kernel;
 
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.testkit.MutableClock;
+import dev.rapport.crm.testkit.scenario.ServiceReadsContract;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.Nested;
  * }</pre>
  *
  * Subclass a single contract instead (e.g. {@link QueryEquivalenceContract}) to run it alone or with its own setup.
+ *
+ * <p>Besides the kernel's own contracts it runs {@link ServiceReadsContract}: the reads of Rapport's services that
+ * rest on the store's queries and change feed (which soft-deleted records a query takes, streams over every page,
+ * per-collection change feeds with a persisted position), through a {@code Crm} on the store under test.
  */
 public abstract class KernelTck {
 
@@ -90,6 +95,14 @@ public abstract class KernelTck {
 
   @Nested
   class Capabilities extends CapabilityContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
+  class ServiceReads extends ServiceReadsContract {
     @Override
     protected Store createStore(MutableClock clock) {
       return KernelTck.this.createStore(clock);

@@ -22,7 +22,9 @@ class DataGeneratorTest {
   void everyGeneratedCustomerPassesValidationAndPhonesAreE164() {
     RecordingNotifier notifier = new RecordingNotifier();
     Crm crm = Crm.builder().store(InMemoryStore.create()).accessPolicy(AccessPolicy.allowAll())
-        .audit(AuditRecorder.none()).notifier(notifier).build();
+        .audit(AuditRecorder.none()).notifier(notifier)
+        .publishOn(Runnable::run) // deliveries on the test thread: every event is in before the assertion
+        .build();
     Actor actor = Actor.of("gen", "tester");
     for (CustomerData data : DataGenerator.seeded(1).customers(500)) {
       Customer c = crm.customers().create(actor, data);

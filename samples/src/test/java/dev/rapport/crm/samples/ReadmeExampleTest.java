@@ -1,0 +1,78 @@
+package dev.rapport.crm.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rapport.crm.customer.Customer;
+import dev.rapport.crm.feed.FeedPosition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's Java blocks are the marked lines of the samples that compile and run here, so they cannot rot: the
+ * first block is {@link ReadmeExample} with its imports, the second {@link ReadmeReads}.
+ */
+class ReadmeExampleTest {
+  private static final Path SOURCES = Path.of("src/main/java/dev/rapport/crm/samples");
+
+  private static List<String> readmeBlocks() throws IOException {
+    String readme = Files.readString(Path.of("../README.md"));
+    Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    List<String> blocks = new ArrayList<>();
+    while (m.find()) {
+      blocks.add(m.group(1));
+    }
+    return blocks;
+  }
+
+  /** The lines between the markers, without the method body's indentation. */
+  private static String marked(String source) {
+    String body = source.substring(source.indexOf("// README:start\n") + "// README:start\n".length(),
+        source.indexOf("    // README:end"));
+    return body.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l).reduce("", (a, l) -> a + l + "\n");
+  }
+
+  private static String imports(String source) {
+    return source.lines().filter(l -> l.startsWith("import ")).reduce("", (a, l) -> a + l + "\n");
+  }
+
+  @Test
+  void theReadmesJavaBlocksAreTheSamplesThatRun() throws IOException {
+    String example = Files.readString(SOURCES.resolve("ReadmeExample.java"));
+    String reads = Files.readString(SOURCES.resolve("ReadmeReads.java"));
+
+    assertThat(readmeBlocks()).containsExactly(imports(example) + "\n" + marked(example), marked(reads));
+  }
+
+  @Test
+  void theExamplesRun() {
+    ReadmeExample.Result r = ReadmeExample.run();
+    try {
+      assertThat(r.vips().items()).singleElement().satisfies(c -> {
+        assertThat(c.creditLimit()).hasToString("250000.00 CNY");
+        assertThat(c.phones().get(0).e164()).isEqualTo("+862161234567");
+      });
+      String id = r.vips().items().get(0).id();
+      r.crm().customers().delete(r.alice(), id, "duplicate");
+
+      List<Customer> erp = new ArrayList<>();
+      Map<String, Customer> cache = new HashMap<>();
+      ReadmeReads.Result read = ReadmeReads.run(r.crm(), r.alice(), erp, cache, FeedPosition.start().encode());
+      assertThat(erp).isEmpty();
+      assertThat(read.all()).isEqualTo(1);
+      assertThat(read.bin().items()).extracting(Customer::id).containsExactly(id);
+      assertThat(cache).containsOnlyKeys(id);
+      assertThat(cache.get(id).isDeleted()).isTrue();
+      assertThat(FeedPosition.decode(read.saved()).value()).isPositive();
+    } finally {
+      r.crm().close();
+    }
+  }
+}
