@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -171,6 +172,17 @@ public abstract class Dialect {
    */
   public String createUniqueIndexWhereNotNull(String name, String table, List<String> columns, String column) {
     return createIndex(name, table, columns, true);
+  }
+
+  /**
+   * The names of the columns and indexes {@code table} already has, in lower case, where the dialect's DDL for them
+   * has no {@code IF NOT EXISTS}: the store then skips what exists rather than run a statement bound to fail (which
+   * MariaDB Connector/J logs at WARN, on every start). Empty, at no cost, where the DDL is idempotent itself.
+   * {@code schema} null: the connection's current schema.
+   */
+  public Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
+      throws SQLException {
+    return Set.of();
   }
 
   /** A DDL error meaning "already there" on databases without IF NOT EXISTS for that statement. */
