@@ -1,8 +1,7 @@
 /**
  * The storage kernel on PostgreSQL, MariaDB/MySQL and H2: {@link dev.rapport.crm.jdbc.JdbcStore}.
  *
- * <p>Only {@code dev.rapport.crm.jdbc} is exported; the dialects and SQL helpers in {@code internal} are not (but to
- * Flyway, which instantiates the class that routes its log lines). The
+ * <p>Only {@code dev.rapport.crm.jdbc} is exported; the dialects and SQL helpers in {@code internal} are not. The
  * Flyway migrations live under {@code META-INF/rapport/migration/<dialect>}, a folder that is not a package, so they
  * are found on the module path as on the class path.
  */
@@ -21,6 +20,4 @@ module dev.rapport.crm.jdbc {
   requires flyway.core;
 
   exports dev.rapport.crm.jdbc;
-  // Flyway instantiates internal.FlywayLogs by name (its `loggers` setting): exported to Flyway alone
-  exports dev.rapport.crm.jdbc.internal to flyway.core;
 }

@@ -62,9 +62,7 @@ final class SchemaRegistry {
     String catalog = connection.getCatalog();
     String current = connection.getSchema();
     var config = Flyway.configure(JdbcStore.class.getClassLoader())
-        // read by Flyway's PostgreSQL support only: a session advisory lock instead of a transactional one, which
-        // lets Flyway do everything on one connection
-        .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+        .configuration(dialect.flywaySettings())
         .dataSource(new HeldConnection(connection))
         // not under db/migration: a resource in a package-like folder is encapsulated in a named module
         .locations("classpath:META-INF/rapport/migration/" + dialect.migrationFolder())
@@ -73,16 +71,13 @@ final class SchemaRegistry {
         // the host's schema may hold its own tables: start Rapport's history at 0 so V1 still runs
         .baselineOnMigrate(true)
         .baselineVersion("0");
-    String logs = FlywayLogs.loggerName(Flyway.class.getClassLoader());
-    if (logs != null) {
-      config = config.loggers(logs);
-    }
     if (schema != null) {
       config = config.schemas(dialect.migrationFolder().equals("h2")
           ? schema.toUpperCase(Locale.ROOT) : schema);
     }
     try {
-      config.load().migrate();
+      Flyway flyway = config.load();
+      FlywayLogs.during(flyway::migrate);
     } catch (FlywayException e) {
       throw migrationFailed(e);
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,14 @@ public abstract class Dialect {
    * not a package name, so a named module's encapsulation does not hide it on the module path).
    */
   public abstract String migrationFolder();
+
+  /**
+   * Flyway settings this database needs so that Flyway does all of its work on the one connection it is given.
+   * Only settings of Flyway's support for this database: Flyway refuses a setting of a support that is missing.
+   */
+  public Map<String, String> flywaySettings() {
+    return Map.of();
+  }
 
   /** Learns what only a live connection can tell (e.g. MariaDB versus MySQL). Called once at start. */
   public void init(Connection connection) throws SQLException {}

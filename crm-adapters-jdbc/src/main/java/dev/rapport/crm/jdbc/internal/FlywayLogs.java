@@ -1,8 +1,9 @@
 package dev.rapport.crm.jdbc.internal;
 
+import java.util.function.Supplier;
 import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.api.logging.LogCreator;
-import org.jspecify.annotations.Nullable;
+import org.flywaydb.core.api.logging.LogFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,25 +11,28 @@ import org.slf4j.LoggerFactory;
  * Flyway's log lines, under Rapport's logger {@code dev.rapport.crm.jdbc.flyway.<Flyway class>}, one level lower
  * than Flyway's for the routine ones: INFO and NOTICE ("Migrating schema ...", "Successfully applied ...") become
  * DEBUG and DEBUG becomes TRACE, so a store's start prints nothing above DEBUG; WARN and ERROR stay as they are.
- * Flyway instantiates this class by name (its {@code loggers} setting), so it is public with a public constructor,
- * and its package is exported to Flyway alone.
+ *
+ * <p>Flyway's log creator is global to its classes, so {@link #during} installs this one only for the store's own
+ * Flyway run and puts Flyway's choice back afterwards. (Flyway's {@code loggers} setting, the other way in, would
+ * have Flyway instantiate this class by reflection, which needs the package exported to Flyway on the module path.)
  */
 public final class FlywayLogs implements LogCreator {
   /** Rapport's loggers for Flyway's lines start with this. */
   public static final String LOGGER_PREFIX = "dev.rapport.crm.jdbc.flyway.";
 
-  public FlywayLogs() {}
+  private FlywayLogs() {}
 
   /**
-   * This class's name for Flyway's {@code loggers} setting, or null when Flyway's class loader cannot see it (Flyway
-   * on a parent loader, Rapport on a child): Flyway would fail to instantiate it, so Flyway then logs its own way.
+   * Runs {@code work} (a call of a loaded {@code Flyway}) with Flyway's lines going to Rapport's loggers; afterwards
+   * Flyway again logs as its configuration says. Flyway resets its log creator whenever a {@code Flyway} is created,
+   * so this is called after {@code load()}.
    */
-  public static @Nullable String loggerName(ClassLoader flywayLoader) {
+  public static <T> T during(Supplier<T> work) {
+    LogFactory.setLogCreator(new FlywayLogs());
     try {
-      return Class.forName(FlywayLogs.class.getName(), false, flywayLoader) == FlywayLogs.class
-          ? FlywayLogs.class.getName() : null;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return null;
+      return work.get();
+    } finally {
+      LogFactory.setLogCreator(null);
     }
   }
 
