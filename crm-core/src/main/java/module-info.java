@@ -21,6 +21,8 @@ module dev.rapport.crm.core {
   requires com.fasterxml.jackson.datatype.jsr310;
   requires com.google.common;
   requires com.google.i18n.phonenumbers.libphonenumber;
+  // only to keep Hibernate Validator's version line off the console (Crm.VALIDATOR_VERSION)
+  requires java.logging;
   requires org.hibernate.validator;
   requires org.slf4j;
 

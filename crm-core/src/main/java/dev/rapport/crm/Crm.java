@@ -85,6 +85,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Crm implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Crm.class);
+  /**
+   * Hibernate Validator announces itself once per JVM at INFO ("HV000001: Hibernate Validator ...") through
+   * jboss-logging, which, without Logback, Log4j 2 or JBoss LogManager on the classpath, logs to java.util.logging:
+   * its default console handler prints the line on stderr at the host's first {@code Crm}. That one logger, which
+   * carries nothing else, is set to WARNING here unless the host has given it a level. Held in a field because
+   * java.util.logging keeps loggers only weakly.
+   */
+  private static final java.util.logging.Logger VALIDATOR_VERSION = quietValidatorVersion();
 
   private final Store store;
   private final CustomerService customers;
@@ -155,6 +163,15 @@ public final class Crm implements AutoCloseable {
     for (CrmModule m : modules) {
       m.start(context);
     }
+  }
+
+  private static java.util.logging.Logger quietValidatorVersion() {
+    java.util.logging.Logger banner =
+        java.util.logging.Logger.getLogger("org.hibernate.validator.internal.util.Version");
+    if (banner.getLevel() == null) {
+      banner.setLevel(java.util.logging.Level.WARNING);
+    }
+    return banner;
   }
 
   private static void checkCollectionNames(List<CollectionSpec> specs) {

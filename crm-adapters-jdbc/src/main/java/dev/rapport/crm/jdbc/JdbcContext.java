@@ -29,6 +29,7 @@ final class JdbcContext {
   private final Clock clock;
   private final String prefix;
   private final String qualifier;
+  private final @Nullable String schema;
   // Exact decimals: a body's BigDecimal comes back with its digits and scale, not as a double.
   private final ObjectMapper json = new ObjectMapper()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -42,6 +43,7 @@ final class JdbcContext {
     this.clock = clock;
     this.prefix = prefix;
     this.qualifier = schema == null ? "" : schema + ".";
+    this.schema = schema;
   }
 
   DataSource dataSource() {
@@ -54,6 +56,11 @@ final class JdbcContext {
 
   String prefix() {
     return prefix;
+  }
+
+  /** The schema of Rapport's tables; null: the connection's current one. */
+  @Nullable String schema() {
+    return schema;
   }
 
   /** {@code schema.} or empty: what goes before a table name. */

@@ -1,6 +1,7 @@
 package dev.rapport.crm.jdbc;
 
 import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.StorageException;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.jdbc.internal.Dialect;
 import dev.rapport.crm.jdbc.internal.Sql;
@@ -21,6 +22,7 @@ import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,9 +61,34 @@ public final class JdbcStore implements Store {
   private static final Pattern SCHEMA = Pattern.compile("[a-z][a-z0-9_]{0,30}");
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,15}");
 
-  /** The supported databases. */
+  /**
+   * The supported databases. {@link Builder#build()} checks the declared one against the connection's
+   * {@code DatabaseMetaData.getDatabaseProductName()} before anything else and refuses a mismatch. H2 in a
+   * compatibility mode ({@code MODE=PostgreSQL}, {@code MODE=MySQL}) is still H2: declare {@link #H2}.
+   */
   public enum Database {
-    POSTGRESQL, MARIADB, H2
+    /** PostgreSQL 12+: product name {@code PostgreSQL}. */
+    POSTGRESQL("PostgreSQL"),
+    /** MariaDB 10.6+ or MySQL 8.0.19+: product name {@code MariaDB} or {@code MySQL}. */
+    MARIADB("MariaDB", "MySQL"),
+    /** H2 2.x, in any compatibility mode: product name {@code H2}. */
+    H2("H2");
+
+    private final List<String> products;
+
+    Database(String... products) {
+      this.products = List.of(products);
+    }
+
+    /** The database whose JDBC product name this is, if Rapport supports it. */
+    static Optional<Database> ofProduct(String product) {
+      for (Database d : values()) {
+        if (d.products.contains(product)) {
+          return Optional.of(d);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   private final JdbcContext ctx;
@@ -79,10 +106,18 @@ public final class JdbcStore implements Store {
       case H2 -> Dialect.h2();
     };
     this.ctx = new JdbcContext(b.dataSource, b.connectionProvider, dialect, b.clock, b.prefix, b.schema);
-    boolean durable = true;
+    this.schema = new SchemaRegistry(ctx);
+    this.reads = new DocumentReads(ctx, schema);
+    this.feed = new ChangeFeed(ctx);
+    this.leases = new LeaseTable(ctx);
+    this.writer = new BatchWriter(ctx, schema, feed, leases);
+    boolean durable;
+    // one connection for the whole start, given back before build() returns: a pool of one is enough
     try (Connection c = b.dataSource.getConnection()) {
+      checkProduct(b.database, c.getMetaData());
       dialect.init(c);
       durable = !c.getMetaData().getURL().startsWith("jdbc:h2:mem:");
+      schema.migrate(c, b.schema);
     } catch (SQLException e) {
       throw SqlErrors.translate(dialect, e, "connecting");
     }
@@ -94,12 +129,20 @@ public final class JdbcStore implements Store {
       caps.add(Capability.SKIP_LOCKED);
     }
     this.capabilities = Set.copyOf(caps);
-    this.schema = new SchemaRegistry(ctx);
-    this.reads = new DocumentReads(ctx, schema);
-    this.feed = new ChangeFeed(ctx);
-    this.leases = new LeaseTable(ctx);
-    this.writer = new BatchWriter(ctx, schema, feed, leases);
-    schema.migrate(b.schema);
+  }
+
+  /** Refuses a {@code DataSource} of another database than the declared one, before any statement runs. */
+  private static void checkProduct(Database declared, DatabaseMetaData meta) throws SQLException {
+    String product = meta.getDatabaseProductName();
+    Optional<Database> actual = Database.ofProduct(product);
+    if (actual.equals(Optional.of(declared))) {
+      return;
+    }
+    String found = product + " " + meta.getDatabaseProductVersion();
+    throw new StorageException("JdbcStore was declared for Database." + declared + " but its DataSource connects to "
+        + found + (actual.isPresent() ? "; declare Database." + actual.get() + " instead"
+            : ", which Rapport does not support (PostgreSQL, MariaDB/MySQL, H2)")
+        + "; nothing was changed", false);
   }
 
   /** A store on PostgreSQL 12+ in the connection's default schema, with table prefix {@code rapport_}. */

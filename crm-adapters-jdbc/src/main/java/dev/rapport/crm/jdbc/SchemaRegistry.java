@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.StorageException;
+import dev.rapport.crm.jdbc.internal.Ddl;
 import dev.rapport.crm.jdbc.internal.Dialect;
+import dev.rapport.crm.jdbc.internal.FlywayLogs;
+import dev.rapport.crm.jdbc.internal.HeldConnection;
 import dev.rapport.crm.jdbc.internal.Layout;
 import dev.rapport.crm.jdbc.internal.SqlErrors;
 import dev.rapport.crm.store.CollectionSpec;
@@ -15,12 +19,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +54,16 @@ final class SchemaRegistry {
     this.dialect = ctx.dialect();
   }
 
-  /** Creates or upgrades the fixed tables in {@code schema} (null: the connection's current schema). */
-  void migrate(@Nullable String schema) {
+  /**
+   * Creates or upgrades the fixed tables in {@code schema} (null: the connection's current schema), all on
+   * {@code connection}: Flyway gets it as its only connection ({@link HeldConnection}), so a pool of one suffices.
+   */
+  void migrate(Connection connection, @Nullable String schema) throws SQLException {
+    String catalog = connection.getCatalog();
+    String current = connection.getSchema();
     var config = Flyway.configure(JdbcStore.class.getClassLoader())
-        .dataSource(ctx.dataSource())
+        .configuration(dialect.flywaySettings())
+        .dataSource(new HeldConnection(connection))
         // not under db/migration: a resource in a package-like folder is encapsulated in a named module
         .locations("classpath:META-INF/rapport/migration/" + dialect.migrationFolder())
         .table(ctx.prefix() + "schema_history")
@@ -61,7 +75,31 @@ final class SchemaRegistry {
       config = config.schemas(dialect.migrationFolder().equals("h2")
           ? schema.toUpperCase(Locale.ROOT) : schema);
     }
-    config.load().migrate();
+    try {
+      Flyway flyway = config.load();
+      FlywayLogs.during(flyway::migrate);
+    } catch (FlywayException e) {
+      throw migrationFailed(e);
+    }
+    // Flyway switches to the schema it migrates; the connection goes back to the host's pool as it came
+    if (!Objects.equals(catalog, connection.getCatalog())) {
+      connection.setCatalog(catalog);
+    }
+    if (!Objects.equals(current, connection.getSchema())) {
+      connection.setSchema(current);
+    }
+  }
+
+  /** A Flyway failure as Rapport's, keeping Flyway's message (it names the script and statement). */
+  private StorageException migrationFailed(FlywayException e) {
+    boolean retry = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        retry = dialect.isTransient(sql);
+        break;
+      }
+    }
+    return new StorageException("migrating Rapport's tables failed: " + e.getMessage(), retry, e);
   }
 
   void register(CollectionSpec spec) {
@@ -100,10 +138,14 @@ final class SchemaRegistry {
   }
 
   private void runDdl(Connection c, Layout layout) throws SQLException {
-    for (String ddl : layout.ddl()) {
+    Map<String, Set<String>> existing = new HashMap<>();
+    for (Ddl ddl : layout.ddl()) {
+      if (ddl.object() != null && existing.computeIfAbsent(ddl.table(), t -> existing(c, t)).contains(ddl.object())) {
+        continue;
+      }
       try (var st = c.createStatement()) {
-        LOG.debug("{}", ddl);
-        st.execute(ddl);
+        LOG.debug("{}", ddl.sql());
+        st.execute(ddl.sql());
       } catch (SQLException e) {
         if (!dialect.alreadyExists(e)) {
           throw e;
@@ -112,6 +154,14 @@ final class SchemaRegistry {
     }
     if (!c.getAutoCommit()) {
       c.commit();
+    }
+  }
+
+  private Set<String> existing(Connection c, String table) {
+    try {
+      return dialect.existingColumnsAndIndexes(c, ctx.schema(), table);
+    } catch (SQLException e) {
+      throw SqlErrors.translate(dialect, e, "reading the columns of " + table);
     }
   }
 

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +25,14 @@ public abstract class Dialect {
    * not a package name, so a named module's encapsulation does not hide it on the module path).
    */
   public abstract String migrationFolder();
+
+  /**
+   * Flyway settings this database needs so that Flyway does all of its work on the one connection it is given.
+   * Only settings of Flyway's support for this database: Flyway refuses a setting of a support that is missing.
+   */
+  public Map<String, String> flywaySettings() {
+    return Map.of();
+  }
 
   /** Learns what only a live connection can tell (e.g. MariaDB versus MySQL). Called once at start. */
   public void init(Connection connection) throws SQLException {}
@@ -171,6 +181,17 @@ public abstract class Dialect {
    */
   public String createUniqueIndexWhereNotNull(String name, String table, List<String> columns, String column) {
     return createIndex(name, table, columns, true);
+  }
+
+  /**
+   * The names of the columns and indexes {@code table} already has, in lower case, where the dialect's DDL for them
+   * has no {@code IF NOT EXISTS}: the store then skips what exists rather than run a statement bound to fail (which
+   * MariaDB Connector/J logs at WARN, on every start). Empty, at no cost, where the DDL is idempotent itself.
+   * {@code schema} null: the connection's current schema.
+   */
+  public Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
+      throws SQLException {
+    return Set.of();
   }
 
   /** A DDL error meaning "already there" on databases without IF NOT EXISTS for that statement. */

@@ -46,12 +46,20 @@ public final class Layout {
 
   /** The document table: tenant, id, version, body, index values as JSON, timestamps, one column per single index. */
   public String table() {
-    return qualifier + prefix + "doc_" + spec.name();
+    return qualifier + tableName();
+  }
+
+  private String tableName() {
+    return prefix + "doc_" + spec.name();
   }
 
   /** The side table: one row per value of a multi-valued index. */
   public String sideTable() {
-    return qualifier + prefix + "mv_" + spec.name();
+    return qualifier + sideTableName();
+  }
+
+  private String sideTableName() {
+    return prefix + "mv_" + spec.name();
   }
 
   public static String column(String field) {
@@ -99,33 +107,37 @@ public final class Layout {
   }
 
   /** Idempotent DDL for this spec: tables, one column per single-valued index, indexes. Safe to run again. */
-  public List<String> ddl() {
-    List<String> out = new ArrayList<>();
+  public List<Ddl> ddl() {
+    List<Ddl> out = new ArrayList<>();
     String key = dialect.stringType(Document.MAX_ID_LENGTH);
-    out.add(dialect.createTable(table(), "tenant " + dialect.stringType(64) + " NOT NULL, id " + key + " NOT NULL, "
-        + "version BIGINT NOT NULL, body " + dialect.jsonType() + " NOT NULL, idx " + dialect.jsonType() + " NOT NULL, "
-        + "created_at " + dialect.instantType() + " NOT NULL, updated_at " + dialect.instantType() + " NOT NULL, "
-        + "PRIMARY KEY (tenant, id)"));
+    out.add(new Ddl(dialect.createTable(table(), "tenant " + dialect.stringType(64) + " NOT NULL, id " + key
+        + " NOT NULL, version BIGINT NOT NULL, body " + dialect.jsonType() + " NOT NULL, idx " + dialect.jsonType()
+        + " NOT NULL, created_at " + dialect.instantType() + " NOT NULL, updated_at " + dialect.instantType()
+        + " NOT NULL, PRIMARY KEY (tenant, id)"), tableName(), null));
     Set<IndexType> multiTypes = EnumSet.noneOf(IndexType.class);
     multiIndexes().forEach(i -> multiTypes.add(i.type()));
-    out.add(dialect.createTable(sideTable(), "tenant " + dialect.stringType(64) + " NOT NULL, id " + key
+    out.add(new Ddl(dialect.createTable(sideTable(), "tenant " + dialect.stringType(64) + " NOT NULL, id " + key
         + " NOT NULL, field VARCHAR(30) NOT NULL, v_string " + sqlType(IndexType.STRING) + ", v_long "
         + sqlType(IndexType.LONG) + ", v_decimal " + sqlType(IndexType.DECIMAL) + ", v_instant "
         + sqlType(IndexType.INSTANT) + ", v_boolean " + sqlType(IndexType.BOOLEAN)
         // the canonical text of a unique field's value; NULL (never conflicting) for non-unique fields
-        + ", u_value " + dialect.stringType(300)));
-    out.add(dialect.createIndex(indexName("mv", "id"), sideTable(), List.of("tenant", "id", "field"), false));
-    out.add(dialect.createUniqueIndexWhereNotNull(indexName("mv", "unique"), sideTable(),
-        List.of("tenant", "field", "u_value"), "u_value"));
+        + ", u_value " + dialect.stringType(300)), sideTableName(), null));
+    String mvId = indexName("mv", "id");
+    out.add(new Ddl(dialect.createIndex(mvId, sideTable(), List.of("tenant", "id", "field"), false),
+        sideTableName(), mvId));
+    String mvUnique = indexName("mv", "unique");
+    out.add(new Ddl(dialect.createUniqueIndexWhereNotNull(mvUnique, sideTable(),
+        List.of("tenant", "field", "u_value"), "u_value"), sideTableName(), mvUnique));
     for (IndexType t : multiTypes) {
-      out.add(dialect.createIndex(indexName("mv", valueColumn(t)), sideTable(),
-          List.of("tenant", "field", valueColumn(t), "id"), false));
+      String name = indexName("mv", valueColumn(t));
+      out.add(new Ddl(dialect.createIndex(name, sideTable(), List.of("tenant", "field", valueColumn(t), "id"),
+          false), sideTableName(), name));
     }
     for (IndexSpec i : singleIndexes()) {
       String col = column(i.name());
-      out.add(dialect.addColumn(table(), col, sqlType(i.type())));
-      out.add(dialect.createIndex(indexName(i.unique() ? "ux" : "ix", col), table(), List.of("tenant", col),
-          i.unique()));
+      out.add(new Ddl(dialect.addColumn(table(), col, sqlType(i.type())), tableName(), col));
+      String name = indexName(i.unique() ? "ux" : "ix", col);
+      out.add(new Ddl(dialect.createIndex(name, table(), List.of("tenant", col), i.unique()), tableName(), name));
     }
     return out;
   }

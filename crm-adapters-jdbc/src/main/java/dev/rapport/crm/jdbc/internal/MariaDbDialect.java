@@ -7,14 +7,20 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * MariaDB 10.6+ and MySQL 8.0.19+ (tested on MariaDB 10.11, 11.4 and 11.8 and on MySQL 9.7; not on MariaDB 10.6, nor
  * on MySQL 8.0 or 8.4: see the module's README). Strings use a
  * binary NO PAD collation (code point order, trailing spaces significant); times are DATETIME(3) in UTC (TIMESTAMP
  * ends in 2038); ASC already sorts NULLs first and DESC last. MariaDB has {@code IF NOT EXISTS} for columns and indexes,
- * MySQL has not: DDL is issued without it and "already exists" errors (1060, 1061) are ignored, which works on both.
+ * MySQL has not: DDL is issued without it, only for the columns and indexes {@code information_schema} does not list
+ * (a failing statement would be logged at WARN by the driver on every start), and an "already exists" error (1060,
+ * 1061) from a concurrent start is ignored, which works on both.
  *
  * <p>What MySQL does differently is decided here, once, from the server {@link #init} sees: its NO PAD binary
  * collation is {@code utf8mb4_0900_bin} (8.0.17+); its JSON type is binary and parses every number with a fraction
@@ -32,7 +38,7 @@ final class MariaDbDialect extends Dialect {
   @Override
   public void init(Connection connection) throws SQLException {
     // MariaDB Connector/J names the product "MariaDB" or "MySQL" after the server's handshake
-    mysql = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("mysql");
+    mysql = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("mysql");
   }
 
   private String collation() {
@@ -106,6 +112,29 @@ final class MariaDbDialect extends Dialect {
   public String createIndex(String name, String table, List<String> columns, boolean unique) {
     return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + name + " ON " + table
         + " (" + String.join(", ", columns) + ")";
+  }
+
+  @Override
+  public Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
+      throws SQLException {
+    String where = " WHERE TABLE_SCHEMA = " + (schema == null ? "DATABASE()" : "?") + " AND TABLE_NAME = ?";
+    Set<String> names = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS" + where
+        + " UNION ALL SELECT INDEX_NAME FROM information_schema.STATISTICS" + where)) {
+      int i = 1;
+      for (int part = 0; part < 2; part++) {
+        if (schema != null) {
+          ps.setString(i++, schema);
+        }
+        ps.setString(i++, table);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return names;
   }
 
   @Override

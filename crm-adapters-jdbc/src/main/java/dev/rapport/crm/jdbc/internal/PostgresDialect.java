@@ -1,10 +1,17 @@
 package dev.rapport.crm.jdbc.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** PostgreSQL 12+: jsonb bodies, {@code COLLATE "C"} strings (UTF-8 byte order is code point order). */
 final class PostgresDialect extends Dialect {
+  @Override
+  public Map<String, String> flywaySettings() {
+    // a session advisory lock instead of a transactional one: then Flyway needs no second connection
+    return Map.of("flyway.postgresql.transactional.lock", "false");
+  }
+
   @Override
   public String migrationFolder() {
     return "postgresql";
