@@ -276,6 +276,15 @@ public final class JdbcStore implements Store {
     return reads.pageSql(tenant, collection, query);
   }
 
+  /** The statements {@link #get} and {@link #findUnique} run, for the plan checks ({@code UniqueLookupPlans}). */
+  Sql getSql(TenantId tenant, String collection, String id) {
+    return reads.getSql(tenant, collection, id);
+  }
+
+  Sql findUniqueSql(TenantId tenant, String collection, String field, Object value) {
+    return reads.findUniqueSql(tenant, collection, field, value);
+  }
+
   @Override
   public long count(TenantId tenant, String collection, Criteria criteria) {
     Objects.requireNonNull(tenant, "tenant");

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.customer.CustomerFields;
-import dev.rapport.crm.jdbc.internal.BoundValues;
-import dev.rapport.crm.jdbc.internal.Sql;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
@@ -16,8 +14,6 @@ import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.WriteBatch;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -152,56 +148,13 @@ class PostgresGenericPlanTest {
       assertThat(page.items()).isEqualTo(first.items());
     }
     assertThat(first.items()).isNotEmpty();
-    Sql sql = store.pageSql(TENANT, CustomerFields.COLLECTION, PAGE);
-    String serverText = serverText(sql.text());
-    String name;
-    int params;
-    try (PreparedStatement ps = connection.prepareStatement(
-        "SELECT name, cardinality(parameter_types) FROM pg_prepared_statements WHERE statement = ?")) {
-      ps.setString(1, serverText);
-      try (ResultSet rs = ps.executeQuery()) {
-        assertThat(rs.next()).as("pgjdbc prepared the page statement on the server (past its threshold)").isTrue();
-        name = rs.getString(1);
-        params = rs.getInt(2);
-      }
-    }
-    // EXPLAIN EXECUTE goes through the same plan cache decision the next execution would take. EXECUTE takes no
-    // protocol parameters, so the values the adapter binds are captured and written as literals.
-    List<Object> values = BoundValues.of(sql);
-    assertThat(values).as("values bound for the server's parameters").hasSize(params);
-    StringBuilder explain = new StringBuilder("EXPLAIN (FORMAT JSON) EXECUTE \"" + name + "\"(");
-    for (int i = 0; i < params; i++) {
-      Object v = values.get(i);
-      explain.append(i == 0 ? "" : ", ")
-          .append(v instanceof Number || v instanceof Boolean ? v.toString()
-              : "'" + String.valueOf(v).replace("'", "''") + "'");
-    }
-    try (Statement st = connection.createStatement();
-        ResultSet rs = st.executeQuery(explain.append(")").toString())) {
-      rs.next();
-      JsonNode plan = json.readTree(rs.getString(1)).get(0).get("Plan");
-      LOG.info("plan of the page statement: {}", plan);
-      return plan;
-    }
-  }
-
-  /** The text pgjdbc sends: each {@code ?} becomes {@code $n} (the statement has no '?' in literals). */
-  private static String serverText(String jdbcText) {
-    StringBuilder b = new StringBuilder();
-    int n = 0;
-    for (char ch : jdbcText.toCharArray()) {
-      if (ch == '?') {
-        b.append('$').append(++n);
-      } else {
-        b.append(ch);
-      }
-    }
-    return b.toString();
+    JsonNode plan = PlanChecks.explainPrepared(connection, store.pageSql(TENANT, CustomerFields.COLLECTION, PAGE));
+    LOG.info("plan of the page statement: {}", plan);
+    return plan;
   }
 
   private void assertIndexedPlan(JsonNode plan) {
-    List<JsonNode> nodes = new ArrayList<>();
-    collect(plan, nodes);
+    List<JsonNode> nodes = PlanChecks.nodes(plan);
     String docs = docTable.substring(docTable.indexOf('.') + 1);
     String side = sideTable.substring(sideTable.indexOf('.') + 1);
     assertThat(nodes).as("no sequential scan over the documents: %s", plan)
@@ -218,12 +171,5 @@ class PostgresGenericPlanTest {
     assertThat(nodes).as("no subplan over the side table: %s", plan)
         .noneMatch(n -> n.path("Parent Relationship").asText().equals("SubPlan")
             && n.path("Relation Name").asText().equals(side));
-  }
-
-  private static void collect(JsonNode node, List<JsonNode> out) {
-    out.add(node);
-    for (JsonNode child : node.path("Plans")) {
-      collect(child, out);
-    }
   }
 }
