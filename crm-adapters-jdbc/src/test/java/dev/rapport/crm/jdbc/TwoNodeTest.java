@@ -135,7 +135,7 @@ class TwoNodeTest {
   /** The background job: runs only under the lease, and records who ran it with which token. */
   private static void guardedWork(JdbcStore node, String owner, List<Change> committed) {
     try {
-      Optional<Lease> lease = node.tryAcquire(T, "sweeper", owner, Duration.ofMillis(100));
+      Optional<Lease> lease = node.tryAcquire(T, "sweeper", owner, Duration.ofMillis(250));
       if (lease.isPresent()) {
         ObjectNode p = JsonNodeFactory.instance.objectNode().put("owner", owner).put("token", lease.get().token());
         Committed c = node.commit(T, WriteBatch.builder()
