@@ -37,6 +37,8 @@ import dev.rapport.crm.servicecase.Cases;
 import dev.rapport.crm.servicecase.SlaPolicy;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.IndexSet;
+import dev.rapport.crm.store.IndexSets;
 import dev.rapport.crm.store.Store;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -51,6 +53,7 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -116,7 +119,10 @@ public final class Crm implements AutoCloseable {
       specs.addAll(m.collections());
     }
     checkCollectionNames(specs);
+    specs = withIndexSets(specs, b.indexes);
     specs.forEach(store::register);
+    Map<String, CollectionSpec> registered = new LinkedHashMap<>();
+    specs.forEach(s -> registered.put(s.name(), s));
     List<OutboxRelay> rs = new ArrayList<>();
     for (Notifier n : b.notifiers) {
       rs.add(OutboxRelay.builder().store(store).notifier(n).retryPolicy(b.retryPolicy).clock(b.clock)
@@ -145,7 +151,7 @@ public final class Crm implements AutoCloseable {
     Validator validator = Validation.byProvider(HibernateValidator.class).configure()
         .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
     this.pipeline = new CommandPipeline(store, policy, audit, b.gate, validator, b.clock, afterCommit,
-        b.bidiControlsInFreeText);
+        b.bidiControlsInFreeText, registered);
     CustomerSettings settings = new CustomerSettings(b.defaultLifecycle, b.lifecycles, b.defaultCustomFields,
         b.customFields);
     this.customers = new CustomerService(pipeline, settings);
@@ -172,6 +178,36 @@ public final class Crm implements AutoCloseable {
       banner.setLevel(java.util.logging.Level.WARNING);
     }
     return banner;
+  }
+
+  /**
+   * Each collection with the host's index set for it, if any, joined with what must stay indexed: for customers and
+   * cases the fields Rapport's own queries use ({@code ALWAYS_INDEXED}), for a module's collections every index the
+   * module declares (a host adds to them, never removes). An index set for no collection of this {@code Crm} is a
+   * mistake, refused naming it.
+   */
+  private static List<CollectionSpec> withIndexSets(List<CollectionSpec> specs, Map<String, IndexSet> sets) {
+    Map<String, IndexSet> required = Map.of(CustomerFields.COLLECTION, CustomerFields.ALWAYS_INDEXED,
+        CaseFields.COLLECTION, CaseFields.ALWAYS_INDEXED, InteractionFields.COLLECTION, IndexSet.none());
+    List<ValidationException.Violation> unknown = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    specs.forEach(s -> names.add(s.name()));
+    for (String name : sets.keySet()) {
+      if (!names.contains(name)) {
+        unknown.add(new ValidationException.Violation("indexes." + name, "collection.unknown",
+            "an index set is given for collection '" + name + "', which this Crm does not have; its collections: "
+                + new TreeSet<>(names)));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ValidationException(unknown);
+    }
+    List<CollectionSpec> out = new ArrayList<>(specs.size());
+    for (CollectionSpec s : specs) {
+      IndexSet chosen = sets.get(s.name());
+      out.add(chosen == null ? s : s.withIndexes(chosen.union(required.getOrDefault(s.name(), s.indexSet()))));
+    }
+    return out;
   }
 
   private static void checkCollectionNames(List<CollectionSpec> specs) {
@@ -362,6 +398,7 @@ public final class Crm implements AutoCloseable {
     private SlaPolicy sla = SlaPolicy.standard();
     private boolean publishAfterCommit = true;
     private boolean bidiControlsInFreeText;
+    private final Map<String, IndexSet> indexes = new LinkedHashMap<>();
     private @Nullable Executor publishExecutor;
     private final Set<String> given = new HashSet<>();
 
@@ -535,6 +572,30 @@ public final class Crm implements AutoCloseable {
     public Builder allowBidiControlsInFreeText(boolean value) {
       once("allowBidiControlsInFreeText");
       bidiControlsInFreeText = value;
+      return this;
+    }
+
+    /**
+     * The indexes of one collection: which of its fields are indexed, alone or in composite indexes for the host's
+     * list views. Criteria and sorts may name only indexed fields. Without this, a collection keeps its default set
+     * ({@link CustomerFields#DEFAULT_INDEXES} for customers; every field, each alone, for interactions and cases).
+     * Whatever the set says, the fields Rapport's own queries need stay indexed ({@link
+     * CustomerFields#ALWAYS_INDEXED}, {@link CaseFields#ALWAYS_INDEXED}), as do unique fields and, for a module's
+     * collections, the indexes the module declares. The store creates what is missing when this {@code Crm} starts
+     * and drops what the set no longer holds (see the adapters' READMEs for how, on a live database).
+     */
+    public Builder indexes(String collection, IndexSet value) {
+      Objects.requireNonNull(collection, "collection");
+      Objects.requireNonNull(value, "indexes");
+      once("indexes of collection " + collection);
+      indexes.put(collection, value);
+      return this;
+    }
+
+    /** The index sets of several collections, e.g. as read by {@link IndexSets#fromJson}. */
+    public Builder indexes(Map<String, IndexSet> value) {
+      Objects.requireNonNull(value, "indexes");
+      value.forEach(this::indexes);
       return this;
     }
 

@@ -80,7 +80,7 @@ class CrmBuilderTest {
 
   @Test
   void eachRequiredPartCanBeSetOnlyOnce() {
-    Crm.Builder b = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none());
+    Crm.Builder b = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none());
 
     assertThatThrownBy(() -> b.store(InMemoryStore.create(clock))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("store");
@@ -118,7 +118,7 @@ class CrmBuilderTest {
 
   @Test
   void nullIsRejectedWhenGivenNotAtBuild() {
-    Crm.Builder b = Crm.builder();
+    Crm.Builder b = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD);
     assertThatThrownBy(() -> b.store(null)).isInstanceOf(NullPointerException.class).hasMessage("store");
     assertThatThrownBy(() -> b.accessPolicy(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("accessPolicy");
@@ -202,7 +202,7 @@ class CrmBuilderTest {
     writer.customers().create(alice, personIn("Wang Fang", "APAC"));
     writer.customers().create(alice, person("Nobody Knows"));
 
-    Crm emeaOnly = Crm.builder().store(store).clock(clock).audit(AuditRecorder.none())
+    Crm emeaOnly = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).clock(clock).audit(AuditRecorder.none())
         .accessPolicy(filtering(DataFilter.where(Criteria.eq(CustomerFields.REGION, "EMEA")))).build();
     Page<Customer> page = emeaOnly.customers().find(alice, Query.of(Criteria.all(), Sort.asc(CustomerFields.NAME), 100));
 
@@ -211,7 +211,7 @@ class CrmBuilderTest {
     assertThat(emeaOnly.customers().count(alice, Criteria.prefix(CustomerFields.NAME, "Wang"))).isZero();
     assertThat(writer.customers().count(alice, Criteria.all())).isEqualTo(4);
 
-    Crm nothing = Crm.builder().store(store).clock(clock).audit(AuditRecorder.none())
+    Crm nothing = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).clock(clock).audit(AuditRecorder.none())
         .accessPolicy(filtering(DataFilter.never())).build();
     Page<Customer> none = nothing.customers().find(alice, Query.of(Criteria.all(), Sort.byId(), 100));
     assertThat(none.items()).isEmpty();
@@ -325,7 +325,7 @@ class CrmBuilderTest {
 
   private Crm crm(AccessPolicy policy, AuditRecorder audit, ApprovalGate gate,
                   java.util.function.UnaryOperator<Crm.Builder> more) {
-    return more.apply(Crm.builder().store(store).accessPolicy(policy).audit(audit).approvals(gate).clock(clock))
+    return more.apply(Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).accessPolicy(policy).audit(audit).approvals(gate).clock(clock))
         .build();
   }
 

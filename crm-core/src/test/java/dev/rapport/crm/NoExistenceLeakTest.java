@@ -105,7 +105,7 @@ class NoExistenceLeakTest {
   };
 
   private final StreamAudit audit = new StreamAudit();
-  private final Crm crm = Crm.builder().store(store).clock(clock).accessPolicy(regional).audit(audit).build();
+  private final Crm crm = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).clock(clock).accessPolicy(regional).audit(audit).build();
 
   @Test
   void customersAnswerTheSameForHiddenAndMissingIds() {
@@ -159,7 +159,7 @@ class NoExistenceLeakTest {
   void aVisibleRecordTheActorMayNotChangeIsRefusedNotHidden() {
     // seeing is not changing: a record the actor may view but not edit answers AccessDenied, which says nothing
     // the actor could not read anyway
-    Crm viewer = Crm.builder().store(store).clock(clock).accessPolicy(readOnly).audit(AuditRecorder.none()).build();
+    Crm viewer = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).clock(clock).accessPolicy(readOnly).audit(AuditRecorder.none()).build();
     Customer c = viewer.customers().create(owner, emea("Schmidt GmbH"));
     assertThatThrownBy(() -> viewer.customers().changeStage(owner, c.id(), "PROSPECT", null))
         .isInstanceOfSatisfying(AccessDeniedException.class,
@@ -204,7 +204,7 @@ class NoExistenceLeakTest {
         return DataFilter.never();
       }
     };
-    Crm denied = Crm.builder().store(recording(store, lookups)).clock(clock).accessPolicy(nobody)
+    Crm denied = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(recording(store, lookups)).clock(clock).accessPolicy(nobody)
         .audit(AuditRecorder.none()).build();
     lookups.clear();
 
@@ -239,7 +239,7 @@ class NoExistenceLeakTest {
         return regional.filter(actor, action, type);
       }
     };
-    Crm probe = Crm.builder().store(recording(store, calls)).clock(clock).accessPolicy(noting)
+    Crm probe = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(recording(store, calls)).clock(clock).accessPolicy(noting)
         .audit(AuditRecorder.none()).build();
 
     calls.clear();
@@ -256,7 +256,7 @@ class NoExistenceLeakTest {
   @Test
   void aStaleVersionFromSomeoneWhoMayNotEditIsRefusedAsAccessNotAsAConflict() {
     StreamAudit denials = new StreamAudit();
-    Crm viewer = Crm.builder().store(store).clock(clock).accessPolicy(readOnly).audit(denials).build();
+    Crm viewer = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).clock(clock).accessPolicy(readOnly).audit(denials).build();
     Customer c = viewer.customers().create(owner, emea("Schmidt GmbH"));
     int before = auditRecords().size();
 

@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,6 +112,7 @@ final class SchemaRegistry {
       known = layouts.get(spec.name());
       StoreChecks.checkCompatible(known == null ? null : known.spec(), spec);
       Layout layout = new Layout(spec, ctx.qualifier(), ctx.prefix(), dialect);
+      layout.checkIndexWidths();
       try (Connection c = ctx.dataSource().getConnection()) {
         checkStoredSpec(c, spec);
         try {
@@ -120,6 +122,7 @@ final class SchemaRegistry {
           LOG.debug("DDL for collection {} failed once, retrying: {}", spec.name(), first.toString());
           runDdl(c, layout);
         }
+        syncIndexes(c, layout);
         try (PreparedStatement ps = c.prepareStatement(dialect.upsert(ctx.fixed("collection"),
             List.of("name", "spec", "updated_at"), List.of("name"), List.of("spec", "updated_at")))) {
           ps.setString(1, spec.name());
@@ -154,6 +157,76 @@ final class SchemaRegistry {
     }
     if (!c.getAutoCommit()) {
       c.commit();
+    }
+  }
+
+  /**
+   * Brings the document table's declared non-unique indexes to the spec's index set: creates the missing ones and
+   * drops those it no longer holds (only indexes named as Rapport names them, {@code <prefix>ix_} and
+   * {@code <prefix>cx_}), online where the database can ({@link Dialect#createIndexOnline}), holding a lock every
+   * node takes ({@link Dialect#withDdlLock}) so that two nodes starting together do it once. A start that finds
+   * everything in place reads the catalog and changes nothing. Changes to a table that holds rows are logged at
+   * INFO (a schema migration); on a new, empty table at DEBUG.
+   */
+  private void syncIndexes(Connection c, Layout layout) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    if (!autoCommit) {
+      c.commit();
+      // PostgreSQL's CONCURRENTLY cannot run in a transaction block
+      c.setAutoCommit(true);
+    }
+    try {
+      dialect.withDdlLock(c, ctx.prefix() + "ddl_" + layout.spec().name(), () -> {
+        Map<String, Boolean> existing = dialect.indexes(c, ctx.schema(), layout.tableName());
+        Set<String> wanted = new HashSet<>();
+        Boolean empty = null;
+        for (Layout.QueryIndex index : layout.queryIndexes()) {
+          String name = index.name().toLowerCase(Locale.ROOT);
+          wanted.add(name);
+          Boolean valid = existing.get(name);
+          if (Boolean.TRUE.equals(valid)) {
+            continue;
+          }
+          empty = empty != null ? empty : isEmpty(c, layout);
+          if (valid != null) {
+            // left INVALID by a concurrent build that died (we hold the lock: nobody is building it now)
+            indexDdl(c, dialect.dropIndexOnline(index.name(), layout.table(), empty), empty);
+          }
+          indexDdl(c, dialect.createIndexOnline(index.name(), layout.table(), index.keys(), empty), empty);
+        }
+        for (String name : existing.keySet()) {
+          if (layout.managed(name) && !wanted.contains(name)) {
+            empty = empty != null ? empty : isEmpty(c, layout);
+            indexDdl(c, dialect.dropIndexOnline(name, layout.table(), empty), empty);
+          }
+        }
+      });
+    } finally {
+      if (!autoCommit) {
+        c.setAutoCommit(false);
+      }
+    }
+  }
+
+  private void indexDdl(Connection c, String sql, boolean emptyTable) throws SQLException {
+    if (emptyTable) {
+      LOG.debug("{}", sql);
+    } else {
+      LOG.info("changing the declared indexes: {}", sql);
+    }
+    try (var st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      if (!dialect.alreadyExists(e) && !dialect.alreadyGone(e)) {
+        throw e;
+      }
+    }
+  }
+
+  private static boolean isEmpty(Connection c, Layout layout) throws SQLException {
+    try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1 FROM " + layout.table()
+        + " WHERE 1=1 LIMIT 1")) {
+      return !rs.next();
     }
   }
 

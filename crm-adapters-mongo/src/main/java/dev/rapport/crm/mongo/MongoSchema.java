@@ -5,6 +5,13 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import dev.rapport.crm.mongo.internal.FilterTranslator;
+import dev.rapport.crm.query.Sort;
+import dev.rapport.crm.store.CompositeIndex;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.bson.conversions.Bson;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -94,8 +101,39 @@ final class MongoSchema {
       // createIndex is a no-op when an identical index exists, so starting twice or on two nodes at once is safe.
       c.createIndex(Indexes.ascending("tenant", "id"), new IndexOptions().name("tenant_id"));
       c.createIndex(Indexes.ascending("tenant", "pending.commit"), new IndexOptions().name("pending").sparse(true));
-      for (IndexSpec i : spec.indexes()) {
+      Set<String> wanted = new HashSet<>();
+      for (IndexSpec i : spec.indexedAlone()) {
+        wanted.add("ix_" + i.name());
         c.createIndex(Indexes.ascending("tenant", "ix." + i.name(), "id"), new IndexOptions().name("ix_" + i.name()));
+      }
+      for (CompositeIndex ci : spec.indexSet().composites()) {
+        List<Bson> keys = new ArrayList<>();
+        keys.add(Indexes.ascending("tenant"));
+        for (Sort.Key k : ci.keys()) {
+          String path = FilterTranslator.path(k.field());
+          keys.add(k.direction() == Sort.Direction.ASC ? Indexes.ascending(path) : Indexes.descending(path));
+        }
+        keys.add(Indexes.ascending("id"));
+        // the name carries a hash of the keys: redeclared with other keys, it is a new index and the old one goes
+        String name = "cx_" + ci.name() + "_" + ci.keysHash();
+        wanted.add(name);
+        c.createIndex(Indexes.compoundIndex(keys), new IndexOptions().name(name));
+      }
+      // indexes the set no longer holds (only those named as Rapport names them)
+      for (BsonDocument existing : c.listIndexes(BsonDocument.class)) {
+        String name = existing.getString("name", new BsonString("")).getValue();
+        if ((name.startsWith("ix_") || name.startsWith("cx_")) && !wanted.contains(name)) {
+          try {
+            c.dropIndex(name);
+          } catch (MongoException e) {
+            // another node dropped it first
+            if (e.getCode() != 27) {
+              throw e;
+            }
+          }
+        }
+      }
+      for (IndexSpec i : spec.indexes()) {
         if (i.unique()) {
           // u.<field> holds {t: tenant, v: value} (an array of them when multi-valued); a sparse unique index on it
           // is tenant-scoped and ignores documents without the field. Partial indexes would do the same on MongoDB

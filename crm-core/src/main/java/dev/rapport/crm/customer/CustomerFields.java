@@ -13,6 +13,7 @@ import dev.rapport.crm.contact.PostalAddress;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexSet;
 import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.tag.TagPath;
 import java.util.List;
@@ -67,15 +68,32 @@ public final class CustomerFields {
    */
   public static final String DELETED = "deleted";
 
+  /**
+   * Indexed whatever index set the host declares: every query of customers asks for {@link #DELETED} (live ones by
+   * default), and {@link #EXTERNAL_REFS} is unique.
+   */
+  public static final IndexSet ALWAYS_INDEXED = IndexSet.of(DELETED, EXTERNAL_REFS);
+
+  /**
+   * The index set used when the host declares none ({@code Crm.builder().indexes(...)}): what the standard lists
+   * filter and sort on — name, stage, owner, the time of the last update, tags, and the contact addresses (e-mail,
+   * phone) — besides {@link #ALWAYS_INDEXED}. The other fields ({@link #KIND}, {@link #GRADE}, {@link #TEAM},
+   * {@link #DEPARTMENT}, {@link #REGION}, {@link #COUNTRIES}, {@link #CITIES}, {@link #CREDIT_LIMIT},
+   * {@link #CURRENCY}, {@link #CREATED_AT}, {@link #STAGE_CHANGED_AT}) are queryable once the host indexes them.
+   */
+  public static final IndexSet DEFAULT_INDEXES = IndexSet.of(NAME, STAGE, OWNER, UPDATED_AT, TAGS, EMAILS, PHONES)
+      .union(ALWAYS_INDEXED);
+
+  /** Every field customers declare, with {@link #DEFAULT_INDEXES}. */
   public static final CollectionSpec SPEC = CollectionSpec.of(COLLECTION,
-      single(KIND, IndexType.STRING),
+      single(KIND, IndexType.STRING).withMaxLength(12),
       single(NAME, IndexType.STRING),
-      single(STAGE, IndexType.STRING),
-      single(GRADE, IndexType.STRING),
-      single(OWNER, IndexType.STRING),
-      single(TEAM, IndexType.STRING),
-      single(DEPARTMENT, IndexType.STRING),
-      single(REGION, IndexType.STRING),
+      single(STAGE, IndexType.STRING).withMaxLength(40),
+      single(GRADE, IndexType.STRING).withMaxLength(20),
+      single(OWNER, IndexType.STRING).withMaxLength(128),
+      single(TEAM, IndexType.STRING).withMaxLength(100),
+      single(DEPARTMENT, IndexType.STRING).withMaxLength(100),
+      single(REGION, IndexType.STRING).withMaxLength(100),
       multi(TAGS, IndexType.STRING),
       multi(EMAILS, IndexType.STRING),
       multi(PHONES, IndexType.STRING),
@@ -83,11 +101,11 @@ public final class CustomerFields {
       multi(CITIES, IndexType.STRING),
       multiUnique(EXTERNAL_REFS, IndexType.STRING),
       single(CREDIT_LIMIT, IndexType.DECIMAL),
-      single(CURRENCY, IndexType.STRING),
+      single(CURRENCY, IndexType.STRING).withMaxLength(3),
       single(CREATED_AT, IndexType.INSTANT),
       single(UPDATED_AT, IndexType.INSTANT),
       single(STAGE_CHANGED_AT, IndexType.INSTANT),
-      single(DELETED, IndexType.BOOLEAN));
+      single(DELETED, IndexType.BOOLEAN)).withIndexes(DEFAULT_INDEXES);
 
   /**
    * The fields field-level security may name: paths in a customer's JSON form. Identity and bookkeeping (id,

@@ -6,6 +6,7 @@ import dev.rapport.crm.access.FieldCatalog.Kind;
 import dev.rapport.crm.access.FieldCatalog;
 import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.IndexSet;
 import dev.rapport.crm.store.IndexType;
 
 /** The queryable fields of service cases. */
@@ -23,6 +24,10 @@ public final class CaseFields {
   public static final String CSAT = "csat";
   public static final String SENTIMENT = "sentiment";
 
+  /** Indexed whatever index set the host declares: the overdue list ({@code cases().overdue}) asks for them. */
+  public static final IndexSet ALWAYS_INDEXED = IndexSet.of(STATUS, SLA_DUE);
+
+  /** Every field cases declare, each indexed alone unless the host declares another index set. */
   public static final CollectionSpec SPEC = CollectionSpec.of(COLLECTION,
       single(CUSTOMER_ID, IndexType.STRING),
       single(STATUS, IndexType.STRING),

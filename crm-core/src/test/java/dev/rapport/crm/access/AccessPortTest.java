@@ -1,5 +1,6 @@
 package dev.rapport.crm.access;
 
+import dev.rapport.crm.TestIndexes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -73,7 +74,7 @@ class AccessPortTest {
     }
   };
 
-  private final Crm crm = Crm.builder().store(store).accessPolicy(policy).audit(AuditRecorder.none()).build();
+  private final Crm crm = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).accessPolicy(policy).audit(AuditRecorder.none()).build();
 
   @Test
   void aWriteIsCheckedFirstAsIntentThenWithItsResult() {
@@ -160,7 +161,7 @@ class AccessPortTest {
         return DataFilter.where(Criteria.eq("salary", 1));
       }
     };
-    Crm bad = Crm.builder().store(store).accessPolicy(broken).audit(AuditRecorder.none()).build();
+    Crm bad = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(store).accessPolicy(broken).audit(AuditRecorder.none()).build();
     assertThatThrownBy(() -> bad.customers().find(clerk, Query.of(Criteria.all(), Sort.byId(), 10)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("salary");
   }

@@ -1,5 +1,6 @@
 package dev.rapport.crm.customer;
 
+import dev.rapport.crm.TestIndexes;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.actor.Actor;
@@ -21,7 +22,8 @@ final class CustomerFixture {
   final Actor alice = Actor.of("acme", "alice");
 
   CustomerFixture() {
-    this(Clock.fixed(Instant.parse("2026-11-23T08:00:00Z"), ZoneOffset.UTC), Crm.builder());
+    this(Clock.fixed(Instant.parse("2026-11-23T08:00:00Z"), ZoneOffset.UTC),
+        Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD));
   }
 
   CustomerFixture(Clock clock, Crm.Builder builder) {

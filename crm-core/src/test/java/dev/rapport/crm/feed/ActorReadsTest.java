@@ -1,5 +1,6 @@
 package dev.rapport.crm.feed;
 
+import dev.rapport.crm.TestIndexes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -65,7 +66,7 @@ class ActorReadsTest {
     entries.add(entry);
     return List.<WriteBatch.Append>of();
   };
-  private final Crm crm = Crm.builder().store(InMemoryStore.create()).accessPolicy(regional).audit(recorder).build();
+  private final Crm crm = Crm.builder().indexes(CustomerFields.COLLECTION, TestIndexes.EVERY_CUSTOMER_FIELD).store(InMemoryStore.create()).accessPolicy(regional).audit(recorder).build();
 
   private Customer create(Actor actor, String name) {
     return crm.customers().create(actor, CustomerData.builder(CustomerKind.PERSON, name)

@@ -22,7 +22,7 @@ class QuickStartTest {
     InMemoryStore store = InMemoryStore.create();
     Inbox notifier = new Inbox();
     Crm crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
-        .notifier(notifier).build();
+        .notifier(notifier).indexes(dev.rapport.crm.customer.CustomerFields.COLLECTION, QuickStart.INDEXES).build();
     PrintStream out = System.out;
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));

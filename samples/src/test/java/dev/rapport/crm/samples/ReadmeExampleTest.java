@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's Java blocks are the marked lines of the samples that compile and run here, so they cannot rot: the
- * first block is {@link ReadmeExample} with its imports, the second {@link ReadmeReads}.
+ * first block is {@link ReadmeExample} with its imports, the second {@link ReadmeReads}, the third
+ * {@link ReadmeIndexes}.
  */
 class ReadmeExampleTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/rapport/crm/samples");
@@ -47,8 +48,10 @@ class ReadmeExampleTest {
   void theReadmesJavaBlocksAreTheSamplesThatRun() throws IOException {
     String example = Files.readString(SOURCES.resolve("ReadmeExample.java"));
     String reads = Files.readString(SOURCES.resolve("ReadmeReads.java"));
+    String indexes = Files.readString(SOURCES.resolve("ReadmeIndexes.java"));
 
-    assertThat(readmeBlocks()).containsExactly(imports(example) + "\n" + marked(example), marked(reads));
+    assertThat(readmeBlocks()).containsExactly(imports(example) + "\n" + marked(example), marked(reads),
+        marked(indexes));
   }
 
   @Test
@@ -71,6 +74,24 @@ class ReadmeExampleTest {
       assertThat(cache).containsOnlyKeys(id);
       assertThat(cache.get(id).isDeleted()).isTrue();
       assertThat(FeedPosition.decode(read.saved()).value()).isPositive();
+    } finally {
+      r.crm().close();
+    }
+  }
+
+  @Test
+  void theIndexExampleServesItsListAndRefusesAnUnindexedField() {
+    var store = dev.rapport.crm.store.memory.InMemoryStore.create();
+    dev.rapport.crm.actor.Actor alice = dev.rapport.crm.actor.Actor.of("acme", "alice");
+    ReadmeIndexes.Result r = ReadmeIndexes.run(store, alice);
+    try {
+      assertThat(r.leads().items()).isEmpty();
+      Customer c = r.crm().customers().create(alice, dev.rapport.crm.customer.CustomerData.builder(
+          dev.rapport.crm.customer.CustomerKind.PERSON, "王芳").region("APAC").build());
+      assertThat(ReadmeIndexes.run(store, alice).leads().items()).extracting(Customer::id).containsExactly(c.id());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.crm().customers().count(alice,
+          dev.rapport.crm.query.Criteria.eq(dev.rapport.crm.customer.CustomerFields.GRADE, "A")))
+          .hasMessageContaining("field 'grade' of collection 'customers' is not indexed");
     } finally {
       r.crm().close();
     }

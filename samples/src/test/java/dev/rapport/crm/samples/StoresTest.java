@@ -52,7 +52,7 @@ class StoresTest {
 
       Inbox notifier = new Inbox();
       Crm crm = Crm.builder().store(opened.store()).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
-          .notifier(notifier).publishOn(Runnable::run).build();
+          .notifier(notifier).publishOn(Runnable::run).indexes(dev.rapport.crm.customer.CustomerFields.COLLECTION, QuickStart.INDEXES).build();
       PrintStream out = System.out;
       System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       try {

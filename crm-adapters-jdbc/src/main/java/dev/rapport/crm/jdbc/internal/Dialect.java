@@ -194,6 +194,89 @@ public abstract class Dialect {
     return Set.of();
   }
 
+  // --- declared indexes ------------------------------------------------------------------------------------------
+
+  /**
+   * One key of an index that serves {@link #orderBy} in that direction: same column order and same place for NULLs
+   * (first in ascending order, last in descending). Standard SQL and MariaDB order NULLs that way by default.
+   */
+  public String indexKey(String column, boolean ascending) {
+    return ascending ? column : column + " DESC";
+  }
+
+  /** The most bytes one index entry's declared columns may take (MariaDB/MySQL InnoDB: 3,072); unlimited here. */
+  public int maxIndexKeyBytes() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
+   * The indexes of {@code table} (unqualified) in {@code schema} (null: the connection's), lower-case names mapped
+   * to whether each is usable (false: a PostgreSQL index left INVALID by a concurrent build that did not finish).
+   */
+  public abstract Map<String, Boolean> indexes(Connection c, @Nullable String schema, String table)
+      throws SQLException;
+
+  /**
+   * The index names {@code sql} lists (its first column), all usable: {@code sql} takes the schema as its first
+   * parameter unless {@code schema} is null (it then names the current schema itself), and the table next.
+   */
+  protected static Map<String, Boolean> indexNames(Connection c, String sql, @Nullable String schema, String table)
+      throws SQLException {
+    Map<String, Boolean> out = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      if (schema != null) {
+        ps.setString(i++, schema);
+      }
+      ps.setString(i, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), true);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Creates a declared index without blocking writes to the table where the database can, and idempotently.
+   * {@code keys} are rendered with {@link #indexKey}. {@code emptyTable}: nothing to build, a plain statement is
+   * as online and quicker.
+   */
+  public String createIndexOnline(String name, String table, List<String> keys, boolean emptyTable) {
+    return "CREATE INDEX IF NOT EXISTS " + name + " ON " + table + " (" + String.join(", ", keys) + ")";
+  }
+
+  /** Drops an index without blocking writes to the table where the database can, and idempotently. */
+  public String dropIndexOnline(String name, String table, boolean emptyTable) {
+    return "DROP INDEX IF EXISTS " + qualifierOf(table) + name;
+  }
+
+  /** The {@code schema.} part of a qualified table name (an index lives in its table's schema), or "". */
+  protected static String qualifierOf(String table) {
+    int dot = table.lastIndexOf('.');
+    return dot < 0 ? "" : table.substring(0, dot + 1);
+  }
+
+  /** A DDL error meaning "not there" when dropping an index on databases without IF EXISTS for it. */
+  public boolean alreadyGone(SQLException e) {
+    return false;
+  }
+
+  /**
+   * Runs {@code ddl} holding a lock that every node of this database takes for the same {@code key}, so two nodes
+   * starting together change a table's indexes one after the other. The default holds none: H2 serves one process.
+   */
+  public void withDdlLock(Connection c, String key, SqlAction ddl) throws SQLException {
+    ddl.run();
+  }
+
+  /** A piece of DDL work. */
+  @FunctionalInterface
+  public interface SqlAction {
+    void run() throws SQLException;
+  }
+
   /** A DDL error meaning "already there" on databases without IF NOT EXISTS for that statement. */
   public boolean alreadyExists(SQLException e) {
     return false;

@@ -1,7 +1,11 @@
 package dev.rapport.crm.jdbc.internal;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * H2 2.x. H2 compares strings as Java does, by UTF-16 unit, which orders supplementary characters (surrogates,
@@ -24,6 +28,14 @@ final class H2Dialect extends Dialect {
   @Override
   public String jsonType() {
     return "CHARACTER LARGE OBJECT";
+  }
+
+  /** Unquoted names are stored in upper case. */
+  @Override
+  public Map<String, Boolean> indexes(Connection c, @Nullable String schema, String table) throws SQLException {
+    return indexNames(c, "SELECT DISTINCT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_SCHEMA = "
+        + (schema == null ? "SCHEMA()" : "?") + " AND TABLE_NAME = ?",
+        schema == null ? null : schema.toUpperCase(Locale.ROOT), table.toUpperCase(Locale.ROOT));
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.rapport.crm.jdbc.internal;
 
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.CompositeIndex;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
@@ -49,7 +52,8 @@ public final class Layout {
     return qualifier + tableName();
   }
 
-  private String tableName() {
+  /** The document table's name without its schema. */
+  public String tableName() {
     return prefix + "doc_" + spec.name();
   }
 
@@ -135,12 +139,86 @@ public final class Layout {
     }
     for (IndexSpec i : singleIndexes()) {
       String col = column(i.name());
-      out.add(new Ddl(dialect.addColumn(table(), col, sqlType(i.type())), tableName(), col));
-      String name = indexName(i.unique() ? "ux" : "ix", col);
-      out.add(new Ddl(dialect.createIndex(name, table(), List.of("tenant", col), i.unique()), tableName(), name));
+      out.add(new Ddl(dialect.addColumn(table(), col, i.type() == IndexType.STRING
+          ? dialect.stringType(i.maxLength()) : sqlType(i.type())), tableName(), col));
+      if (i.unique()) {
+        String name = indexName("ux", col);
+        out.add(new Ddl(dialect.createIndex(name, table(), List.of("tenant", col), true), tableName(), name));
+      }
     }
     return out;
   }
+
+  /** A declared, non-unique index of the document table: its name and its rendered keys. */
+  public record QueryIndex(String name, List<String> keys) {}
+
+  /**
+   * The non-unique indexes the spec's {@link dev.rapport.crm.store.IndexSet} declares on the document table: {@code (tenant, f_x)} for a
+   * single-valued field indexed alone ({@code ix_}), and {@code (tenant, keys..., id)} for each composite index
+   * ({@code cx_}), its keys in the order and null placement of the page query's {@code ORDER BY}. A composite index's
+   * name carries a hash of its keys, so redeclaring it with other keys builds a new index (and drops the old one)
+   * instead of keeping a stale one under the same name. Multi-valued fields are served by the side table's indexes.
+   */
+  public List<QueryIndex> queryIndexes() {
+    List<QueryIndex> out = new ArrayList<>();
+    for (IndexSpec i : spec.indexedAlone()) {
+      if (!i.multiValued() && !i.unique()) {
+        String col = column(i.name());
+        out.add(new QueryIndex(indexName("ix", col), List.of("tenant", dialect.indexKey(col, true))));
+      }
+    }
+    for (CompositeIndex c : spec.indexSet().composites()) {
+      List<String> keys = new ArrayList<>();
+      keys.add("tenant");
+      for (Sort.Key k : c.keys()) {
+        keys.add(dialect.indexKey(column(k.field()), k.direction() == Sort.Direction.ASC));
+      }
+      keys.add("id");
+      out.add(new QueryIndex(indexName("cx", c.name().toLowerCase(java.util.Locale.ROOT) + "_" + c.keysHash()), keys));
+    }
+    return out;
+  }
+
+  /**
+   * Refuses a composite index wider than the database's index entries may be ({@link Dialect#maxIndexKeyBytes}),
+   * naming the index and what each key takes: on MariaDB/MySQL a string key takes 4 bytes per character of its
+   * field's {@link IndexSpec#maxLength()}, the tenant and the id 256 each.
+   */
+  public void checkIndexWidths() {
+    List<ValidationException.Violation> out = new ArrayList<>();
+    for (CompositeIndex c : spec.indexSet().composites()) {
+      int id = 4 * Document.MAX_ID_LENGTH;
+      int total = 2 * id;
+      StringBuilder parts = new StringBuilder("tenant " + id);
+      for (String f : c.fields()) {
+        IndexSpec field = spec.index(f).orElseThrow();
+        int bytes = switch (field.type()) {
+          case STRING -> 4 * field.maxLength();
+          case LONG, INSTANT -> 8;
+          case DECIMAL -> 20;
+          case BOOLEAN -> 1;
+        };
+        total += bytes;
+        parts.append(", ").append(f).append(' ').append(bytes);
+      }
+      parts.append(", id ").append(id);
+      if (total > dialect.maxIndexKeyBytes()) {
+        out.add(new ValidationException.Violation("indexes." + spec.name() + "." + c.name(), "index.width",
+            "composite index '" + c.name() + "' takes " + total + " bytes per entry (" + parts + ") and this"
+                + " database allows " + dialect.maxIndexKeyBytes() + ": drop a string key or index it alone"));
+      }
+    }
+    if (!out.isEmpty()) {
+      throw new ValidationException(out);
+    }
+  }
+
+  /** Whether {@code index} (lower case) is one of the declared non-unique indexes this layout manages. */
+  public boolean managed(String index) {
+    return index.startsWith((prefix + "ix_").toLowerCase(java.util.Locale.ROOT))
+        || index.startsWith((prefix + "cx_").toLowerCase(java.util.Locale.ROOT));
+  }
+
 
   /** Readable when it fits in every database's identifier limit; otherwise a stable hash. */
   private String indexName(String kind, String what) {

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -135,6 +136,61 @@ final class MariaDbDialect extends Dialect {
       }
     }
     return names;
+  }
+
+  /** InnoDB's limit for an index entry with the DYNAMIC row format; utf8mb4 counts 4 bytes per character. */
+  @Override
+  public int maxIndexKeyBytes() {
+    return 3072;
+  }
+
+  @Override
+  public Map<String, Boolean> indexes(Connection c, @Nullable String schema, String table) throws SQLException {
+    return indexNames(c, "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = "
+        + (schema == null ? "DATABASE()" : "?") + " AND TABLE_NAME = ?", schema, table);
+  }
+
+  /**
+   * Online DDL (InnoDB): the index is built in place while the table takes reads and writes; the statement fails
+   * rather than fall back to a copy or a lock. MariaDB and MySQL share the syntax; neither has IF NOT EXISTS on both
+   * (the caller creates only what {@link #indexes} does not list, and treats "already exists" as done).
+   */
+  @Override
+  public String createIndexOnline(String name, String table, List<String> keys, boolean emptyTable) {
+    return "ALTER TABLE " + table + " ADD INDEX " + name + " (" + String.join(", ", keys) + "), ALGORITHM=INPLACE,"
+        + " LOCK=NONE";
+  }
+
+  @Override
+  public String dropIndexOnline(String name, String table, boolean emptyTable) {
+    return "ALTER TABLE " + table + " DROP INDEX " + name + ", ALGORITHM=INPLACE, LOCK=NONE";
+  }
+
+  /** A named user lock ({@code GET_LOCK}, 64 characters at most), held by {@code c}'s session. */
+  @Override
+  public void withDdlLock(Connection c, String key, SqlAction ddl) throws SQLException {
+    String name = key.length() > 64 ? key.substring(0, 64) : key;
+    try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(?, 600)")) {
+      lock.setString(1, name);
+      try (ResultSet rs = lock.executeQuery()) {
+        if (!rs.next() || rs.getInt(1) != 1) {
+          throw new SQLException("could not take the DDL lock " + name + " within 600 s");
+        }
+      }
+    }
+    try {
+      ddl.run();
+    } finally {
+      try (PreparedStatement unlock = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+        unlock.setString(1, name);
+        unlock.execute();
+      }
+    }
+  }
+
+  @Override
+  public boolean alreadyGone(SQLException e) {
+    return e.getErrorCode() == 1091;
   }
 
   @Override

@@ -1,8 +1,15 @@
 package dev.rapport.crm.jdbc.internal;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** PostgreSQL 12+: jsonb bodies, {@code COLLATE "C"} strings (UTF-8 byte order is code point order). */
 final class PostgresDialect extends Dialect {
@@ -57,6 +64,85 @@ final class PostgresDialect extends Dialect {
   @Override
   public String createUniqueIndexWhereNotNull(String name, String table, List<String> columns, String column) {
     return createIndex(name, table, columns, true) + " WHERE " + column + " IS NOT NULL";
+  }
+
+  @Override
+  public String indexKey(String column, boolean ascending) {
+    return column + (ascending ? " NULLS FIRST" : " DESC NULLS LAST");
+  }
+
+  @Override
+  public Map<String, Boolean> indexes(Connection c, @Nullable String schema, String table) throws SQLException {
+    Map<String, Boolean> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT ic.relname, i.indisvalid FROM pg_index i"
+        + " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid"
+        + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = ? AND n.nspname = "
+        + (schema == null ? "current_schema()" : "?"))) {
+      ps.setString(1, table);
+      if (schema != null) {
+        ps.setString(2, schema.toLowerCase(Locale.ROOT));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getBoolean(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code CONCURRENTLY}: the table stays writable while the index is built (two scans, and a wait for the
+   * transactions that could use the table). It cannot run in a transaction block: the caller runs it in
+   * auto-commit. A build that dies leaves an INVALID index, which the next start drops and builds again.
+   */
+  @Override
+  public String createIndexOnline(String name, String table, List<String> keys, boolean emptyTable) {
+    return "CREATE INDEX " + (emptyTable ? "" : "CONCURRENTLY ") + "IF NOT EXISTS " + name + " ON " + table
+        + " (" + String.join(", ", keys) + ")";
+  }
+
+  @Override
+  public String dropIndexOnline(String name, String table, boolean emptyTable) {
+    return "DROP INDEX " + (emptyTable ? "" : "CONCURRENTLY ") + "IF EXISTS " + qualifierOf(table) + name;
+  }
+
+  /**
+   * A session-level advisory lock, taken and released on {@code c}. Taken by polling {@code pg_try_advisory_lock},
+   * not by a blocking {@code pg_advisory_lock}: a node waiting inside a statement is a transaction that another
+   * node's {@code CREATE INDEX CONCURRENTLY} waits for in turn, which PostgreSQL reports as a deadlock.
+   */
+  @Override
+  public void withDdlLock(Connection c, String key, SqlAction ddl) throws SQLException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+      lock.setString(1, key);
+      while (true) {
+        try (ResultSet rs = lock.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            break;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new SQLException("another node held the DDL lock " + key + " for 10 minutes", "55P03");
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted while waiting for the DDL lock " + key, "55P03", e);
+        }
+      }
+    }
+    try {
+      ddl.run();
+    } finally {
+      try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+        unlock.setString(1, key);
+        unlock.execute();
+      }
+    }
   }
 
   @Override

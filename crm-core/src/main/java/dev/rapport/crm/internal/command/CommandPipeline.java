@@ -93,12 +93,22 @@ public final class CommandPipeline implements ParkedCommands {
   private final Consumer<TenantId> afterCommit;
   private final Visibility visibility;
   private final boolean bidiControlsInFreeText;
+  private final Map<String, CollectionSpec> collections;
   private final Map<String, CommandDefinition<?, ?>> definitions = new ConcurrentHashMap<>();
+
+  /**
+   * The collection as registered with the store (with the host's index set), for {@code declared} as the domain
+   * declares it.
+   */
+  public CollectionSpec collection(CollectionSpec declared) {
+    return collections.getOrDefault(declared.name(), declared);
+  }
 
   public CommandPipeline(Store store, AccessPolicy policy, AuditRecorder audit, ApprovalGate gate,
                          Validator validator, Clock clock, Consumer<TenantId> afterCommit,
-                         boolean bidiControlsInFreeText) {
+                         boolean bidiControlsInFreeText, Map<String, CollectionSpec> collections) {
     this.bidiControlsInFreeText = bidiControlsInFreeText;
+    this.collections = Map.copyOf(collections);
     this.store = store;
     this.policy = policy;
     this.audit = audit;
@@ -106,7 +116,7 @@ public final class CommandPipeline implements ParkedCommands {
     this.validator = validator;
     this.clock = clock;
     this.afterCommit = afterCommit;
-    this.visibility = new Visibility(store, policy);
+    this.visibility = new Visibility(store, policy, this::collection);
   }
 
   public Clock clock() {

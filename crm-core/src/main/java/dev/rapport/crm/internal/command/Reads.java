@@ -72,7 +72,7 @@ public final class Reads {
   public <A> Page<A> find(Actor actor, AggregateType<A> type, Action action, Query query) {
     return CommandPipeline.withMdc(actor, () -> {
       ResourceType rt = type.resource();
-      CollectionSpec spec = type.collection();
+      CollectionSpec spec = pipeline.collection(type.collection());
       spec.check(query.criteria());
       refuseIllFormed(query.criteria());
       spec.check(query.sort());
@@ -106,7 +106,7 @@ public final class Reads {
   public long count(Actor actor, AggregateType<?> type, Criteria criteria) {
     return CommandPipeline.withMdc(actor, () -> {
       ResourceType rt = type.resource();
-      type.collection().check(criteria);
+      pipeline.collection(type.collection()).check(criteria);
       refuseIllFormed(criteria);
       DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
       if (filter instanceof DataFilter.Never) {

@@ -20,10 +20,13 @@ import java.util.function.Consumer;
 final class Visibility {
   private final Store store;
   private final AccessPolicy policy;
+  private final java.util.function.UnaryOperator<dev.rapport.crm.store.CollectionSpec> registered;
 
-  Visibility(Store store, AccessPolicy policy) {
+  Visibility(Store store, AccessPolicy policy,
+             java.util.function.UnaryOperator<dev.rapport.crm.store.CollectionSpec> registered) {
     this.store = store;
     this.policy = policy;
+    this.registered = registered;
   }
 
   /** The filter for a listing action, checked to name only fields the collection indexes. */
@@ -31,7 +34,7 @@ final class Visibility {
     DataFilter filter = policy.filter(actor, action, type);
     if (filter instanceof DataFilter.Where where) {
       try {
-        type.collection().check(where.criteria());
+        registered.apply(type.collection()).check(where.criteria());
       } catch (RuntimeException e) {
         throw new IllegalStateException("the access policy's " + action + " filter for " + type
             + " names what its collection does not index: " + e.getMessage(), e);

@@ -102,6 +102,14 @@ public abstract class KernelTck {
   }
 
   @Nested
+  class IndexSets extends IndexSetContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
   class ServiceReads extends ServiceReadsContract {
     @Override
     protected Store createStore(MutableClock clock) {

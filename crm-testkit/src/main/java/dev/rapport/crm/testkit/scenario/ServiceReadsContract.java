@@ -51,7 +51,7 @@ public abstract class ServiceReadsContract {
 
   @BeforeEach
   void buildCrm() {
-    crm = Crm.builder().store(createStore(clock)).clock(clock).accessPolicy(AccessPolicy.allowAll())
+    crm = Crm.builder().indexes(CustomerFields.COLLECTION, CustomerFields.SPEC.everyFieldIndexed()).store(createStore(clock)).clock(clock).accessPolicy(AccessPolicy.allowAll())
         .audit(AuditRecorder.none()).build();
   }
 

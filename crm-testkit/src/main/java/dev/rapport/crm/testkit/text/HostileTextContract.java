@@ -81,7 +81,7 @@ public abstract class HostileTextContract {
   }
 
   private Crm crm(boolean bidiInFreeText) {
-    Crm c = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+    Crm c = Crm.builder().indexes(CustomerFields.COLLECTION, CustomerFields.SPEC.everyFieldIndexed()).store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
         .clock(clock).publishAfterCommit(false)
         .customFields(CustomFieldSchema.builder().text(NOTE, 10_000, false).build())
         .allowBidiControlsInFreeText(bidiInFreeText).build();

@@ -21,7 +21,7 @@ class DataGeneratorTest {
   @Test
   void everyGeneratedCustomerPassesValidationAndPhonesAreE164() {
     RecordingNotifier notifier = new RecordingNotifier();
-    Crm crm = Crm.builder().store(InMemoryStore.create()).accessPolicy(AccessPolicy.allowAll())
+    Crm crm = Crm.builder().indexes(CustomerFields.COLLECTION, CustomerFields.SPEC.everyFieldIndexed()).store(InMemoryStore.create()).accessPolicy(AccessPolicy.allowAll())
         .audit(AuditRecorder.none()).notifier(notifier)
         .publishOn(Runnable::run) // deliveries on the test thread: every event is in before the assertion
         .build();

@@ -1,5 +1,6 @@
 package dev.rapport.crm.testkit.scenario;
 
+import dev.rapport.crm.customer.CustomerFields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rapport.crm.actor.Actor;
@@ -28,7 +29,7 @@ class ConcurrentUpdatesTest {
   @Test
   void noLostUpdatesAndEveryCommitInTheChangeFeed() throws Exception {
     InMemoryStore store = InMemoryStore.create();
-    Crm crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+    Crm crm = Crm.builder().indexes(CustomerFields.COLLECTION, CustomerFields.SPEC.everyFieldIndexed()).store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
         .customFields(CounterCustomers.SCHEMA).build();
     Actor actor = Actor.of("acme", "sync");
     CounterCustomers counters = CounterCustomers.create(crm, actor, CUSTOMERS);
