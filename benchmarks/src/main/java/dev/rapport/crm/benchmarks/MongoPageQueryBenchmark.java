@@ -82,7 +82,12 @@ public class MongoPageQueryBenchmark {
     mongo = BenchMongo.start();
     String database = mongo.freshDatabase();
     MongoStore store = MongoStore.create(mongo.client, database);
-    crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none()).build();
+    // the list's composite index (stage and region by equality, sorted by name), declared like a host would
+    crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+        .indexes(CustomerFields.COLLECTION, CustomerFields.DEFAULT_INDEXES.with(
+            dev.rapport.crm.store.CompositeIndex.of("byStageRegionName", dev.rapport.crm.query.Sort.asc(
+                CustomerFields.STAGE).thenAsc(CustomerFields.REGION).thenAsc(CustomerFields.NAME))))
+        .build();
     actor = Actor.of(TENANT, "bench-user");
     List<CustomerData> data = DataGenerator.seeded(11).customers(TEMPLATES);
     for (int i = 0; i < TEMPLATES; i++) {
