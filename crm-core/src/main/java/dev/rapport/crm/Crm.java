@@ -38,6 +38,7 @@ import dev.rapport.crm.servicecase.SlaPolicy;
 import dev.rapport.crm.store.Change;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.IndexSet;
+import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexSets;
 import dev.rapport.crm.store.Store;
 import jakarta.validation.Validation;
@@ -112,14 +113,17 @@ public final class Crm implements AutoCloseable {
   private Crm(Builder b, Store store, AccessPolicy policy, AuditRecorder audit) {
     this.store = store;
     List<CrmModule> modules = b.modules();
-    List<CollectionSpec> specs = new ArrayList<>(List.of(CustomerFields.SPEC, InteractionFields.SPEC, CaseFields.SPEC));
+    CustomerSettings settings = new CustomerSettings(b.defaultLifecycle, b.lifecycles, b.defaultCustomFields,
+        b.customFields);
+    List<CollectionSpec> specs = new ArrayList<>(List.of(withCustomFields(CustomerFields.SPEC, settings),
+        InteractionFields.SPEC, CaseFields.SPEC));
     specs.addAll(Outbox.collections());
     specs.add(CommandPipeline.PARKED);
     for (CrmModule m : modules) {
       specs.addAll(m.collections());
     }
     checkCollectionNames(specs);
-    specs = withIndexSets(specs, b.indexes);
+    specs = withIndexSets(specs, b.indexes, settings);
     specs.forEach(store::register);
     Map<String, CollectionSpec> registered = new LinkedHashMap<>();
     specs.forEach(s -> registered.put(s.name(), s));
@@ -152,8 +156,6 @@ public final class Crm implements AutoCloseable {
         .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
     this.pipeline = new CommandPipeline(store, policy, audit, b.gate, validator, b.clock, afterCommit,
         b.bidiControlsInFreeText, registered);
-    CustomerSettings settings = new CustomerSettings(b.defaultLifecycle, b.lifecycles, b.defaultCustomFields,
-        b.customFields);
     this.customers = new CustomerService(pipeline, settings);
     this.interactions = new InteractionService(pipeline);
     this.cases = new CaseService(pipeline, b.sla);
@@ -186,8 +188,10 @@ public final class Crm implements AutoCloseable {
    * module declares (a host adds to them, never removes). An index set for no collection of this {@code Crm} is a
    * mistake, refused naming it.
    */
-  private static List<CollectionSpec> withIndexSets(List<CollectionSpec> specs, Map<String, IndexSet> sets) {
-    Map<String, IndexSet> required = Map.of(CustomerFields.COLLECTION, CustomerFields.ALWAYS_INDEXED,
+  private static List<CollectionSpec> withIndexSets(List<CollectionSpec> specs, Map<String, IndexSet> sets,
+                                                   CustomerSettings settings) {
+    IndexSet custom = IndexSet.of(settings.indexedCustomFields().keySet().toArray(String[]::new));
+    Map<String, IndexSet> required = Map.of(CustomerFields.COLLECTION, CustomerFields.ALWAYS_INDEXED.union(custom),
         CaseFields.COLLECTION, CaseFields.ALWAYS_INDEXED, InteractionFields.COLLECTION, IndexSet.none());
     List<ValidationException.Violation> unknown = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -208,6 +212,21 @@ public final class Crm implements AutoCloseable {
       out.add(chosen == null ? s : s.withIndexes(chosen.union(required.getOrDefault(s.name(), s.indexSet()))));
     }
     return out;
+  }
+
+  /**
+   * The customers' fields with the custom fields some tenant's schema indexes ({@link CustomerFields#custom}), each
+   * indexed alone.
+   */
+  private static CollectionSpec withCustomFields(CollectionSpec customers, CustomerSettings settings) {
+    var custom = settings.indexedCustomFields();
+    if (custom.isEmpty()) {
+      return customers;
+    }
+    List<IndexSpec> fields = new ArrayList<>(customers.indexes());
+    fields.addAll(custom.values());
+    return new CollectionSpec(customers.name(), fields,
+        customers.indexSet().with(custom.keySet().toArray(String[]::new)));
   }
 
   private static void checkCollectionNames(List<CollectionSpec> specs) {

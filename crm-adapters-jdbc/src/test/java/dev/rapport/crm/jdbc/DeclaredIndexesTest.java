@@ -198,6 +198,26 @@ class DeclaredIndexesTest {
     assertThat(crm.customers().count(ALICE, Criteria.eq(CustomerFields.STAGE, "LEAD"))).isZero();
   }
 
+  @ParameterizedTest
+  @EnumSource(value = TestDatabases.Kind.class, names = {"H2_MEMORY", "POSTGRESQL", "MARIADB", "MYSQL"})
+  void customFieldsATenantIndexesAreTypedColumnsFilteredAndSortedOn(TestDatabases.Kind kind) throws SQLException {
+    TestDatabases.Fresh fresh = fresh(kind);
+    dev.rapport.crm.customer.CustomFieldSchema schema = dev.rapport.crm.customer.CustomFieldSchema.builder()
+        .text("industry", 100, false).number("employees", false).indexed("industry", "employees").build();
+    Crm crm = Crm.builder().store(fresh.builder(Clock.systemUTC()).build()).accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none()).publishAfterCommit(false).customFields(schema).build();
+    for (String[] c : new String[][] {{"Acme", "retail", "1200"}, {"Bolt", "energy", "80"}, {"Core", "retail", "45.5"}}) {
+      crm.customers().create(ALICE, CustomerData.builder(CustomerKind.ORGANIZATION, c[0])
+          .customField("industry", c[1]).customField("employees", c[2]).build());
+    }
+    String industry = CustomerFields.custom("industry");
+    String employees = CustomerFields.custom("employees");
+    assertThat(crm.customers().find(ALICE, Query.of(Criteria.eq(industry, "retail"), Sort.asc(employees), 10))
+        .items()).extracting(c -> c.name().defaultValue()).containsExactly("Core", "Acme");
+    assertThat(declared(fresh)).contains(dev.rapport.crm.jdbc.internal.Layout.column(industry),
+        dev.rapport.crm.jdbc.internal.Layout.column(employees));
+  }
+
   @Test
   void anIndexPostgresLeftInvalidIsBuiltAgainOnTheNextStart() throws SQLException {
     TestDatabases.Fresh fresh = fresh(TestDatabases.Kind.POSTGRESQL);

@@ -22,19 +22,64 @@ import org.jspecify.annotations.Nullable;
  *     .text("industry", 100, false)
  *     .number("employees", false)
  *     .choice("paymentTerms", Set.of("NET30", "NET60"), true)
+ *     .indexed("industry", "employees")      // queryable: CustomerFields.custom("industry")
  *     .build();
  * }</pre>
+ *
+ * <p>An <em>indexed</em> field can be filtered and sorted on like a built-in one, under the name
+ * {@link CustomerFields#custom(String)} gives, with values of its index type: text and choices as {@code String},
+ * numbers as {@code BigDecimal} (at most 24 integer and 10 fraction digits), booleans as {@code Boolean}, dates as
+ * their ISO text ({@code "2026-12-31"}, which sorts in date order). An indexed text field holds at most 255
+ * characters.
  */
 public record CustomFieldSchema(Map<String, Field> fields) {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,39}");
 
   public CustomFieldSchema {
     fields = Map.copyOf(fields);
-    for (String n : fields.keySet()) {
+    for (Map.Entry<String, Field> e : fields.entrySet()) {
+      String n = e.getKey();
       if (!NAME.matcher(n).matches()) {
         throw ValidationException.of("customFields." + n, "customField.name", "custom field names are identifiers of 1-40 characters");
       }
+      Field f = e.getValue();
+      if (f.indexed() && f.indexLength() > dev.rapport.crm.store.IndexSpec.MAX_STRING_LENGTH) {
+        throw ValidationException.of("customFields." + n, "customField.index.length",
+            "an indexed custom field holds at most " + dev.rapport.crm.store.IndexSpec.MAX_STRING_LENGTH
+                + " characters; '" + n + "' allows " + f.indexLength());
+      }
     }
+  }
+
+  /**
+   * The kernel fields of the indexed custom fields, by custom field name: the index type of each (text and choices
+   * STRING, numbers DECIMAL, booleans BOOLEAN, dates STRING in ISO form).
+   */
+  public Map<String, dev.rapport.crm.store.IndexSpec> indexedFields() {
+    Map<String, dev.rapport.crm.store.IndexSpec> out = new java.util.TreeMap<>();
+    fields.forEach((n, f) -> {
+      if (f.indexed()) {
+        dev.rapport.crm.store.IndexSpec spec = switch (f.type()) {
+          case NUMBER -> dev.rapport.crm.store.IndexSpec.single(CustomerFields.custom(n),
+              dev.rapport.crm.store.IndexType.DECIMAL);
+          case BOOLEAN -> dev.rapport.crm.store.IndexSpec.single(CustomerFields.custom(n),
+              dev.rapport.crm.store.IndexType.BOOLEAN);
+          default -> dev.rapport.crm.store.IndexSpec.single(CustomerFields.custom(n),
+              dev.rapport.crm.store.IndexType.STRING).withMaxLength(Math.max(1, f.indexLength()));
+        };
+        out.put(n, spec);
+      }
+    });
+    return out;
+  }
+
+  /** The index value of a stored (canonical) value of field {@code name}, by its index type. */
+  static Object indexValue(Field f, String canonical) {
+    return switch (f.type()) {
+      case NUMBER -> new BigDecimal(canonical);
+      case BOOLEAN -> Boolean.valueOf(canonical);
+      default -> canonical;
+    };
   }
 
   /** No custom fields allowed: the default. */
@@ -50,11 +95,28 @@ public record CustomFieldSchema(Map<String, Field> fields) {
     TEXT, NUMBER, BOOLEAN, DATE, CHOICE
   }
 
-  /** One field: its type, whether it is required, its maximum text length, and its choices for CHOICE. */
-  public record Field(Type type, boolean required, int maxLength, Set<String> choices) {
+  /**
+   * One field: its type, whether it is required, its maximum text length, its choices for CHOICE, and whether it is
+   * indexed (queryable).
+   */
+  public record Field(Type type, boolean required, int maxLength, Set<String> choices, boolean indexed) {
     public Field {
       Objects.requireNonNull(type, "type");
       choices = Set.copyOf(choices);
+    }
+
+    public Field(Type type, boolean required, int maxLength, Set<String> choices) {
+      this(type, required, maxLength, choices, false);
+    }
+
+    /** The most characters an index value of this field has (text: its maximum length; dates: 10). */
+    int indexLength() {
+      return switch (type) {
+        case TEXT -> maxLength;
+        case CHOICE -> choices.stream().mapToInt(String::length).max().orElse(1);
+        case DATE -> 10;
+        default -> dev.rapport.crm.store.IndexSpec.MAX_STRING_LENGTH;
+      };
     }
   }
 
@@ -106,7 +168,12 @@ public record CustomFieldSchema(Map<String, Field> fields) {
         }
         try {
           BigDecimal d = new BigDecimal(text);
-          return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+          BigDecimal plain = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+          if (f.indexed() && (Math.max(plain.scale(), 0) > 10 || plain.precision() - plain.scale() > 24)) {
+            out.add(path, "customField.number", "an indexed number has at most 24 integer and 10 fraction digits");
+            return null;
+          }
+          return plain.signum() == 0 ? "0" : plain.toPlainString();
         } catch (NumberFormatException ex) {
           out.add(path, "customField.number", "must be a number");
           return null;
@@ -163,6 +230,22 @@ public record CustomFieldSchema(Map<String, Field> fields) {
 
     public Builder choice(String name, Set<String> choices, boolean required) {
       fields.put(name, new Field(Type.CHOICE, required, 0, choices));
+      return this;
+    }
+
+    /**
+     * Makes the named fields (declared before) indexed: criteria and sorts may name them as
+     * {@link CustomerFields#custom(String)}.
+     */
+    public Builder indexed(String... names) {
+      for (String n : names) {
+        Field f = fields.get(n);
+        if (f == null) {
+          throw ValidationException.of("customFields." + n, "customField.unknown",
+              "declare custom field '" + n + "' before indexing it");
+        }
+        fields.put(n, new Field(f.type(), f.required(), f.maxLength(), f.choices(), true));
+      }
       return this;
     }
 

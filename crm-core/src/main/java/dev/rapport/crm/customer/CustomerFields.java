@@ -69,6 +69,30 @@ public final class CustomerFields {
   public static final String DELETED = "deleted";
 
   /**
+   * The field name under which criteria and sorts name the custom field {@code customField}, once a tenant's
+   * {@link CustomFieldSchema} marks it {@linkplain CustomFieldSchema.Builder#indexed indexed}: {@code cf}, up to 18
+   * letters and digits of the name, and six hex digits of its hash (so names differing only in case or underscores
+   * stay apart): {@code custom("industry")} is {@code cfIndustry} followed by the hash. The SQL column is
+   * {@code f_cf_industry…}.
+   */
+  public static String custom(String customField) {
+    StringBuilder b = new StringBuilder("cf");
+    for (int i = 0; i < customField.length() && b.length() < 20; i++) {
+      char ch = customField.charAt(i);
+      if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
+        b.append(b.length() == 2 ? Character.toUpperCase(ch) : ch);
+      }
+    }
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(customField.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return b.append(java.util.HexFormat.of().formatHex(h, 0, 3)).toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Indexed whatever index set the host declares: every query of customers asks for {@link #DELETED} (live ones by
    * default), and {@link #EXTERNAL_REFS} is unique.
    */

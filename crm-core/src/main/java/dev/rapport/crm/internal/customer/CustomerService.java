@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * of the aggregate's business methods; this class only names inputs, ids and versions.
  */
 public final class CustomerService extends AggregateReads<Customer> implements Customers {
-  private static final CustomerType TYPE = CustomerType.INSTANCE;
+  private final CustomerType type;
 
   private final CommandPipeline pipeline;
   private final Reads reads;
@@ -51,37 +51,42 @@ public final class CustomerService extends AggregateReads<Customer> implements C
   private final CommandDefinition<Restore, Customer> restore;
 
   public CustomerService(CommandPipeline pipeline, CustomerSettings settings) {
-    super(pipeline, TYPE, "customer");
+    this(pipeline, settings, new CustomerType(settings));
+  }
+
+  private CustomerService(CommandPipeline pipeline, CustomerSettings settings, CustomerType type) {
+    super(pipeline, type, "customer");
+    this.type = type;
     this.pipeline = pipeline;
     this.reads = pipeline.reads();
     Objects.requireNonNull(settings, "settings");
-    create = pipeline.register(CommandDefinition.creating("customer.create", TYPE, CustomerData.class,
+    create = pipeline.register(CommandDefinition.creating("customer.create", type, CustomerData.class,
         (ctx, data, cur) -> Customer.create(ctx.id(), ctx.actor().tenant(), data,
             settings.rules(ctx.actor().tenant()), ctx.now(), ctx.actor().userId())));
-    upsert = pipeline.register(CommandDefinition.changing("customer.upsert", Action.EDIT, TYPE,
+    upsert = pipeline.register(CommandDefinition.changing("customer.upsert", Action.EDIT, type,
         UpsertByExternalRef.class, (ctx, in, cur) -> Objects.requireNonNull(cur).sync(withRef(in),
             settings.rules(ctx.actor().tenant()), ctx.now(), ctx.actor().userId())));
-    update = pipeline.register(CommandDefinition.changing("customer.update", Action.EDIT, TYPE, CustomerPatch.class,
+    update = pipeline.register(CommandDefinition.changing("customer.update", Action.EDIT, type, CustomerPatch.class,
         (ctx, patch, cur) -> Objects.requireNonNull(cur).update(patch, settings.rules(ctx.actor().tenant()),
             ctx.now(), ctx.actor().userId())));
-    changeStage = pipeline.register(CommandDefinition.changing("customer.change-stage", Action.EDIT, TYPE,
+    changeStage = pipeline.register(CommandDefinition.changing("customer.change-stage", Action.EDIT, type,
         ChangeStage.class, (ctx, in, cur) -> Objects.requireNonNull(cur).changeStage(in.stage(), in.reason(),
             settings.lifecycle(ctx.actor().tenant()), ctx.now()))
         .withReason(ChangeStage::reason));
-    tag = pipeline.register(CommandDefinition.changing("customer.tag", Action.EDIT, TYPE, ChangeTags.class,
+    tag = pipeline.register(CommandDefinition.changing("customer.tag", Action.EDIT, type, ChangeTags.class,
         (ctx, in, cur) -> Objects.requireNonNull(cur).tag(in.tags())));
-    untag = pipeline.register(CommandDefinition.changing("customer.untag", Action.EDIT, TYPE, ChangeTags.class,
+    untag = pipeline.register(CommandDefinition.changing("customer.untag", Action.EDIT, type, ChangeTags.class,
         (ctx, in, cur) -> Objects.requireNonNull(cur).untag(in.tags())));
-    assignOwner = pipeline.register(CommandDefinition.changing("customer.assign-owner", Action.ASSIGN, TYPE,
+    assignOwner = pipeline.register(CommandDefinition.changing("customer.assign-owner", Action.ASSIGN, type,
         AssignOwner.class, (ctx, in, cur) -> Objects.requireNonNull(cur).assignOwner(in.owner())));
     changeCreditLimit = pipeline.register(CommandDefinition.changing("customer.change-credit-limit", Action.EDIT,
-        TYPE, ChangeCreditLimit.class,
+        type, ChangeCreditLimit.class,
         (ctx, in, cur) -> Objects.requireNonNull(cur).changeCreditLimit(in.creditLimit(), in.reason()))
         .withReason(ChangeCreditLimit::reason));
-    delete = pipeline.register(CommandDefinition.changing("customer.delete", Action.DELETE, TYPE, SoftDelete.class,
+    delete = pipeline.register(CommandDefinition.changing("customer.delete", Action.DELETE, type, SoftDelete.class,
         (ctx, in, cur) -> Objects.requireNonNull(cur).delete(in.reason(), ctx.now(), ctx.actor().userId()))
         .withReason(SoftDelete::reason));
-    restore = pipeline.register(CommandDefinition.changing("customer.restore", Action.DELETE, TYPE, Restore.class,
+    restore = pipeline.register(CommandDefinition.changing("customer.restore", Action.DELETE, type, Restore.class,
         (ctx, in, cur) -> Objects.requireNonNull(cur).restore())
         .withReason(Restore::reason));
   }
@@ -103,7 +108,7 @@ public final class CustomerService extends AggregateReads<Customer> implements C
     String ref = CustomerFields.externalRef(system, externalId);
     for (int attempt = 0; ; attempt++) {
       // looked up only through the actor's own view, after its filter is known
-      Optional<Document> existing = reads.findUnique(actor, TYPE, CustomerFields.EXTERNAL_REFS, ref);
+      Optional<Document> existing = reads.findUnique(actor, type, CustomerFields.EXTERNAL_REFS, ref);
       try {
         if (existing.isEmpty()) {
           return new UpsertResult(create(actor, withRef), UpsertResult.Outcome.CREATED);

@@ -3,6 +3,7 @@ package dev.rapport.crm.internal.customer;
 import dev.rapport.crm.contact.EmailAddress;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.customer.CustomerSettings;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.internal.command.CriteriaText;
 import dev.rapport.crm.internal.command.JsonAggregateType;
@@ -12,13 +13,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** How customers are stored: the JSON body is the record itself; the index values are derived from it. */
 public final class CustomerType extends JsonAggregateType<Customer> {
-  public static final CustomerType INSTANCE = new CustomerType();
+  /** Customers without indexed custom fields: for reading and for loading a related customer. */
+  public static final CustomerType INSTANCE = new CustomerType(null);
 
-  private CustomerType() {
+  private final @Nullable CustomerSettings settings;
+
+  /** {@code settings}: where the tenants' indexed custom fields come from (null: none). */
+  public CustomerType(@Nullable CustomerSettings settings) {
     super(CustomerFields.TYPE, Customer.class);
+    this.settings = settings;
   }
 
   @Override
@@ -69,6 +76,16 @@ public final class CustomerType extends JsonAggregateType<Customer> {
 
   @Override
   public Map<String, List<Object>> index(Customer c) {
-    return CustomerFields.indexValues(c);
+    Map<String, List<Object>> values = CustomerFields.indexValues(c);
+    if (settings == null || c.customFields().isEmpty()) {
+      return values;
+    }
+    Map<String, Object> custom = settings.customIndexValues(c);
+    if (custom.isEmpty()) {
+      return values;
+    }
+    Map<String, List<Object>> all = new java.util.LinkedHashMap<>(values);
+    custom.forEach((field, value) -> all.put(field, List.of(value)));
+    return all;
   }
 }
