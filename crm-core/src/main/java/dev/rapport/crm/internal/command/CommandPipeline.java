@@ -113,6 +113,11 @@ public final class CommandPipeline implements ParkedCommands {
     return clock;
   }
 
+  /** The Bean Validation every command input goes through. */
+  public Validator validator() {
+    return validator;
+  }
+
   /** Registers a command by its name, once; the services do this while the {@code Crm} is built. */
   public <P, A> CommandDefinition<P, A> register(CommandDefinition<P, A> definition) {
     if (definitions.putIfAbsent(definition.name(), definition) != null) {
@@ -258,10 +263,13 @@ public final class CommandPipeline implements ParkedCommands {
     }
 
     // 2. Validate (Bean Validation and the related records), 3. apply (pure): every violation at once
-    List<Violation> invalid = new ArrayList<>(beanViolations(payload));
-    // the text rules on the input as given, before the domain strips or normalizes it (a trailing control would
-    // otherwise vanish silently instead of being refused)
-    invalid.addAll(textViolations(rt, Json.toTree(payload)));
+    List<Violation> invalid = new ArrayList<>();
+    if (!def.provenClean().test(payload)) {
+      invalid.addAll(beanViolations(payload));
+      // the text rules on the input as given, before the domain strips or normalizes it (a trailing control would
+      // otherwise vanish silently instead of being refused)
+      invalid.addAll(textViolations(rt, Json.toTree(payload)));
+    }
     Map<String, Object> related = new LinkedHashMap<>();
     List<CommandDefinition.Related> needed = def.related().apply(payload);
     for (CommandDefinition.Related r : needed) {
