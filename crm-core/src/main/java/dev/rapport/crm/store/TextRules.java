@@ -81,29 +81,55 @@ public final class TextRules {
    */
   public static List<Violation> check(JsonNode tree, Predicate<String> bidiAllowed) {
     List<Violation> out = new ArrayList<>();
-    walk(tree, "", bidiAllowed, out);
+    walk(tree, new StringBuilder(), bidiAllowed, out);
     return out;
   }
 
-  private static void walk(JsonNode node, String path, Predicate<String> bidiAllowed, List<Violation> out) {
+  /**
+   * {@code path} is the path of {@code node}, grown and cut back in place as the walk descends: a path becomes a
+   * string only for a value or key that holds a character these rules look at, so a clean tree costs no strings.
+   */
+  private static void walk(JsonNode node, StringBuilder path, Predicate<String> bidiAllowed, List<Violation> out) {
     if (node.isTextual()) {
-      check(path, node.textValue(), bidiAllowed.test(path)).ifPresent(out::add);
+      String value = node.textValue();
+      if (!isPlain(value)) {
+        String at = path.toString();
+        check(at, value, bidiAllowed.test(at)).ifPresent(out::add);
+      }
     } else if (node.isArray()) {
+      int length = path.length();
       for (int i = 0; i < node.size(); i++) {
-        walk(node.get(i), path + "[" + i + "]", bidiAllowed, out);
+        walk(node.get(i), path.append('[').append(i).append(']'), bidiAllowed, out);
+        path.setLength(length);
       }
     } else if (node.isObject()) {
+      int length = path.length();
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-        Optional<Violation> key = check(child, e.getKey());
+        if (length > 0) {
+          path.append('.');
+        }
+        path.append(e.getKey());
+        Optional<Violation> key = isPlain(e.getKey()) ? Optional.empty() : check(path.toString(), e.getKey());
         if (key.isPresent()) {
           out.add(key.get());
         } else {
-          walk(e.getValue(), child, bidiAllowed, out);
+          walk(e.getValue(), path, bidiAllowed, out);
         }
+        path.setLength(length);
       }
     }
+  }
+
+  /** Whether {@code value} holds no surrogate, control or bidirectional control at all (then every check passes). */
+  private static boolean isPlain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isSurrogate(c) || isControl(c) || isBidiControl(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
