@@ -73,7 +73,11 @@ public record PhoneNumber(String e164) {
     if (region != null && !UTIL.getSupportedRegions().contains(region)) {
       throw invalid("'" + defaultRegion + "' is not a region libphonenumber knows (ISO 3166-1 alpha-2 expected)");
     }
-    return new PhoneNumber(UTIL.format(parseValid(text, region), PhoneNumberFormat.E164));
+    String e164 = UTIL.format(parseValid(text, region), PhoneNumberFormat.E164);
+    // a valid number's E.164 form is canonical: the constructor need not parse it again (without this, only a
+    // number seen before would skip that second parse)
+    PROVEN.put(e164, Boolean.TRUE);
+    return new PhoneNumber(e164);
   }
 
   @JsonValue
