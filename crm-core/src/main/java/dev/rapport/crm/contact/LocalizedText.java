@@ -106,9 +106,12 @@ public record LocalizedText(
     String s = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC);
     int length = s.codePointCount(0, s.length());
     if (v.require(length > 0, path, "text.blank", "may not be blank")) {
-      v.require(length <= MAX_LENGTH, path, "text.length", "at most " + MAX_LENGTH + " characters, not " + length);
-      v.require(s.codePoints().noneMatch(LocalizedText::isControl), path, "text.control",
-          "may not contain control characters or line breaks");
+      if (length > MAX_LENGTH) {
+        v.add(path, "text.length", "at most " + MAX_LENGTH + " characters, not " + length);
+      }
+      if (s.codePoints().anyMatch(LocalizedText::isControl)) {
+        v.add(path, "text.control", "may not contain control characters or line breaks");
+      }
     }
     return s;
   }

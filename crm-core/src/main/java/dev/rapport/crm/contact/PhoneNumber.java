@@ -38,12 +38,14 @@ public record PhoneNumber(String e164) {
    * of microseconds, its metadata never changes in a running JVM, so a proof is kept (bounded).
    */
   private static final Cache<String, Boolean> PROVEN = CacheBuilder.newBuilder().maximumSize(16_384).build();
+  /** The E.164 string {@link #parse} has just proven on this thread (compared by identity), for the constructor. */
+  private static final ThreadLocal<String> JUST_PARSED = new ThreadLocal<>();
   private static final int VISIBLE_DIGITS = 4;
 
   /** Accepts only the canonical E.164 form (or a masked form); use {@link #parse} for anything a person typed. */
   public PhoneNumber {
     Objects.requireNonNull(e164, "e164");
-    if (!isMaskedForm(e164) && PROVEN.getIfPresent(e164) == null) {
+    if (JUST_PARSED.get() != e164 && !isMaskedForm(e164) && PROVEN.getIfPresent(e164) == null) {
       Phonenumber.PhoneNumber parsed = parseValid(e164, null);
       String canonical = UTIL.format(parsed, PhoneNumberFormat.E164);
       if (!canonical.equals(e164)) {
@@ -75,9 +77,13 @@ public record PhoneNumber(String e164) {
     }
     String e164 = UTIL.format(parseValid(text, region), PhoneNumberFormat.E164);
     // a valid number's E.164 form is canonical: the constructor need not parse it again (without this, only a
-    // number seen before would skip that second parse)
-    PROVEN.put(e164, Boolean.TRUE);
-    return new PhoneNumber(e164);
+    // number seen before, in the proof cache, would skip that second parse)
+    JUST_PARSED.set(e164);
+    try {
+      return new PhoneNumber(e164);
+    } finally {
+      JUST_PARSED.remove();
+    }
   }
 
   @JsonValue

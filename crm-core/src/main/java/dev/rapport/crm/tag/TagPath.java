@@ -39,11 +39,13 @@ public record TagPath(String value) {
       v.add("", "tag.empty", "a tag may not be empty");
     } else {
       String[] segments = value.split(String.valueOf(SEPARATOR), -1);
-      v.require(segments.length <= MAX_SEGMENTS, "", "tag.depth",
-          "a tag has at most " + MAX_SEGMENTS + " segments, not " + segments.length);
+      if (segments.length > MAX_SEGMENTS) {
+        v.add("", "tag.depth", "a tag has at most " + MAX_SEGMENTS + " segments, not " + segments.length);
+      }
       int length = value.codePointCount(0, value.length());
-      v.require(length <= MAX_LENGTH, "", "tag.length",
-          "a tag has at most " + MAX_LENGTH + " characters, not " + length);
+      if (length > MAX_LENGTH) {
+        v.add("", "tag.length", "a tag has at most " + MAX_LENGTH + " characters, not " + length);
+      }
       for (int i = 0; i < segments.length; i++) {
         String problem = segmentProblem(segments[i]);
         if (problem != null) {
