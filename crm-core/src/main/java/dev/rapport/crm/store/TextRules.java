@@ -81,15 +81,49 @@ public final class TextRules {
    */
   public static List<Violation> check(JsonNode tree, Predicate<String> bidiAllowed) {
     List<Violation> out = new ArrayList<>();
-    walk(tree, new StringBuilder(), bidiAllowed, out);
+    walk(tree, new Path(), bidiAllowed, out);
     return out;
   }
 
   /**
-   * {@code path} is the path of {@code node}, grown and cut back in place as the walk descends: a path becomes a
-   * string only for a value or key that holds a character these rules look at, so a clean tree costs no strings.
+   * The path of the node being walked, as a stack of keys and indexes: it becomes a string only for a value or key
+   * that holds a character these rules look at, so a clean tree costs no strings.
    */
-  private static void walk(JsonNode node, StringBuilder path, Predicate<String> bidiAllowed, List<Violation> out) {
+  private static final class Path {
+    private String[] keys = new String[8];
+    private int[] indexes = new int[8];
+    private int depth;
+
+    void push(@org.jspecify.annotations.Nullable String key, int index) {
+      if (depth == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, depth * 2);
+        indexes = java.util.Arrays.copyOf(indexes, depth * 2);
+      }
+      keys[depth] = key;
+      indexes[depth] = index;
+      depth++;
+    }
+
+    void pop() {
+      depth--;
+    }
+
+    /** In the form Bean Validation uses: {@code name.default}, {@code emails[0]}, {@code customFields.note}. */
+    @Override
+    public String toString() {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < depth; i++) {
+        if (keys[i] == null) {
+          b.append('[').append(indexes[i]).append(']');
+        } else {
+          b.append(b.length() == 0 ? "" : ".").append(keys[i]);
+        }
+      }
+      return b.toString();
+    }
+  }
+
+  private static void walk(JsonNode node, Path path, Predicate<String> bidiAllowed, List<Violation> out) {
     if (node.isTextual()) {
       String value = node.textValue();
       if (!isPlain(value)) {
@@ -97,26 +131,22 @@ public final class TextRules {
         check(at, value, bidiAllowed.test(at)).ifPresent(out::add);
       }
     } else if (node.isArray()) {
-      int length = path.length();
       for (int i = 0; i < node.size(); i++) {
-        walk(node.get(i), path.append('[').append(i).append(']'), bidiAllowed, out);
-        path.setLength(length);
+        path.push(null, i);
+        walk(node.get(i), path, bidiAllowed, out);
+        path.pop();
       }
     } else if (node.isObject()) {
-      int length = path.length();
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (length > 0) {
-          path.append('.');
-        }
-        path.append(e.getKey());
+        path.push(e.getKey(), 0);
         Optional<Violation> key = isPlain(e.getKey()) ? Optional.empty() : check(path.toString(), e.getKey());
         if (key.isPresent()) {
           out.add(key.get());
         } else {
           walk(e.getValue(), path, bidiAllowed, out);
         }
-        path.setLength(length);
+        path.pop();
       }
     }
   }
