@@ -340,8 +340,10 @@ public final class CommandPipeline implements ParkedCommands {
     if (!result.allowed()) {
       throw denied(actor, def, rt, id, reason, result.decidingRules(), correlationId, null);
     }
-    List<String> unwritable = FieldWrites.changed(rt, before, doc.body()).stream()
-        .filter(p -> !result.fields().writable().contains(p)).toList();
+    // (an actor who may write every field needs no list of the fields this write changes)
+    List<String> unwritable = result.fields().writable().isAll() ? List.of()
+        : FieldWrites.changed(rt, before, doc.body()).stream()
+            .filter(p -> !result.fields().writable().contains(p)).toList();
     if (!unwritable.isEmpty()) {
       throw denied(actor, def, rt, def.creates() ? null : id, reason, result.decidingRules(), correlationId,
           "may not write " + String.join(", ", unwritable));
