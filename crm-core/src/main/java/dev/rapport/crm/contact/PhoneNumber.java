@@ -75,7 +75,53 @@ public record PhoneNumber(String e164) {
     if (region != null && !UTIL.getSupportedRegions().contains(region)) {
       throw invalid("'" + defaultRegion + "' is not a region libphonenumber knows (ISO 3166-1 alpha-2 expected)");
     }
+    PhoneNumber compact = parseCompact(text, region);
+    if (compact != null) {
+      return compact;
+    }
     String e164 = UTIL.format(parseValid(text, region), PhoneNumberFormat.E164);
+    return proven(e164);
+  }
+
+  /**
+   * The international form people write most ({@code +34 612 34 53 80}, {@code +1-202-555-0143}) read through
+   * libphonenumber as its digits alone ({@code +34612345380}), or null when it is not that form or is refused (then
+   * the text is parsed as given, which names the reason). libphonenumber reads nothing but the digits of such a text
+   * (there is no room in it for an extension, a second number, letters or a national prefix in parentheses), and
+   * without its spaces its regular expressions (extension, viability) cost a fifth less.
+   */
+  private static @Nullable PhoneNumber parseCompact(String text, @Nullable String region) {
+    int n = text.length();
+    if (n < 2 || text.charAt(0) != '+' || !isDigit(text.charAt(1)) || !isDigit(text.charAt(n - 1))) {
+      return null;
+    }
+    StringBuilder digits = new StringBuilder(n).append('+');
+    for (int i = 1; i < n; i++) {
+      char c = text.charAt(i);
+      if (isDigit(c)) {
+        digits.append(c);
+      } else if ((c != ' ' && c != '-') || !isDigit(text.charAt(i - 1))) {
+        return null; // only single spaces or hyphens between digits
+      }
+    }
+    Phonenumber.PhoneNumber number;
+    try {
+      number = UTIL.parse(digits, region);
+    } catch (NumberParseException e) {
+      return null;
+    }
+    if (number.hasExtension() || !UTIL.isValidNumber(number)) {
+      return null;
+    }
+    return proven(UTIL.format(number, PhoneNumberFormat.E164));
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** A number whose E.164 form {@code e164} was just proven by a parse on this thread. */
+  private static PhoneNumber proven(String e164) {
     // a valid number's E.164 form is canonical: the constructor need not parse it again (without this, only a
     // number seen before, in the proof cache, would skip that second parse)
     JUST_PARSED.set(e164);
