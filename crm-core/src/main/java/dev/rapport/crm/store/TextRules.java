@@ -41,6 +41,10 @@ public final class TextRules {
   private static Optional<Violation> check(String path, String value, boolean bidiAllowed) {
     for (int i = 0; i < value.length(); ) {
       char c = value.charAt(i);
+      if (c >= 0x20 && c < 0x7F) {
+        i++; // printable ASCII
+        continue;
+      }
       if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
         i += 2;
         continue;
@@ -124,29 +128,37 @@ public final class TextRules {
   }
 
   private static void walk(JsonNode node, Path path, Predicate<String> bidiAllowed, List<Violation> out) {
-    if (node.isTextual()) {
-      String value = node.textValue();
-      if (!isPlain(value)) {
-        String at = path.toString();
-        check(at, value, bidiAllowed.test(at)).ifPresent(out::add);
-      }
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        path.push(null, i);
-        walk(node.get(i), path, bidiAllowed, out);
-        path.pop();
-      }
-    } else if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        path.push(e.getKey(), 0);
-        Optional<Violation> key = isPlain(e.getKey()) ? Optional.empty() : check(path.toString(), e.getKey());
-        if (key.isPresent()) {
-          out.add(key.get());
-        } else {
-          walk(e.getValue(), path, bidiAllowed, out);
+    // one look at the node's type (isTextual, isArray and isObject are each a call on it)
+    switch (node.getNodeType()) {
+      case STRING -> {
+        String value = node.textValue();
+        if (!isPlain(value)) {
+          String at = path.toString();
+          check(at, value, bidiAllowed.test(at)).ifPresent(out::add);
         }
-        path.pop();
+      }
+      case ARRAY -> {
+        for (int i = 0; i < node.size(); i++) {
+          path.push(null, i);
+          walk(node.get(i), path, bidiAllowed, out);
+          path.pop();
+        }
+      }
+      case OBJECT -> {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          path.push(e.getKey(), 0);
+          Optional<Violation> key = isPlain(e.getKey()) ? Optional.empty() : check(path.toString(), e.getKey());
+          if (key.isPresent()) {
+            out.add(key.get());
+          } else {
+            walk(e.getValue(), path, bidiAllowed, out);
+          }
+          path.pop();
+        }
+      }
+      default -> {
+        // numbers, booleans, null, binary: no text
       }
     }
   }
@@ -155,6 +167,9 @@ public final class TextRules {
   private static boolean isPlain(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
+      if (c >= 0x20 && c < 0x7F) {
+        continue; // printable ASCII, most of any text: none of the checks below can refuse it
+      }
       if (Character.isSurrogate(c) || isControl(c) || isBidiControl(c)) {
         return false;
       }
