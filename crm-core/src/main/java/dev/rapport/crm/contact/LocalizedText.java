@@ -109,7 +109,7 @@ public record LocalizedText(
       if (length > MAX_LENGTH) {
         v.add(path, "text.length", "at most " + MAX_LENGTH + " characters, not " + length);
       }
-      if (s.codePoints().anyMatch(LocalizedText::isControl)) {
+      if (hasControl(s)) {
         v.add(path, "text.control", "may not contain control characters or line breaks");
       }
     }
@@ -128,6 +128,17 @@ public record LocalizedText(
     String region = locale.getCountry();
     boolean knownRegion = region.isEmpty() || ISO_COUNTRIES.contains(region) || region.matches("\\d{3}");
     return knownLanguage && knownRegion ? canonical : null;
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      if (isControl(cp)) {
+        return true;
+      }
+      i += Character.charCount(cp);
+    }
+    return false;
   }
 
   private static boolean isControl(int cp) {

@@ -112,9 +112,14 @@ public record TagPath(String value) {
     if (isMark(segment.codePointAt(0))) {
       return "may not start with a combining mark";
     }
-    boolean allowed = segment.codePoints().allMatch(cp -> Character.isLetterOrDigit(cp) || cp == '-' || cp == '_'
-        || isMark(cp));
-    return allowed ? null : "may hold only letters, digits, '-' and '_'";
+    for (int i = 0; i < segment.length(); ) {
+      int cp = segment.codePointAt(i);
+      if (!(Character.isLetterOrDigit(cp) || cp == '-' || cp == '_' || isMark(cp))) {
+        return "may hold only letters, digits, '-' and '_'";
+      }
+      i += Character.charCount(cp);
+    }
+    return null;
   }
 
   private static boolean isMark(int cp) {
