@@ -38,11 +38,14 @@ public record Document(String id, long version, ObjectNode body, Map<String, Lis
     if (!(index instanceof NormalizedIndex)) {
       Map<String, List<Object>> copy = new LinkedHashMap<>();
       for (Map.Entry<String, List<Object>> e : index.entrySet()) {
+        if (e.getValue().size() == 1) {
+          // most fields hold one value: no list to fill and search
+          copy.put(e.getKey(), List.of(normalized(e.getKey(), e.getValue().get(0))));
+          continue;
+        }
         List<Object> values = new ArrayList<>(e.getValue().size());
         for (Object v : e.getValue()) {
-          // strings, longs and booleans are their own normal form (and need no field name for an error)
-          Object n = v instanceof String || v instanceof Long || v instanceof Boolean ? v
-              : Values.normalize("index." + e.getKey(), v);
+          Object n = normalized(e.getKey(), v);
           if (!values.contains(n)) {
             values.add(n);
           }
@@ -53,6 +56,11 @@ public record Document(String id, long version, ObjectNode body, Map<String, Lis
       }
       index = new NormalizedIndex(copy);
     }
+  }
+
+  private static Object normalized(String field, @org.jspecify.annotations.Nullable Object v) {
+    // strings, longs and booleans are their own normal form (and need no field name for an error)
+    return v instanceof String || v instanceof Long || v instanceof Boolean ? v : Values.normalize("index." + field, v);
   }
 
   /**

@@ -387,10 +387,11 @@ public final class CommandPipeline implements ParkedCommands {
     } else {
       batch.update(type.collection().name(), doc);
     }
-    List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId, def.action(),
-        def.name(), rt.name(), id, nextVersion, before, doc.body(), reason,
-        approval == null ? Outcome.APPLIED : Outcome.APPROVED, result.decidingRules(), approval,
-        approval == null ? null : approval.requestId()));
+    // (no entry is built for the recorder that records nothing)
+    List<WriteBatch.Append> records = audit == AuditRecorder.none() ? List.of()
+        : audit.record(new AuditEntry.Change(actor, now, correlationId, def.action(), def.name(), rt.name(), id,
+            nextVersion, before, doc.body(), reason, approval == null ? Outcome.APPLIED : Outcome.APPROVED,
+            result.decidingRules(), approval, approval == null ? null : approval.requestId()));
     records.forEach(batch::append);
     for (DomainEvent e : changed.events()) {
       Event event = new Event(Ids.uuidV7(clock), e.type(), actor.tenant(), rt.name(), id, nextVersion, now,
