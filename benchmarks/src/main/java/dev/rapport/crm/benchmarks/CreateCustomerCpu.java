@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * CPU time and allocation of the creating thread per create-customer command, the same work as
  * {@link CreateCustomerBenchmark}, over rounds of 5,000 commands (a noisy shared machine makes wall-clock figures
  * unreliable; the thread's own CPU time is not stretched by other processes). Prints each round and the medians, for
- * Rapport and for the floor.
+ * Rapport and for the floor, and for Rapport also the CPU time of the whole JVM over the same commands (garbage
+ * collection and any other thread included), since allocation is paid on the collector's threads.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.rapport.crm.benchmarks.CreateCustomerCpu [rounds] [warm-up rounds]
@@ -29,11 +30,13 @@ public final class CreateCustomerCpu {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    var process = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long self = Thread.currentThread().getId();
     CreateInputs inputs = new CreateInputs();
     Actor actor = Actor.of("bench", "bench-user");
     double[] cpu = new double[rounds];
     double[] alloc = new double[rounds];
+    double[] processCpu = new double[rounds];
     double[] floorCpu = new double[rounds];
     double[] floorAlloc = new double[rounds];
     Object sink = null;
@@ -41,6 +44,7 @@ public final class CreateCustomerCpu {
       // a fresh store every round, as JMH's per-iteration set-up keeps its size bounded
       Crm crm = Crm.builder().store(InMemoryStore.create()).accessPolicy(AccessPolicy.allowAll())
           .audit(AuditRecorder.none()).build();
+      long p0 = process.getProcessCpuTime();
       long c0 = threads.getCurrentThreadCpuTime();
       long a0 = threads.getThreadAllocatedBytes(self);
       for (int i = 0; i < PER_ROUND; i++) {
@@ -48,6 +52,7 @@ public final class CreateCustomerCpu {
       }
       long c1 = threads.getCurrentThreadCpuTime();
       long a1 = threads.getThreadAllocatedBytes(self);
+      long p1 = process.getProcessCpuTime();
       ConcurrentHashMap<String, byte[]> floor = new ConcurrentHashMap<>();
       for (int i = 0; i < PER_ROUND; i++) {
         var d = inputs.next();
@@ -60,15 +65,17 @@ public final class CreateCustomerCpu {
       if (r >= 0) {
         cpu[r] = (c1 - c0) / 1e3 / PER_ROUND;
         alloc[r] = (a1 - a0) / 1024.0 / PER_ROUND;
+        processCpu[r] = (p1 - p0) / 1e3 / PER_ROUND;
         floorCpu[r] = (c2 - c1) / 1e3 / PER_ROUND;
         floorAlloc[r] = (a2 - a1) / 1024.0 / PER_ROUND;
-        System.out.printf("round %2d: rapport %7.2f us CPU %7.2f KiB | floor %6.2f us CPU %6.2f KiB%n", r, cpu[r],
-            alloc[r], floorCpu[r], floorAlloc[r]);
+        System.out.printf("round %2d: rapport %7.2f us CPU %7.2f KiB (process %7.2f us) | floor %6.2f us CPU %6.2f "
+            + "KiB%n", r, cpu[r], alloc[r], processCpu[r], floorCpu[r], floorAlloc[r]);
       }
     }
-    System.out.printf("median of %d rounds of %d: rapport %.2f us CPU, %.2f KiB per command; floor %.2f us CPU, "
-        + "%.2f KiB; min rapport %.2f us%n", rounds, PER_ROUND, median(cpu), median(alloc), median(floorCpu),
-        median(floorAlloc), Arrays.stream(cpu).min().orElse(0));
+    System.out.printf("median of %d rounds of %d: rapport %.2f us CPU, %.2f KiB per command (whole process, GC and"
+        + " JIT included: %.2f us); floor %.2f us CPU, %.2f KiB; min rapport %.2f us%n", rounds, PER_ROUND,
+        median(cpu), median(alloc), median(processCpu), median(floorCpu), median(floorAlloc),
+        Arrays.stream(cpu).min().orElse(0));
     if (sink == null) {
       System.out.println();
     }
