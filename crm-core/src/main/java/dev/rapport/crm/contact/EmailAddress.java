@@ -98,10 +98,14 @@ public record EmailAddress(String value, boolean isMasked) {
       String domain = parsed.domainLiteral() ? parsed.domain() : asciiDomain(parsed.domain(), v);
       int localOctets = octets(parsed.localPart());
       int length = localOctets + 1 + domain.length();
-      v.require(localOctets <= MAX_LOCAL_PART_LENGTH, "", "email.length",
-          "the local part has " + localOctets + " octets, at most " + MAX_LOCAL_PART_LENGTH + " are allowed");
-      v.require(length <= MAX_LENGTH, "", "email.length",
-          "the address has " + length + " octets, at most " + MAX_LENGTH + " are allowed");
+      // messages are built only for a broken rule
+      if (localOctets > MAX_LOCAL_PART_LENGTH) {
+        v.add("", "email.length",
+            "the local part has " + localOctets + " octets, at most " + MAX_LOCAL_PART_LENGTH + " are allowed");
+      }
+      if (length > MAX_LENGTH) {
+        v.add("", "email.length", "the address has " + length + " octets, at most " + MAX_LENGTH + " are allowed");
+      }
       v.throwIfAny();
       value = parsed.localPart() + "@" + parsed.domain();
     }
@@ -223,9 +227,11 @@ public record EmailAddress(String value, boolean isMasked) {
               + e.getMessage() + ")");
         }
       }
-      v.require(ascii.length() <= MAX_LABEL_LENGTH, "", "email.length",
-          "the domain label '" + label + "' has " + ascii.length() + " octets" + (ascii.equals(label) ? "" :
-              " in its ASCII form " + ascii) + ", at most " + MAX_LABEL_LENGTH + " are allowed");
+      if (ascii.length() > MAX_LABEL_LENGTH) {
+        v.add("", "email.length",
+            "the domain label '" + label + "' has " + ascii.length() + " octets" + (ascii.equals(label) ? "" :
+                " in its ASCII form " + ascii) + ", at most " + MAX_LABEL_LENGTH + " are allowed");
+      }
       out.append(out.length() == 0 ? "" : ".").append(ascii);
     }
     return out.toString();
@@ -268,7 +274,12 @@ public record EmailAddress(String value, boolean isMasked) {
   }
 
   private static boolean isAscii(String s) {
-    return s.chars().allMatch(c -> c < 0x80);
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int octets(String s) {

@@ -106,9 +106,12 @@ public record LocalizedText(
     String s = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC);
     int length = s.codePointCount(0, s.length());
     if (v.require(length > 0, path, "text.blank", "may not be blank")) {
-      v.require(length <= MAX_LENGTH, path, "text.length", "at most " + MAX_LENGTH + " characters, not " + length);
-      v.require(s.codePoints().noneMatch(LocalizedText::isControl), path, "text.control",
-          "may not contain control characters or line breaks");
+      if (length > MAX_LENGTH) {
+        v.add(path, "text.length", "at most " + MAX_LENGTH + " characters, not " + length);
+      }
+      if (hasControl(s)) {
+        v.add(path, "text.control", "may not contain control characters or line breaks");
+      }
     }
     return s;
   }
@@ -125,6 +128,17 @@ public record LocalizedText(
     String region = locale.getCountry();
     boolean knownRegion = region.isEmpty() || ISO_COUNTRIES.contains(region) || region.matches("\\d{3}");
     return knownLanguage && knownRegion ? canonical : null;
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      if (isControl(cp)) {
+        return true;
+      }
+      i += Character.charCount(cp);
+    }
+    return false;
   }
 
   private static boolean isControl(int cp) {

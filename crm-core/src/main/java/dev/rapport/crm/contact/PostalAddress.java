@@ -58,21 +58,28 @@ public record PostalAddress(
     Violations v = new Violations();
 
     country = nfc(country).toUpperCase(Locale.ROOT);
-    boolean knownCountry = v.require(ISO_COUNTRIES.contains(country), "country", "address.country",
-        "'" + country + "' is not an ISO 3166-1 alpha-2 country code");
+    // messages are built only for a broken rule (a valid address is the common case, and they cost)
+    boolean knownCountry = ISO_COUNTRIES.contains(country);
+    if (!knownCountry) {
+      v.add("country", "address.country", "'" + country + "' is not an ISO 3166-1 alpha-2 country code");
+    }
     AddressRules rules = knownCountry ? AddressRules.forCountry(country) : AddressRules.DEFAULT;
 
     region = text(v, "region", region);
     if (region != null && !rules.regionCodes().isEmpty()) {
       region = region.toUpperCase(Locale.ROOT);
-      v.require(rules.acceptsRegion(region), "region", "address.region",
-          "'" + region + "' is not a region code of " + country + " (one of " + sorted(rules.regionCodes()) + ")");
+      if (!rules.acceptsRegion(region)) {
+        v.add("region", "address.region",
+            "'" + region + "' is not a region code of " + country + " (one of " + sorted(rules.regionCodes()) + ")");
+      }
     }
     city = text(v, "city", city);
     district = text(v, "district", district);
 
-    v.require(streetLines.size() <= MAX_STREET_LINES, "streetLines", "address.streetLines",
-        "at most " + MAX_STREET_LINES + " street lines, not " + streetLines.size());
+    if (streetLines.size() > MAX_STREET_LINES) {
+      v.add("streetLines", "address.streetLines",
+          "at most " + MAX_STREET_LINES + " street lines, not " + streetLines.size());
+    }
     List<String> lines = new ArrayList<>(streetLines.size());
     for (int i = 0; i < streetLines.size(); i++) {
       String path = "streetLines[" + i + "]";
@@ -87,8 +94,10 @@ public record PostalAddress(
     if (postalCode != null) {
       postalCode = postalCode(postalCode);
       if (knownCountry) {
-        v.require(rules.postalCode().matcher(postalCode).matches(), "postalCode", "address.postalCode",
-            "'" + postalCode + "' is not a postal code of " + country + " (e.g. " + rules.postalCodeExample() + ")");
+        if (!rules.postalCode().matcher(postalCode).matches()) {
+          v.add("postalCode", "address.postalCode",
+              "'" + postalCode + "' is not a postal code of " + country + " (e.g. " + rules.postalCodeExample() + ")");
+        }
       }
     }
 
@@ -98,10 +107,12 @@ public record PostalAddress(
         for (Component c : anyOf) {
           present |= isPresent(c, region, city, district, streetLines, postalCode);
         }
-        List<Component> names = anyOf.stream().sorted().toList();
-        v.require(present, names.get(0).path(), "address.required",
-            names.stream().map(Component::path).collect(Collectors.joining(" or "))
-                + " is required for an address in " + country);
+        if (!present) {
+          List<Component> names = anyOf.stream().sorted().toList();
+          v.add(names.get(0).path(), "address.required",
+              names.stream().map(Component::path).collect(Collectors.joining(" or "))
+                  + " is required for an address in " + country);
+        }
       }
     }
     v.throwIfAny();
@@ -133,10 +144,12 @@ public record PostalAddress(
       return null;
     }
     int length = s.codePointCount(0, s.length());
-    v.require(length <= MAX_TEXT_LENGTH, path, "address.length",
-        "at most " + MAX_TEXT_LENGTH + " characters, not " + length);
-    v.require(s.codePoints().noneMatch(PostalAddress::isControl), path, "address.control",
-        "may not contain control characters or line breaks");
+    if (length > MAX_TEXT_LENGTH) {
+      v.add(path, "address.length", "at most " + MAX_TEXT_LENGTH + " characters, not " + length);
+    }
+    if (hasControl(s)) {
+      v.add(path, "address.control", "may not contain control characters or line breaks");
+    }
     return s;
   }
 
@@ -146,6 +159,17 @@ public record PostalAddress(
       code = code.substring(1).strip();
     }
     return code;
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      if (isControl(cp)) {
+        return true;
+      }
+      i += Character.charCount(cp);
+    }
+    return false;
   }
 
   private static boolean isControl(int cp) {

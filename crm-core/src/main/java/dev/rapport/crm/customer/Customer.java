@@ -14,6 +14,8 @@ import dev.rapport.crm.lifecycle.Lifecycle;
 import dev.rapport.crm.money.Money;
 import dev.rapport.crm.tag.TagPath;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,7 +83,8 @@ public record Customer(
     phones = List.copyOf(phones);
     addresses = List.copyOf(addresses);
     contactPersons = List.copyOf(contactPersons);
-    tags = tags.stream().distinct().sorted(Comparator.comparing(TagPath::value)).toList();
+    tags = tags.size() < 2 ? Collections.unmodifiableList(new ArrayList<>(tags))
+        : tags.stream().distinct().sorted(Comparator.comparing(TagPath::value)).toList();
     stageEnteredAt = Map.copyOf(stageEnteredAt);
     externalRefs = Map.copyOf(externalRefs);
     customFields = Map.copyOf(customFields);

@@ -18,7 +18,6 @@ import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.tag.TagPath;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The queryable fields of customers: use these names in {@link dev.rapport.crm.query.Criteria} and
@@ -169,7 +168,7 @@ public final class CustomerFields {
   /** The values a customer holds for each queryable field (what criteria, sorts and lifecycle guards see). */
   public static Map<String, List<Object>> indexValues(Customer c) {
     String name = c.name().defaultValue();
-    return Document.indexValues()
+    Document.IndexValues values = Document.indexValues()
         .put(KIND, c.kind().name())
         .put(NAME, name)
         .put(STAGE, c.stage())
@@ -177,14 +176,25 @@ public final class CustomerFields {
         .put(OWNER, c.owner())
         .put(TEAM, c.team())
         .put(DEPARTMENT, c.department())
-        .put(REGION, c.region())
-        .putAll(TAGS, c.tags().stream().map(TagPath::value).toList())
-        .putAll(EMAILS, c.emails().stream().map(EmailAddress::normalized).toList())
-        .putAll(PHONES, c.phones().stream().map(PhoneNumber::e164).toList())
-        .putAll(COUNTRIES, c.addresses().stream().map(PostalAddress::country).toList())
-        .putAll(CITIES, c.addresses().stream().map(PostalAddress::city).filter(Objects::nonNull).toList())
-        .putAll(EXTERNAL_REFS, c.externalRefs().entrySet().stream()
-            .map(e -> externalRef(e.getKey(), e.getValue())).toList())
+        .put(REGION, c.region());
+    // loops, not streams: every customer write computes these
+    for (TagPath t : c.tags()) {
+      values.put(TAGS, t.value());
+    }
+    for (EmailAddress e : c.emails()) {
+      values.put(EMAILS, e.normalized());
+    }
+    for (PhoneNumber p : c.phones()) {
+      values.put(PHONES, p.e164());
+    }
+    for (PostalAddress a : c.addresses()) {
+      values.put(COUNTRIES, a.country());
+    }
+    for (PostalAddress a : c.addresses()) {
+      values.put(CITIES, a.city());
+    }
+    c.externalRefs().forEach((system, id) -> values.put(EXTERNAL_REFS, externalRef(system, id)));
+    return values
         .put(CREDIT_LIMIT, c.creditLimit() == null ? null : c.creditLimit().amount())
         .put(CURRENCY, c.creditLimit() == null ? null : c.creditLimit().currency().getCurrencyCode())
         .put(CREATED_AT, c.createdAt())

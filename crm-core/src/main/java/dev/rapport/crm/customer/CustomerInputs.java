@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -149,7 +150,7 @@ final class CustomerInputs {
     Set<String> seen = new LinkedHashSet<>();
     for (int i = 0; i < raw.size(); i++) {
       String s = raw.get(i);
-      EmailAddress e = v.capture(path + "[" + i + "]", () -> EmailAddress.of(s));
+      EmailAddress e = capture(v, path, i, () -> EmailAddress.of(s));
       if (e != null) {
         if (seen.add(e.normalized())) {
           out.add(e);
@@ -165,7 +166,7 @@ final class CustomerInputs {
     List<PhoneNumber> out = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
       String s = raw.get(i);
-      PhoneNumber p = v.capture(path + "[" + i + "]", () -> PhoneNumber.parse(s, region));
+      PhoneNumber p = capture(v, path, i, () -> PhoneNumber.parse(s, region));
       if (p != null) {
         if (out.contains(p)) {
           v.add(path + "[" + i + "]", "phone.duplicate", "this phone number is listed twice");
@@ -181,7 +182,7 @@ final class CustomerInputs {
     List<PostalAddress> out = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
       AddressInput a = raw.get(i);
-      PostalAddress p = v.capture(path + "[" + i + "]",
+      PostalAddress p = capture(v, path, i,
           () -> new PostalAddress(a.country(), a.region(), a.city(), a.district(), a.streetLines(), a.postalCode()));
       if (p != null) {
         out.add(p);
@@ -217,12 +218,25 @@ final class CustomerInputs {
     List<TagPath> out = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
       String s = raw.get(i);
-      TagPath t = v.capture("tags[" + i + "]", () -> new TagPath(s));
+      TagPath t = capture(v, "tags", i, () -> new TagPath(s));
       if (t != null) {
         out.add(t);
       }
     }
     return out;
+  }
+
+  /**
+   * {@link Violations#capture} at {@code path[index]}, that path written only for a value that is refused (a list
+   * of valid values is the common case).
+   */
+  private static <T> @Nullable T capture(Violations v, String path, int index, Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (ValidationException e) {
+      v.addAll(path + "[" + index + "]", e);
+      return null;
+    }
   }
 
   static Map<String, Consent> consents(Map<String, Consent> existing, Map<String, Boolean> given, Instant now,

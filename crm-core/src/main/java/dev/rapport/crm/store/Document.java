@@ -3,12 +3,16 @@ package dev.rapport.crm.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Values;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A stored document: its id, its version (1 on insert, +1 on every update), its JSON body and the values of its
@@ -31,20 +35,89 @@ public record Document(String id, long version, ObjectNode body, Map<String, Lis
     if (version < 1) {
       throw ValidationException.of("version", "version.positive", "document version starts at 1");
     }
-    Map<String, List<Object>> copy = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Object>> e : index.entrySet()) {
-      List<Object> values = new ArrayList<>(e.getValue().size());
-      for (Object v : e.getValue()) {
-        Object n = Values.normalize("index." + e.getKey(), v);
-        if (!values.contains(n)) {
-          values.add(n);
+    if (!(index instanceof NormalizedIndex)) {
+      Map<String, List<Object>> copy = new LinkedHashMap<>();
+      for (Map.Entry<String, List<Object>> e : index.entrySet()) {
+        if (e.getValue().size() == 1) {
+          // most fields hold one value: no list to fill and search
+          copy.put(e.getKey(), List.of(normalized(e.getKey(), e.getValue().get(0))));
+          continue;
+        }
+        List<Object> values = new ArrayList<>(e.getValue().size());
+        for (Object v : e.getValue()) {
+          Object n = normalized(e.getKey(), v);
+          if (!values.contains(n)) {
+            values.add(n);
+          }
+        }
+        if (!values.isEmpty()) {
+          copy.put(e.getKey(), List.copyOf(values));
         }
       }
-      if (!values.isEmpty()) {
-        copy.put(e.getKey(), List.copyOf(values));
-      }
+      index = new NormalizedIndex(copy);
     }
-    index = Collections.unmodifiableMap(copy);
+  }
+
+  private static Object normalized(String field, @org.jspecify.annotations.Nullable Object v) {
+    // strings, longs and booleans are their own normal form (and need no field name for an error)
+    return v instanceof String || v instanceof Long || v instanceof Boolean ? v : Values.normalize("index." + field, v);
+  }
+
+  /**
+   * Index values this constructor has normalised already: a copy or a new version of a document shares them instead
+   * of normalising them again. Immutable; only this class makes one.
+   */
+  private static final class NormalizedIndex extends AbstractMap<String, List<Object>> {
+    private final Map<String, List<Object>> values;
+
+    NormalizedIndex(Map<String, List<Object>> values) {
+      this.values = Collections.unmodifiableMap(values);
+    }
+
+    @Override
+    public Set<Map.Entry<String, List<Object>>> entrySet() {
+      return values.entrySet();
+    }
+
+    @Override
+    public Set<String> keySet() {
+      return values.keySet();
+    }
+
+    @Override
+    public Collection<List<Object>> values() {
+      return values.values();
+    }
+
+    @Override
+    public @org.jspecify.annotations.Nullable List<Object> get(Object key) {
+      return values.get(key);
+    }
+
+    @Override
+    public List<Object> getOrDefault(Object key, List<Object> defaultValue) {
+      return values.getOrDefault(key, defaultValue);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return values.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return values.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return values.isEmpty();
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super List<Object>> action) {
+      values.forEach(action);
+    }
   }
 
   /** The values of one indexed field; empty when the document has none. */

@@ -41,6 +41,10 @@ public final class TextRules {
   private static Optional<Violation> check(String path, String value, boolean bidiAllowed) {
     for (int i = 0; i < value.length(); ) {
       char c = value.charAt(i);
+      if (c >= 0x20 && c < 0x7F) {
+        i++; // printable ASCII
+        continue;
+      }
       if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
         i += 2;
         continue;
@@ -81,29 +85,96 @@ public final class TextRules {
    */
   public static List<Violation> check(JsonNode tree, Predicate<String> bidiAllowed) {
     List<Violation> out = new ArrayList<>();
-    walk(tree, "", bidiAllowed, out);
+    walk(tree, new Path(), bidiAllowed, out);
     return out;
   }
 
-  private static void walk(JsonNode node, String path, Predicate<String> bidiAllowed, List<Violation> out) {
-    if (node.isTextual()) {
-      check(path, node.textValue(), bidiAllowed.test(path)).ifPresent(out::add);
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        walk(node.get(i), path + "[" + i + "]", bidiAllowed, out);
+  /**
+   * The path of the node being walked, as a stack of keys and indexes: it becomes a string only for a value or key
+   * that holds a character these rules look at, so a clean tree costs no strings.
+   */
+  private static final class Path {
+    private String[] keys = new String[8];
+    private int[] indexes = new int[8];
+    private int depth;
+
+    void push(@org.jspecify.annotations.Nullable String key, int index) {
+      if (depth == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, depth * 2);
+        indexes = java.util.Arrays.copyOf(indexes, depth * 2);
       }
-    } else if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-        Optional<Violation> key = check(child, e.getKey());
-        if (key.isPresent()) {
-          out.add(key.get());
+      keys[depth] = key;
+      indexes[depth] = index;
+      depth++;
+    }
+
+    void pop() {
+      depth--;
+    }
+
+    /** In the form Bean Validation uses: {@code name.default}, {@code emails[0]}, {@code customFields.note}. */
+    @Override
+    public String toString() {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < depth; i++) {
+        if (keys[i] == null) {
+          b.append('[').append(indexes[i]).append(']');
         } else {
-          walk(e.getValue(), child, bidiAllowed, out);
+          b.append(b.length() == 0 ? "" : ".").append(keys[i]);
         }
       }
+      return b.toString();
     }
+  }
+
+  private static void walk(JsonNode node, Path path, Predicate<String> bidiAllowed, List<Violation> out) {
+    // one look at the node's type (isTextual, isArray and isObject are each a call on it)
+    switch (node.getNodeType()) {
+      case STRING -> {
+        String value = node.textValue();
+        if (!isPlain(value)) {
+          String at = path.toString();
+          check(at, value, bidiAllowed.test(at)).ifPresent(out::add);
+        }
+      }
+      case ARRAY -> {
+        for (int i = 0; i < node.size(); i++) {
+          path.push(null, i);
+          walk(node.get(i), path, bidiAllowed, out);
+          path.pop();
+        }
+      }
+      case OBJECT -> {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          path.push(e.getKey(), 0);
+          Optional<Violation> key = isPlain(e.getKey()) ? Optional.empty() : check(path.toString(), e.getKey());
+          if (key.isPresent()) {
+            out.add(key.get());
+          } else {
+            walk(e.getValue(), path, bidiAllowed, out);
+          }
+          path.pop();
+        }
+      }
+      default -> {
+        // numbers, booleans, null, binary: no text
+      }
+    }
+  }
+
+  /** Whether {@code value} holds no surrogate, control or bidirectional control at all (then every check passes). */
+  private static boolean isPlain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= 0x20 && c < 0x7F) {
+        continue; // printable ASCII, most of any text: none of the checks below can refuse it
+      }
+      if (Character.isSurrogate(c) || isControl(c) || isBidiControl(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -25,15 +25,16 @@ public record WriteBatch(List<Write> writes, List<Append> appends, @Nullable Lea
     if (writes.isEmpty() && appends.isEmpty()) {
       throw ValidationException.of("batch", "batch.empty", "a write batch must write something");
     }
+    // (one write or one append cannot repeat itself: no key strings for the common batch)
     Set<String> keys = new HashSet<>();
-    for (Write w : writes) {
+    for (Write w : writes.size() < 2 ? List.<Write>of() : writes) {
       if (!keys.add(w.collection() + "/" + w.id())) {
         throw ValidationException.of("batch.writes", "batch.duplicate",
             "a batch writes each document at most once: " + w.collection() + "/" + w.id());
       }
     }
     Set<String> ids = new HashSet<>();
-    for (Append a : appends) {
+    for (Append a : appends.size() < 2 ? List.<Append>of() : appends) {
       if (!ids.add(a.stream() + "/" + a.id())) {
         throw ValidationException.of("batch.appends", "batch.duplicate",
             "a batch appends each record id at most once: " + a.stream() + "/" + a.id());

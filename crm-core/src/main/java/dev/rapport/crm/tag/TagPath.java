@@ -39,11 +39,13 @@ public record TagPath(String value) {
       v.add("", "tag.empty", "a tag may not be empty");
     } else {
       String[] segments = value.split(String.valueOf(SEPARATOR), -1);
-      v.require(segments.length <= MAX_SEGMENTS, "", "tag.depth",
-          "a tag has at most " + MAX_SEGMENTS + " segments, not " + segments.length);
+      if (segments.length > MAX_SEGMENTS) {
+        v.add("", "tag.depth", "a tag has at most " + MAX_SEGMENTS + " segments, not " + segments.length);
+      }
       int length = value.codePointCount(0, value.length());
-      v.require(length <= MAX_LENGTH, "", "tag.length",
-          "a tag has at most " + MAX_LENGTH + " characters, not " + length);
+      if (length > MAX_LENGTH) {
+        v.add("", "tag.length", "a tag has at most " + MAX_LENGTH + " characters, not " + length);
+      }
       for (int i = 0; i < segments.length; i++) {
         String problem = segmentProblem(segments[i]);
         if (problem != null) {
@@ -110,9 +112,14 @@ public record TagPath(String value) {
     if (isMark(segment.codePointAt(0))) {
       return "may not start with a combining mark";
     }
-    boolean allowed = segment.codePoints().allMatch(cp -> Character.isLetterOrDigit(cp) || cp == '-' || cp == '_'
-        || isMark(cp));
-    return allowed ? null : "may hold only letters, digits, '-' and '_'";
+    for (int i = 0; i < segment.length(); ) {
+      int cp = segment.codePointAt(i);
+      if (!(Character.isLetterOrDigit(cp) || cp == '-' || cp == '_' || isMark(cp))) {
+        return "may hold only letters, digits, '-' and '_'";
+      }
+      i += Character.charCount(cp);
+    }
+    return null;
   }
 
   private static boolean isMark(int cp) {

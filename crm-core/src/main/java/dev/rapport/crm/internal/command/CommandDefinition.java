@@ -5,6 +5,7 @@ import dev.rapport.crm.command.Changed;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record CommandDefinition<P, A>(String name, Action action, AggregateType<A> type, Class<P> payloadType,
                                       boolean creates, Function<P, @Nullable String> reason,
-                                      Function<P, List<Related>> related, Step<P, A> step) {
+                                      Function<P, List<Related>> related, Step<P, A> step,
+                                      Predicate<P> provenClean) {
   public CommandDefinition {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(action, "action");
@@ -31,6 +33,7 @@ public record CommandDefinition<P, A>(String name, Action action, AggregateType<
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(related, "related");
     Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(provenClean, "provenClean");
   }
 
   /** The business step: pure; the aggregate's named method does the work. */
@@ -52,22 +55,32 @@ public record CommandDefinition<P, A>(String name, Action action, AggregateType<
   /** A command that creates a record of {@code type} (action {@code CREATE}). */
   public static <P, A> CommandDefinition<P, A> creating(String name, AggregateType<A> type, Class<P> payloadType,
                                                         Step<P, A> step) {
-    return new CommandDefinition<>(name, Action.CREATE, type, payloadType, true, p -> null, p -> List.of(), step);
+    return new CommandDefinition<>(name, Action.CREATE, type, payloadType, true, p -> null, p -> List.of(), step, p -> false);
   }
 
   /** A command on an existing record of {@code type}. */
   public static <P, A> CommandDefinition<P, A> changing(String name, Action action, AggregateType<A> type,
                                                         Class<P> payloadType, Step<P, A> step) {
-    return new CommandDefinition<>(name, action, type, payloadType, false, p -> null, p -> List.of(), step);
+    return new CommandDefinition<>(name, action, type, payloadType, false, p -> null, p -> List.of(), step, p -> false);
   }
 
   /** The reason recorded in the audit trail, taken from the input. */
   public CommandDefinition<P, A> withReason(Function<P, @Nullable String> value) {
-    return new CommandDefinition<>(name, action, type, payloadType, creates, value, related, step);
+    return new CommandDefinition<>(name, action, type, payloadType, creates, value, related, step, provenClean);
+  }
+
+  /**
+   * A cheap proof that an input breaks no Bean Validation constraint and no text rule: when it answers
+   * {@code true}, the command path skips both (Hibernate Validator and the input's JSON tree); when it answers
+   * {@code false}, both run in full and report every violation. It must never answer {@code true} for an input
+   * either would refuse.
+   */
+  public CommandDefinition<P, A> withProvenClean(Predicate<P> value) {
+    return new CommandDefinition<>(name, action, type, payloadType, creates, reason, related, step, value);
   }
 
   /** The related records the step needs, named by the input. */
   public CommandDefinition<P, A> needing(Function<P, List<Related>> value) {
-    return new CommandDefinition<>(name, action, type, payloadType, creates, reason, value, step);
+    return new CommandDefinition<>(name, action, type, payloadType, creates, reason, value, step, provenClean);
   }
 }

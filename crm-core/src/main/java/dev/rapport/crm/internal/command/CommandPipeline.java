@@ -123,6 +123,11 @@ public final class CommandPipeline implements ParkedCommands {
     return clock;
   }
 
+  /** The Bean Validation every command input goes through. */
+  public Validator validator() {
+    return validator;
+  }
+
   /** Registers a command by its name, once; the services do this while the {@code Crm} is built. */
   public <P, A> CommandDefinition<P, A> register(CommandDefinition<P, A> definition) {
     if (definitions.putIfAbsent(definition.name(), definition) != null) {
@@ -268,10 +273,13 @@ public final class CommandPipeline implements ParkedCommands {
     }
 
     // 2. Validate (Bean Validation and the related records), 3. apply (pure): every violation at once
-    List<Violation> invalid = new ArrayList<>(beanViolations(payload));
-    // the text rules on the input as given, before the domain strips or normalizes it (a trailing control would
-    // otherwise vanish silently instead of being refused)
-    invalid.addAll(textViolations(rt, Json.toTree(payload)));
+    List<Violation> invalid = new ArrayList<>();
+    if (!def.provenClean().test(payload)) {
+      invalid.addAll(beanViolations(payload));
+      // the text rules on the input as given, before the domain strips or normalizes it (a trailing control would
+      // otherwise vanish silently instead of being refused)
+      invalid.addAll(textViolations(rt, Json.toTree(payload)));
+    }
     Map<String, Object> related = new LinkedHashMap<>();
     List<CommandDefinition.Related> needed = def.related().apply(payload);
     for (CommandDefinition.Related r : needed) {
@@ -342,8 +350,10 @@ public final class CommandPipeline implements ParkedCommands {
     if (!result.allowed()) {
       throw denied(actor, def, rt, id, reason, result.decidingRules(), correlationId, null);
     }
-    List<String> unwritable = FieldWrites.changed(rt, before, doc.body()).stream()
-        .filter(p -> !result.fields().writable().contains(p)).toList();
+    // (an actor who may write every field needs no list of the fields this write changes)
+    List<String> unwritable = result.fields().writable().isAll() ? List.of()
+        : FieldWrites.changed(rt, before, doc.body()).stream()
+            .filter(p -> !result.fields().writable().contains(p)).toList();
     if (!unwritable.isEmpty()) {
       throw denied(actor, def, rt, def.creates() ? null : id, reason, result.decidingRules(), correlationId,
           "may not write " + String.join(", ", unwritable));
@@ -387,10 +397,11 @@ public final class CommandPipeline implements ParkedCommands {
     } else {
       batch.update(type.collection().name(), doc);
     }
-    List<WriteBatch.Append> records = audit.record(new AuditEntry.Change(actor, now, correlationId, def.action(),
-        def.name(), rt.name(), id, nextVersion, before, doc.body(), reason,
-        approval == null ? Outcome.APPLIED : Outcome.APPROVED, result.decidingRules(), approval,
-        approval == null ? null : approval.requestId()));
+    // (no entry is built for the recorder that records nothing)
+    List<WriteBatch.Append> records = audit == AuditRecorder.none() ? List.of()
+        : audit.record(new AuditEntry.Change(actor, now, correlationId, def.action(), def.name(), rt.name(), id,
+            nextVersion, before, doc.body(), reason, approval == null ? Outcome.APPLIED : Outcome.APPROVED,
+            result.decidingRules(), approval, approval == null ? null : approval.requestId()));
     records.forEach(batch::append);
     for (DomainEvent e : changed.events()) {
       Event event = new Event(Ids.uuidV7(clock), e.type(), actor.tenant(), rt.name(), id, nextVersion, now,

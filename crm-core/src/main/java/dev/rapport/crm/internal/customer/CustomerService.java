@@ -62,7 +62,8 @@ public final class CustomerService extends AggregateReads<Customer> implements C
     Objects.requireNonNull(settings, "settings");
     create = pipeline.register(CommandDefinition.creating("customer.create", type, CustomerData.class,
         (ctx, data, cur) -> Customer.create(ctx.id(), ctx.actor().tenant(), data,
-            settings.rules(ctx.actor().tenant()), ctx.now(), ctx.actor().userId())));
+            settings.rules(ctx.actor().tenant()), ctx.now(), ctx.actor().userId()))
+        .withProvenClean(CleanCustomerData.mirrors(pipeline.validator()) ? CleanCustomerData::isClean : d -> false));
     upsert = pipeline.register(CommandDefinition.changing("customer.upsert", Action.EDIT, type,
         UpsertByExternalRef.class, (ctx, in, cur) -> Objects.requireNonNull(cur).sync(withRef(in),
             settings.rules(ctx.actor().tenant()), ctx.now(), ctx.actor().userId())));

@@ -1,5 +1,6 @@
 package dev.rapport.crm.internal.customer;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.contact.EmailAddress;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerFields;
@@ -72,6 +73,11 @@ public final class CustomerType extends JsonAggregateType<Customer> {
     } catch (ValidationException notAnAddress) {
       return value;
     }
+  }
+
+  @Override
+  public ObjectNode body(Customer c) {
+    return CustomerBody.of(c);
   }
 
   @Override
