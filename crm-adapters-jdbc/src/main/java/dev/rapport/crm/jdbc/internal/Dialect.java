@@ -205,6 +205,15 @@ public abstract class Dialect {
     return List.of();
   }
 
+  /**
+   * Whether a lookup by a unique key {@code (tenant, k)} is written as {@code k >= ? AND k <= ? ORDER BY k} instead
+   * of {@code k = ?} (see {@link PostgresDialect#rangeForUniqueLookups}). No by default: the equality is what the
+   * other databases' planners read as a single-row lookup.
+   */
+  public boolean rangeForUniqueLookups() {
+    return false;
+  }
+
   // --- declared indexes ------------------------------------------------------------------------------------------
 
   /**

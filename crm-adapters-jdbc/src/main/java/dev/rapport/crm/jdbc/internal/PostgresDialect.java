@@ -92,6 +92,22 @@ final class PostgresDialect extends Dialect {
   }
 
   /**
+   * Yes. On a table never analysed, {@code tenant = ? AND id = ?} costs the same through the primary key as through
+   * any {@code (tenant, f_x)} index with a Filter on the id: both are estimated at one row (the estimate of a tenant
+   * alone is clamped to one), and PostgreSQL keeps the index it considered first, the one created last. A generic
+   * plan made while an import's tables held ten rows (autovacuum off) then walked every document of the tenant for
+   * each lookup once they held thousands ({@code PostgresCustomerLookupPlanTest}: {@code rapport_ix_customers_f_deleted}
+   * with {@code Filter: id = $2}). {@code k >= ? AND k <= ?} selects the same row (a deterministic collation, a
+   * numeric or time type), is no equivalence the planner folds into a constant, and with {@code ORDER BY k} only an
+   * index on {@code (tenant, k, ...)} yields the rows in that order: any other index needs a Sort on top, so it costs
+   * more whatever the estimates. A unique index is the only one on {@code (tenant, k)} Rapport creates.
+   */
+  @Override
+  public boolean rangeForUniqueLookups() {
+    return true;
+  }
+
+  /**
    * {@code parallel_workers = 0} on the table, unless it already has a {@code parallel_workers} setting (Rapport's, or
    * a host's own, which is kept). A page of 50 rows read in order from a composite index is a few milliseconds of
    * work; at 1,000,000 customers the planner still chose a parallel Gather Merge for it (two workers started for
