@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.jdbc.internal.Sql;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
@@ -181,13 +182,18 @@ class DeclaredIndexPlanTest {
   }
 
   /**
-   * Runs the page 8 times through the store (pgjdbc prepares it on the server from the fifth, PostgreSQL plans it
-   * generically from the sixth execution of that), with the settings in force, then EXPLAINs that server statement.
+   * Runs the page 12 times through the store with the settings in force (pgjdbc prepares it on the server at the
+   * fifth; PostgreSQL's plan cache chooses between custom and generic plans from that statement's sixth execution),
+   * then EXPLAINs that server statement, whose plan cache has passed the switch.
    */
   private JsonNode runPastSwitchAndExplain(Query query, String mode) throws Exception {
     set("plan_cache_mode", mode);
+    // a cached plan outlives a change of settings: each case plans afresh (pgjdbc's server statements stay prepared)
+    try (Statement st = connection.createStatement()) {
+      st.execute("DISCARD PLANS");
+    }
     Page<Document> first = null;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 12; i++) {
       Page<Document> page = store.query(TENANT, CustomerFields.COLLECTION, query);
       if (first == null) {
         first = page;
@@ -195,7 +201,12 @@ class DeclaredIndexPlanTest {
       assertThat(page.items()).isEqualTo(first.items());
     }
     assertThat(first.items()).hasSize(query.limit());
-    return PlanChecks.explainPrepared(connection, store.pageSql(TENANT, CustomerFields.COLLECTION, query));
+    Sql sql = store.pageSql(TENANT, CustomerFields.COLLECTION, query);
+    long[] plans = PlanChecks.planCounts(connection, sql);
+    assertThat(plans[0] + plans[1]).as("server executions (generic %s, custom %s)", plans[0], plans[1])
+        .isGreaterThanOrEqualTo(6);
+    LOG.info("server plans so far: {} generic, {} custom", plans[0], plans[1]);
+    return PlanChecks.explainPrepared(connection, sql);
   }
 
   /**
