@@ -45,7 +45,23 @@ final class DocumentReads {
 
   /** The statement {@link #get} runs. */
   Sql getSql(TenantId tenant, String collection, String id) {
-    return selectDocs(schema.layout(collection), tenant).append(" AND d.id = ").key(id);
+    return uniqueKey(selectDocs(schema.layout(collection), tenant).append(" AND "), "d.id", s -> s.key(id));
+  }
+
+  /**
+   * {@code column = value}, where {@code (tenant, column)} is a unique key; on PostgreSQL {@code column >= value AND
+   * column <= value ORDER BY column}, which no other index serves as cheaply whatever the statistics
+   * ({@link Dialect#rangeForUniqueLookups}). Ends the statement.
+   */
+  private Sql uniqueKey(Sql s, String column, java.util.function.UnaryOperator<Sql> value) {
+    if (!dialect.rangeForUniqueLookups()) {
+      return value.apply(s.append(column + " = "));
+    }
+    value.apply(s.append(column + " >= "));
+    // the order of the unique index: the primary key's id is a plain ascending key; a unique field's index is
+    // created with every key NULLS FIRST on PostgreSQL, like the ORDER BY of a page
+    return value.apply(s.append(" AND " + column + " <= ")).append(" ORDER BY "
+        + (column.equals("d.id") ? column : dialect.orderBy(column, true)));
   }
 
   Optional<Document> findUnique(TenantId tenant, String collection, String field, Object value) {
@@ -57,12 +73,12 @@ final class DocumentReads {
   /**
    * The statement {@link #findUnique} runs. A multi-valued unique value (customers' {@code externalRefs}) is resolved
    * to its id through the side table's unique index {@code (tenant, field, u_value)}, and the document is then read by
-   * its primary key: each step an equality on all key columns of an index, which the planners cost at one row
-   * whatever the statistics. The generic {@code EXISTS} of a criterion left the join order to the statistics: a
-   * generic plan cached while an import's tables were nearly empty (autovacuum off, never analysed) walked every
-   * document of the tenant for each lookup, about 10 ms a call at 3,000 customers ({@code
-   * PostgresUniqueLookupPlanTest}). A single-valued unique value is an equality on {@code (tenant, f_x)}, its unique
-   * index.
+   * its primary key: the side-table step an equality on all key columns of its unique index, the document step the
+   * {@linkplain #uniqueKey unique-key condition} of {@link #get}. The generic {@code EXISTS} of a criterion left the
+   * join order to the statistics: a generic plan cached while an import's tables were nearly empty (autovacuum off,
+   * never analysed) walked every document of the tenant for each lookup, about 10 ms a call at 3,000 customers
+   * ({@code PostgresUniqueLookupPlanTest}). A single-valued unique value is the unique-key condition on
+   * {@code (tenant, f_x)}, its unique index.
    */
   Sql findUniqueSql(TenantId tenant, String collection, String field, Object value) {
     Layout l = schema.layout(collection);
@@ -70,17 +86,18 @@ final class DocumentReads {
     IndexSpec index = l.spec().index(field).orElseThrow();
     Sql s = selectDocs(l, tenant).append(" AND ");
     if (!index.multiValued()) {
-      new CriteriaSql(l).where(Criteria.eq(field, v), s);
-      return s;
+      return uniqueKey(s, "d." + Layout.column(field), t -> t.value(v));
     }
     // The field name is a literal from the validated spec, like CriteriaSql's; the tenant is bound again rather than
     // correlated, so the sub-select runs once before the primary-key lookup (an InitPlan), not per row. The value is
     // given twice: as the unique key and as the typed value. PostgreSQL costs the partial unique index and the value
     // index (tenant, field, v_x, id) alike; with the value in both, whichever it picks is an equality on all its key
     // columns, never a walk of the field's rows (with u_value alone it took the value index on (tenant, field)).
-    return s.append("d.id = (SELECT m.id FROM " + l.sideTable() + " m WHERE m.tenant = ").string(tenant.value())
-        .append(" AND m.field = '" + index.name() + "' AND m." + Layout.valueColumn(index.type()) + " = ").value(v)
-        .append(" AND m.u_value = ").string(IndexCodec.canonical(index.type(), v)).append(")");
+    // On PostgreSQL the sub-select is given twice (a range on the id, see uniqueKey): two InitPlans, each one probe.
+    return uniqueKey(s, "d.id", t -> t.append("(SELECT m.id FROM " + l.sideTable() + " m WHERE m.tenant = ")
+        .string(tenant.value()).append(" AND m.field = '" + index.name() + "' AND m."
+            + Layout.valueColumn(index.type()) + " = ").value(v)
+        .append(" AND m.u_value = ").string(IndexCodec.canonical(index.type(), v)).append(")"));
   }
 
   Page<Document> query(TenantId tenant, String collection, Query query) {

@@ -155,6 +155,15 @@ final class SchemaRegistry {
         }
       }
     }
+    // no parallel plans for pages (PostgreSQL: parallel_workers = 0 once, unless the table has its own setting)
+    for (var t : Map.of(layout.tableName(), layout.table(), layout.sideTableName(), layout.sideTable()).entrySet()) {
+      for (String sql : dialect.serialPlans(c, ctx.schema(), t.getKey(), t.getValue())) {
+        try (var st = c.createStatement()) {
+          LOG.debug("{}", sql);
+          st.execute(sql);
+        }
+      }
+    }
     if (!c.getAutoCommit()) {
       c.commit();
     }

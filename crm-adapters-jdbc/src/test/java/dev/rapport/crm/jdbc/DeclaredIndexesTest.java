@@ -235,6 +235,34 @@ class DeclaredIndexesTest {
     assertThat(valid(fresh, name)).isTrue();
   }
 
+  @Test
+  void postgresDocumentAndSideTablesPlanNoParallelQueryUnlessTheHostSetsItsOwnWorkers() throws SQLException {
+    TestDatabases.Fresh fresh = fresh(TestDatabases.Kind.POSTGRESQL);
+    start(fresh, null);
+    assertThat(reloptions(fresh, TABLE)).contains("parallel_workers=0");
+    assertThat(reloptions(fresh, "rapport_mv_customers")).contains("parallel_workers=0");
+
+    // a table created before the setting existed gets it on the next start; a host's own value is kept
+    try (Connection c = fresh.dataSource().getConnection(); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + fresh.qualifier() + TABLE + " RESET (parallel_workers)");
+      st.execute("ALTER TABLE " + fresh.qualifier() + "rapport_mv_customers SET (parallel_workers = 4)");
+    }
+    start(fresh, null);
+    assertThat(reloptions(fresh, TABLE)).contains("parallel_workers=0");
+    assertThat(reloptions(fresh, "rapport_mv_customers")).contains("parallel_workers=4")
+        .doesNotContain("parallel_workers=0");
+  }
+
+  private static List<String> reloptions(TestDatabases.Fresh fresh, String table) throws SQLException {
+    try (Connection c = fresh.dataSource().getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT reloptions FROM pg_class WHERE oid = '" + fresh.schema() + "."
+            + table + "'::regclass")) {
+      assertThat(rs.next()).isTrue();
+      java.sql.Array options = rs.getArray(1);
+      return options == null ? List.of() : List.of((String[]) options.getArray());
+    }
+  }
+
   private static boolean valid(TestDatabases.Fresh fresh, String index) throws SQLException {
     try (Connection c = fresh.dataSource().getConnection(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT indisvalid FROM pg_index WHERE indexrelid = '" + fresh.schema()

@@ -50,6 +50,22 @@ final class PlanChecks {
     return explain(connection, explain.append(")").toString()).get(0).get("Plan");
   }
 
+  /**
+   * How many times PostgreSQL planned the server statement pgjdbc prepared for {@code sql}: {@code [generic,
+   * custom]} ({@code pg_prepared_statements}, PostgreSQL 14+). In the default mode the first five executions get
+   * custom plans; from the sixth the plan cache chooses, so a check "past the switch" needs at least six.
+   */
+  static long[] planCounts(Connection connection, Sql sql) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = ?")) {
+      ps.setString(1, serverText(sql.text()));
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("pgjdbc prepared the statement on the server (past its threshold)").isTrue();
+        return new long[] {rs.getLong(1), rs.getLong(2)};
+      }
+    }
+  }
+
   /** {@code explainPrefix} and {@code sql} with each {@code ?} replaced by its bound value as a literal. */
   static JsonNode explainInlined(Connection connection, String explainPrefix, Sql sql) throws SQLException {
     List<Object> values = BoundValues.of(sql);

@@ -138,10 +138,13 @@ class PostgresGenericPlanTest {
     }
   }
 
-  /** Runs the page 8 times through the store, then EXPLAINs the server statement pgjdbc prepared for it. */
+  /**
+   * Runs the page 12 times through the store, then EXPLAINs the server statement pgjdbc prepared for it (at the
+   * fifth): PostgreSQL's plan cache chooses between custom and generic plans from that statement's sixth execution.
+   */
   private JsonNode runPastSwitchAndExplain() throws Exception {
     Page<Document> first = null;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 12; i++) {
       Page<Document> page = store.query(TENANT, CustomerFields.COLLECTION, PAGE);
       if (first == null) {
         first = page;
@@ -149,6 +152,9 @@ class PostgresGenericPlanTest {
       assertThat(page.items()).isEqualTo(first.items());
     }
     assertThat(first.items()).isNotEmpty();
+    long[] plans = PlanChecks.planCounts(connection, store.pageSql(TENANT, CustomerFields.COLLECTION, PAGE));
+    assertThat(plans[0] + plans[1]).as("server executions (generic %s, custom %s)", plans[0], plans[1])
+        .isGreaterThanOrEqualTo(6);
     JsonNode plan = PlanChecks.explainPrepared(connection, store.pageSql(TENANT, CustomerFields.COLLECTION, PAGE));
     LOG.info("plan of the page statement: {}", plan);
     return plan;

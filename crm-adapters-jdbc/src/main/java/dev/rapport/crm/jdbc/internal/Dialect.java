@@ -194,6 +194,26 @@ public abstract class Dialect {
     return Set.of();
   }
 
+  /**
+   * Statements that keep queries of {@code table} (unqualified; {@code qualified} to use in SQL) in {@code schema}
+   * (null: the connection's) off parallel plans, given the table's current settings: none where the database plans
+   * no parallel query for a page (MariaDB, MySQL, H2). Run when a collection is registered; a table already set up
+   * gets none.
+   */
+  public List<String> serialPlans(Connection c, @Nullable String schema, String table, String qualified)
+      throws SQLException {
+    return List.of();
+  }
+
+  /**
+   * Whether a lookup by a unique key {@code (tenant, k)} is written as {@code k >= ? AND k <= ? ORDER BY k} instead
+   * of {@code k = ?} (see {@link PostgresDialect#rangeForUniqueLookups}). No by default: the equality is what the
+   * other databases' planners read as a single-row lookup.
+   */
+  public boolean rangeForUniqueLookups() {
+    return false;
+  }
+
   // --- declared indexes ------------------------------------------------------------------------------------------
 
   /**

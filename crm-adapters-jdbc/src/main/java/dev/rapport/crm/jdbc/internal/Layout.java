@@ -62,7 +62,8 @@ public final class Layout {
     return qualifier + sideTableName();
   }
 
-  private String sideTableName() {
+  /** The side table's name without its schema. */
+  public String sideTableName() {
     return prefix + "mv_" + spec.name();
   }
 

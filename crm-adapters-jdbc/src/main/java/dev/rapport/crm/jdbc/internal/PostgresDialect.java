@@ -92,6 +92,58 @@ final class PostgresDialect extends Dialect {
   }
 
   /**
+   * Yes. On a table never analysed, {@code tenant = ? AND id = ?} costs the same through the primary key as through
+   * any {@code (tenant, f_x)} index with a Filter on the id: both are estimated at one row (the estimate of a tenant
+   * alone is clamped to one), and PostgreSQL keeps the index it considered first, the one created last. A generic
+   * plan made while an import's tables held ten rows (autovacuum off) then walked every document of the tenant for
+   * each lookup once they held thousands ({@code PostgresCustomerLookupPlanTest}: {@code rapport_ix_customers_f_deleted}
+   * with {@code Filter: id = $2}). {@code k >= ? AND k <= ?} selects the same row (a deterministic collation, a
+   * numeric or time type), is no equivalence the planner folds into a constant, and with {@code ORDER BY k} only an
+   * index on {@code (tenant, k, ...)} yields the rows in that order: any other index needs a Sort on top, so it costs
+   * more whatever the estimates. A unique index is the only one on {@code (tenant, k)} Rapport creates.
+   */
+  @Override
+  public boolean rangeForUniqueLookups() {
+    return true;
+  }
+
+  /**
+   * {@code parallel_workers = 0} on the table, unless it already has a {@code parallel_workers} setting (Rapport's, or
+   * a host's own, which is kept). A page of 50 rows read in order from a composite index is a few milliseconds of
+   * work; at 1,000,000 customers the planner still chose a parallel Gather Merge for it (two workers started for
+   * every page: 30–40 ms against 2–4 ms), with custom plans and the default mode alike. No statement shape forbids
+   * a parallel plan short of a parallel-unsafe function call, and {@code max_parallel_workers_per_gather} is a
+   * session setting, the host's. The cost: a count or a report over a whole large collection runs in one process.
+   * {@code ALTER TABLE ... SET} takes a SHARE UPDATE EXCLUSIVE lock: reads and writes go on.
+   */
+  @Override
+  public List<String> serialPlans(Connection c, @Nullable String schema, String table, String qualified)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT t.reloptions FROM pg_class t"
+        + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = ? AND n.nspname = "
+        + (schema == null ? "current_schema()" : "?"))) {
+      ps.setString(1, table);
+      if (schema != null) {
+        ps.setString(2, schema.toLowerCase(Locale.ROOT));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return List.of();
+        }
+        java.sql.Array options = rs.getArray(1);
+        if (options != null) {
+          for (Object o : (Object[]) options.getArray()) {
+            if (String.valueOf(o).startsWith("parallel_workers=")) {
+              return List.of();
+            }
+          }
+        }
+      }
+    }
+    return List.of("ALTER TABLE " + qualified + " SET (parallel_workers = 0)");
+  }
+
+  /**
    * {@code CONCURRENTLY}: the table stays writable while the index is built (two scans, and a wait for the
    * transactions that could use the table). It cannot run in a transaction block: the caller runs it in
    * auto-commit. A build that dies leaves an INVALID index, which the next start drops and builds again.
