@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * {@code CompositeIndex.of("byStageRegionName", Sort.asc("stage").thenAsc("region").thenAsc("name"))} serves
  * {@code and(eq(stage, s), eq(region, r))} sorted by {@code Sort.asc("name")}.
  *
- * <p>Directions matter for sorts only: a key's direction must match the sort's (or all of them be reversed) for the
- * index to give the order; missing values come first in ascending order, last in descending order, as in
+ * <p>Directions matter for sorts only: each key's direction must match the sort's for the index to give the order
+ * (a fully reversed sort does not do: every sort ends with the id ascending, while a backward scan would give it
+ * descending — declare a second index with the other directions instead); missing values come first in ascending order, last in descending order, as in
  * {@link Sort}.
  *
  * @param name a lower-camel identifier of 1-30 letters and digits, unique among the collection's composite indexes;
