@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>Directions matter for sorts only: each key's direction must match the sort's for the index to give the order
  * (a fully reversed sort does not do: every sort ends with the id ascending, while a backward scan would give it
- * descending — declare a second index with the other directions instead); missing values come first in ascending order, last in descending order, as in
- * {@link Sort}.
+ * descending — declare a second index with the other directions instead); missing values come first in ascending
+ * order, last in descending order, as in {@link Sort}.
  *
  * @param name a lower-camel identifier of 1-30 letters and digits, unique among the collection's composite indexes;
  *     stores derive the physical index name from it
