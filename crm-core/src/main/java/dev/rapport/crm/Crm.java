@@ -115,7 +115,8 @@ public final class Crm implements AutoCloseable {
     List<CrmModule> modules = b.modules();
     CustomerSettings settings = new CustomerSettings(b.defaultLifecycle, b.lifecycles, b.defaultCustomFields,
         b.customFields);
-    List<CollectionSpec> specs = new ArrayList<>(List.of(withCustomFields(CustomerFields.SPEC, settings),
+    Map<String, IndexSpec> customFields = settings.indexedCustomFields();
+    List<CollectionSpec> specs = new ArrayList<>(List.of(withCustomFields(CustomerFields.SPEC, customFields),
         InteractionFields.SPEC, CaseFields.SPEC));
     specs.addAll(Outbox.collections());
     specs.add(CommandPipeline.PARKED);
@@ -123,7 +124,7 @@ public final class Crm implements AutoCloseable {
       specs.addAll(m.collections());
     }
     checkCollectionNames(specs);
-    specs = withIndexSets(specs, b.indexes, settings);
+    specs = withIndexSets(specs, b.indexes, IndexSet.of(customFields.keySet().toArray(String[]::new)));
     specs.forEach(store::register);
     Map<String, CollectionSpec> registered = new LinkedHashMap<>();
     specs.forEach(s -> registered.put(s.name(), s));
@@ -184,13 +185,13 @@ public final class Crm implements AutoCloseable {
 
   /**
    * Each collection with the host's index set for it, if any, joined with what must stay indexed: for customers and
-   * cases the fields Rapport's own queries use ({@code ALWAYS_INDEXED}), for a module's collections every index the
+   * cases the fields Rapport's own queries use ({@code ALWAYS_INDEXED}, and for customers the {@code custom} fields
+   * tenants' schemas index), for a module's collections every index the
    * module declares (a host adds to them, never removes). An index set for no collection of this {@code Crm} is a
    * mistake, refused naming it.
    */
   private static List<CollectionSpec> withIndexSets(List<CollectionSpec> specs, Map<String, IndexSet> sets,
-                                                   CustomerSettings settings) {
-    IndexSet custom = IndexSet.of(settings.indexedCustomFields().keySet().toArray(String[]::new));
+                                                   IndexSet custom) {
     Map<String, IndexSet> required = Map.of(CustomerFields.COLLECTION, CustomerFields.ALWAYS_INDEXED.union(custom),
         CaseFields.COLLECTION, CaseFields.ALWAYS_INDEXED, InteractionFields.COLLECTION, IndexSet.none());
     List<ValidationException.Violation> unknown = new ArrayList<>();
@@ -218,8 +219,7 @@ public final class Crm implements AutoCloseable {
    * The customers' fields with the custom fields some tenant's schema indexes ({@link CustomerFields#custom}), each
    * indexed alone.
    */
-  private static CollectionSpec withCustomFields(CollectionSpec customers, CustomerSettings settings) {
-    var custom = settings.indexedCustomFields();
+  private static CollectionSpec withCustomFields(CollectionSpec customers, Map<String, IndexSpec> custom) {
     if (custom.isEmpty()) {
       return customers;
     }

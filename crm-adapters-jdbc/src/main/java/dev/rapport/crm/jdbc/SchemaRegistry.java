@@ -174,10 +174,16 @@ final class SchemaRegistry {
    * drops those it no longer holds (only indexes named as Rapport names them, {@code <prefix>ix_} and
    * {@code <prefix>cx_}), online where the database can ({@link Dialect#createIndexOnline}), holding a lock every
    * node takes ({@link Dialect#withDdlLock}) so that two nodes starting together do it once. A start that finds
-   * everything in place reads the catalog and changes nothing. Changes to a table that holds rows are logged at
-   * INFO (a schema migration); on a new, empty table at DEBUG.
+   * everything in place reads the catalog once, takes no lock and changes nothing. Changes to a table that holds
+   * rows are logged at INFO (a schema migration); on a new, empty table at DEBUG.
    */
   private void syncIndexes(Connection c, Layout layout) throws SQLException {
+    Set<String> wanted = new HashSet<>();
+    layout.queryIndexes().forEach(i -> wanted.add(i.name().toLowerCase(Locale.ROOT)));
+    // the usual start: everything in place, seen without taking the lock every node waits for
+    if (inPlace(dialect.indexes(c, ctx.schema(), layout.tableName()), wanted, layout)) {
+      return;
+    }
     boolean autoCommit = c.getAutoCommit();
     if (!autoCommit) {
       c.commit();
@@ -186,13 +192,11 @@ final class SchemaRegistry {
     }
     try {
       dialect.withDdlLock(c, ctx.prefix() + "ddl_" + layout.spec().name(), () -> {
+        // read again under the lock: another node may have done the work meanwhile
         Map<String, Boolean> existing = dialect.indexes(c, ctx.schema(), layout.tableName());
-        Set<String> wanted = new HashSet<>();
         Boolean empty = null;
         for (Layout.QueryIndex index : layout.queryIndexes()) {
-          String name = index.name().toLowerCase(Locale.ROOT);
-          wanted.add(name);
-          Boolean valid = existing.get(name);
+          Boolean valid = existing.get(index.name().toLowerCase(Locale.ROOT));
           if (Boolean.TRUE.equals(valid)) {
             continue;
           }
@@ -215,6 +219,16 @@ final class SchemaRegistry {
         c.setAutoCommit(false);
       }
     }
+  }
+
+  /** Every wanted index exists and is valid, and no managed index is left that the set no longer holds. */
+  private static boolean inPlace(Map<String, Boolean> existing, Set<String> wanted, Layout layout) {
+    for (String name : wanted) {
+      if (!Boolean.TRUE.equals(existing.get(name))) {
+        return false;
+      }
+    }
+    return existing.keySet().stream().noneMatch(name -> layout.managed(name) && !wanted.contains(name));
   }
 
   private void indexDdl(Connection c, String sql, boolean emptyTable) throws SQLException {

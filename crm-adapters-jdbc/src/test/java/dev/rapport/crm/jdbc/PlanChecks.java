@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * EXPLAIN of the adapter's exact statements, for the plan checks: the statement pgjdbc prepared on the server
@@ -21,6 +22,7 @@ import java.util.List;
  */
 final class PlanChecks {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlanChecks.class);
 
   private PlanChecks() {}
 
@@ -124,5 +126,48 @@ final class PlanChecks {
     for (JsonNode child : node.path("Plans")) {
       collect(child, out);
     }
+  }
+
+  /** One lookup of the loaded document number {@code n}. */
+  @FunctionalInterface
+  interface Lookup {
+    void run(int n);
+  }
+
+  /**
+   * Runs {@code lookup} over the loaded documents (eight of {@code rows}), then EXPLAINs the server statement pgjdbc
+   * prepared for {@code sql} under {@code plan_cache_mode = mode}, and sets the mode back.
+   */
+  static JsonNode runAndExplain(Connection connection, String mode, int rows, IntFunction<Sql> sql, Lookup lookup)
+      throws SQLException {
+    for (int i = 0; i < 8; i++) {
+      lookup.run(i * 311 % rows);
+    }
+    try (Statement st = connection.createStatement()) {
+      st.execute("SET plan_cache_mode = " + mode);
+    }
+    try {
+      JsonNode plan = explainPrepared(connection, sql.apply(1_234));
+      LOG.info("plan ({}): {}", mode, plan);
+      return plan;
+    } finally {
+      try (Statement st = connection.createStatement()) {
+        st.execute("SET plan_cache_mode = DEFAULT");
+      }
+    }
+  }
+
+  /** Every scan is an index scan, one per pattern of {@code indexes} (a regular expression of index names). */
+  static void assertIndexOnly(JsonNode plan, String... indexes) {
+    List<JsonNode> scans = nodes(plan).stream().filter(n -> n.has("Relation Name")).toList();
+    assertThat(scans).as("every table is read through an index, never scanned: %s", plan)
+        .allMatch(n -> n.path("Node Type").asText().equals("Index Scan")
+            || n.path("Node Type").asText().equals("Index Only Scan"))
+        .hasSize(indexes.length);
+    for (String index : indexes) {
+      assertThat(scans).as("a scan of %s: %s", index, plan).anyMatch(n -> n.path("Index Name").asText().matches(index));
+    }
+    assertThat(nodes(plan)).as("the unique index gives the row, no Sort over another index: %s", plan)
+        .noneMatch(n -> n.path("Node Type").asText().contains("Sort"));
   }
 }

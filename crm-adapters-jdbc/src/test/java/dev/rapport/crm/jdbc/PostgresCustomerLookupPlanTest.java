@@ -152,18 +152,18 @@ class PostgresCustomerLookupPlanTest {
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan", "auto"})
   void getByIdStartsFromThePrimaryKey(String mode) throws Exception {
-    JsonNode plan = runAndExplain(mode, n -> store.getSql(TENANT, CustomerFields.COLLECTION, id(n)),
-        this::getById);
-    assertIndexOnly(plan, "rapport_doc_customers_pkey");
+    JsonNode plan = PlanChecks.runAndExplain(connection, mode, ROWS,
+        n -> store.getSql(TENANT, CustomerFields.COLLECTION, id(n)), this::getById);
+    PlanChecks.assertIndexOnly(plan, "rapport_doc_customers_pkey");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan", "auto"})
   void lookupByExternalRefStartsFromTheSideTablesUniqueIndex(String mode) throws Exception {
-    JsonNode plan = runAndExplain(mode,
+    JsonNode plan = PlanChecks.runAndExplain(connection, mode, ROWS,
         n -> store.findUniqueSql(TENANT, CustomerFields.COLLECTION, CustomerFields.EXTERNAL_REFS, ref(n)),
         this::findByRef);
-    assertIndexOnly(plan, "rapport_doc_customers_pkey",
+    PlanChecks.assertIndexOnly(plan, "rapport_doc_customers_pkey",
         "rapport_mv_customers_unique|rapport_mv_customers_v_string",
         // twice on PostgreSQL: the sub-select gives both bounds of the id range (two InitPlans, one probe each)
         "rapport_mv_customers_unique|rapport_mv_customers_v_string");
@@ -175,46 +175,8 @@ class PostgresCustomerLookupPlanTest {
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan", "auto"})
   void lookupByASingleValuedUniqueValueStartsFromItsUniqueIndex(String mode) throws Exception {
-    JsonNode plan = runAndExplain(mode, n -> store.findUniqueSql(TENANT, PROSPECTS, CODE, code(n)),
-        this::findByCode);
-    assertIndexOnly(plan, "rapport_ux_prospects_f_code");
-  }
-
-  @FunctionalInterface
-  private interface Lookup {
-    void run(int n);
-  }
-
-  /** Runs the lookup over the loaded documents, then EXPLAINs the server statement pgjdbc prepared for it. */
-  private JsonNode runAndExplain(String mode, IntFunction<Sql> sql, Lookup lookup) throws SQLException {
-    for (int i = 0; i < 8; i++) {
-      lookup.run(i * 311 % ROWS);
-    }
-    try (Statement st = connection.createStatement()) {
-      st.execute("SET plan_cache_mode = " + mode);
-    }
-    try {
-      JsonNode plan = PlanChecks.explainPrepared(connection, sql.apply(1_234));
-      LOG.info("plan ({}): {}", mode, plan);
-      return plan;
-    } finally {
-      try (Statement st = connection.createStatement()) {
-        st.execute("SET plan_cache_mode = DEFAULT");
-      }
-    }
-  }
-
-  /** Every scan is an index scan, one per pattern of {@code indexes} (a regular expression of index names). */
-  private static void assertIndexOnly(JsonNode plan, String... indexes) {
-    List<JsonNode> scans = PlanChecks.nodes(plan).stream().filter(n -> n.has("Relation Name")).toList();
-    assertThat(scans).as("every table is read through an index, never scanned: %s", plan)
-        .allMatch(n -> n.path("Node Type").asText().equals("Index Scan")
-            || n.path("Node Type").asText().equals("Index Only Scan"))
-        .hasSize(indexes.length);
-    for (String index : indexes) {
-      assertThat(scans).as("a scan of %s: %s", index, plan).anyMatch(n -> n.path("Index Name").asText().matches(index));
-    }
-    assertThat(PlanChecks.nodes(plan)).as("the unique index gives the row, no Sort over another index: %s", plan)
-        .noneMatch(n -> n.path("Node Type").asText().contains("Sort"));
+    JsonNode plan = PlanChecks.runAndExplain(connection, mode, ROWS,
+        n -> store.findUniqueSql(TENANT, PROSPECTS, CODE, code(n)), this::findByCode);
+    PlanChecks.assertIndexOnly(plan, "rapport_ux_prospects_f_code");
   }
 }

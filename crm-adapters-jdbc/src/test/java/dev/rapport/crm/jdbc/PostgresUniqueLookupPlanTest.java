@@ -86,9 +86,10 @@ class PostgresUniqueLookupPlanTest {
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan", "auto"})
   void lookupByAMultiValuedUniqueValueStartsFromTheSideTablesUniqueIndex(String mode) throws Exception {
-    JsonNode plan = runAndExplain(mode, n -> store.findUniqueSql(TENANT, COLLECTION, REFS, UniqueLookupFixture.ref(n)),
-        this::findByRef);
-    assertIndexOnly(plan, "rapport_doc_accounts_pkey", "rapport_mv_accounts_unique|rapport_mv_accounts_v_string",
+    JsonNode plan = PlanChecks.runAndExplain(connection, mode, UniqueLookupFixture.ROWS,
+        n -> store.findUniqueSql(TENANT, COLLECTION, REFS, UniqueLookupFixture.ref(n)), this::findByRef);
+    PlanChecks.assertIndexOnly(plan, "rapport_doc_accounts_pkey",
+        "rapport_mv_accounts_unique|rapport_mv_accounts_v_string",
         // twice on PostgreSQL: the sub-select gives both bounds of the id range (two InitPlans, one probe each)
         "rapport_mv_accounts_unique|rapport_mv_accounts_v_string");
     // the side table is read by an equality on the value, not walked along (tenant, field) with a filter
@@ -100,54 +101,16 @@ class PostgresUniqueLookupPlanTest {
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan", "auto"})
   void lookupByASingleValuedUniqueValueStartsFromItsUniqueIndex(String mode) throws Exception {
-    JsonNode plan = runAndExplain(mode, n -> store.findUniqueSql(TENANT, COLLECTION, CODE, UniqueLookupFixture.code(n)),
-        this::findByCode);
-    assertIndexOnly(plan, "rapport_ux_accounts_f_code");
+    JsonNode plan = PlanChecks.runAndExplain(connection, mode, UniqueLookupFixture.ROWS,
+        n -> store.findUniqueSql(TENANT, COLLECTION, CODE, UniqueLookupFixture.code(n)), this::findByCode);
+    PlanChecks.assertIndexOnly(plan, "rapport_ux_accounts_f_code");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"force_custom_plan", "force_generic_plan", "auto"})
   void lookupByIdStartsFromThePrimaryKey(String mode) throws Exception {
-    JsonNode plan = runAndExplain(mode, n -> store.getSql(TENANT, COLLECTION, UniqueLookupFixture.id(n)),
-        this::getById);
-    assertIndexOnly(plan, "rapport_doc_accounts_pkey");
-  }
-
-  @FunctionalInterface
-  private interface Lookup {
-    void run(int n);
-  }
-
-  /** Runs the lookup over the loaded documents, then EXPLAINs the server statement pgjdbc prepared for it. */
-  private JsonNode runAndExplain(String mode, IntFunction<Sql> sql, Lookup lookup) throws SQLException {
-    for (int i = 0; i < 8; i++) {
-      lookup.run(i * 311 % UniqueLookupFixture.ROWS);
-    }
-    try (Statement st = connection.createStatement()) {
-      st.execute("SET plan_cache_mode = " + mode);
-    }
-    try {
-      JsonNode plan = PlanChecks.explainPrepared(connection, sql.apply(1_234));
-      LOG.info("plan ({}): {}", mode, plan);
-      return plan;
-    } finally {
-      try (Statement st = connection.createStatement()) {
-        st.execute("SET plan_cache_mode = DEFAULT");
-      }
-    }
-  }
-
-  /** Every scan is an index scan, one per pattern of {@code indexes} (a regular expression of index names). */
-  private static void assertIndexOnly(JsonNode plan, String... indexes) {
-    List<JsonNode> scans = PlanChecks.nodes(plan).stream().filter(n -> n.has("Relation Name")).toList();
-    assertThat(scans).as("every table is read through an index, never scanned: %s", plan)
-        .allMatch(n -> n.path("Node Type").asText().equals("Index Scan")
-            || n.path("Node Type").asText().equals("Index Only Scan"))
-        .hasSize(indexes.length);
-    for (String index : indexes) {
-      assertThat(scans).as("a scan of %s: %s", index, plan).anyMatch(n -> n.path("Index Name").asText().matches(index));
-    }
-    assertThat(PlanChecks.nodes(plan)).as("the unique index gives the row, no Sort over another index: %s", plan)
-        .noneMatch(n -> n.path("Node Type").asText().contains("Sort"));
+    JsonNode plan = PlanChecks.runAndExplain(connection, mode, UniqueLookupFixture.ROWS,
+        n -> store.getSql(TENANT, COLLECTION, UniqueLookupFixture.id(n)), this::getById);
+    PlanChecks.assertIndexOnly(plan, "rapport_doc_accounts_pkey");
   }
 }

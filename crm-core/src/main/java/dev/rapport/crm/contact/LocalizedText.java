@@ -109,7 +109,7 @@ public record LocalizedText(
       if (length > MAX_LENGTH) {
         v.add(path, "text.length", "at most " + MAX_LENGTH + " characters, not " + length);
       }
-      if (hasControl(s)) {
+      if (LineText.hasControl(s)) {
         v.add(path, "text.control", "may not contain control characters or line breaks");
       }
     }
@@ -130,19 +130,4 @@ public record LocalizedText(
     return knownLanguage && knownRegion ? canonical : null;
   }
 
-  private static boolean hasControl(String s) {
-    for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
-      if (isControl(cp)) {
-        return true;
-      }
-      i += Character.charCount(cp);
-    }
-    return false;
-  }
-
-  private static boolean isControl(int cp) {
-    int type = Character.getType(cp);
-    return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-  }
 }

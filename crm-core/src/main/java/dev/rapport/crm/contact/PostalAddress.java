@@ -147,7 +147,7 @@ public record PostalAddress(
     if (length > MAX_TEXT_LENGTH) {
       v.add(path, "address.length", "at most " + MAX_TEXT_LENGTH + " characters, not " + length);
     }
-    if (hasControl(s)) {
+    if (LineText.hasControl(s)) {
       v.add(path, "address.control", "may not contain control characters or line breaks");
     }
     return s;
@@ -159,22 +159,6 @@ public record PostalAddress(
       code = code.substring(1).strip();
     }
     return code;
-  }
-
-  private static boolean hasControl(String s) {
-    for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
-      if (isControl(cp)) {
-        return true;
-      }
-      i += Character.charCount(cp);
-    }
-    return false;
-  }
-
-  private static boolean isControl(int cp) {
-    int type = Character.getType(cp);
-    return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
   }
 
   private static String nfc(String s) {

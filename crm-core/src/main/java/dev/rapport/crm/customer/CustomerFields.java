@@ -82,13 +82,8 @@ public final class CustomerFields {
         b.append(b.length() == 2 ? Character.toUpperCase(ch) : ch);
       }
     }
-    try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(customField.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return b.append(java.util.HexFormat.of().formatHex(h, 0, 3)).toString();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return b.append(com.google.common.hash.Hashing.sha256()
+        .hashString(customField, java.nio.charset.StandardCharsets.UTF_8).toString(), 0, 6).toString();
   }
 
   /**

@@ -73,7 +73,7 @@ public record CollectionSpec(String name, List<IndexSpec> indexes, IndexSet inde
 
   /** A collection whose declared fields are all indexed, each alone. */
   public CollectionSpec(String name, List<IndexSpec> indexes) {
-    this(name, indexes, IndexSet.of(List.copyOf(indexes).stream().map(IndexSpec::name).toArray(String[]::new)));
+    this(name, indexes, eachAlone(indexes));
   }
 
   /** A collection whose declared fields are all indexed, each alone; see {@link #withIndexes}. */
@@ -86,7 +86,11 @@ public record CollectionSpec(String name, List<IndexSpec> indexes, IndexSet inde
    * lists use (each index costs every write).
    */
   public IndexSet everyFieldIndexed() {
-    return IndexSet.of(indexes.stream().map(IndexSpec::name).toArray(String[]::new));
+    return eachAlone(indexes);
+  }
+
+  private static IndexSet eachAlone(List<IndexSpec> fields) {
+    return IndexSet.of(fields.stream().map(IndexSpec::name).toArray(String[]::new));
   }
 
   /** The same fields with another index set (unique fields stay indexed whatever the set says). */

@@ -1,7 +1,9 @@
 package dev.rapport.crm.store;
 
+import com.google.common.hash.Hashing;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.query.Sort;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -71,13 +73,7 @@ public record CompositeIndex(String name, List<Sort.Key> keys) {
     for (Sort.Key k : keys) {
       definition.append(k.field()).append(k.direction() == Sort.Direction.ASC ? '+' : '-');
     }
-    try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(definition.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(h, 0, 4);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashing.sha256().hashString(definition, StandardCharsets.UTF_8).toString().substring(0, 8);
   }
 
   /** The fields of the keys, in order. */

@@ -284,11 +284,34 @@ public abstract class Dialect {
   }
 
   /**
-   * Runs {@code ddl} holding a lock that every node of this database takes for the same {@code key}, so two nodes
-   * starting together change a table's indexes one after the other. The default holds none: H2 serves one process.
+   * Runs {@code ddl} holding a lock that every node of this database takes for the same {@code key} on its session
+   * ({@link #lockDdl}, {@link #unlockDdl}), so two nodes starting together change a table's indexes one after the
+   * other.
    */
-  public void withDdlLock(Connection c, String key, SqlAction ddl) throws SQLException {
-    ddl.run();
+  public final void withDdlLock(Connection c, String key, SqlAction ddl) throws SQLException {
+    lockDdl(c, key);
+    try {
+      ddl.run();
+    } finally {
+      unlockDdl(c, key);
+    }
+  }
+
+  /**
+   * Takes the session lock {@code key} on {@code c}, waiting while another node holds it. None here: H2 serves one
+   * process.
+   */
+  protected void lockDdl(Connection c, String key) throws SQLException {}
+
+  /** Releases what {@link #lockDdl} took. */
+  protected void unlockDdl(Connection c, String key) throws SQLException {}
+
+  /** Runs {@code sql} with the one string parameter {@code value}. */
+  protected static void execute(Connection c, String sql, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, value);
+      ps.execute();
+    }
   }
 
   /** A piece of DDL work. */

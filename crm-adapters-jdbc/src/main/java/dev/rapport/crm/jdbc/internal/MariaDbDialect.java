@@ -168,24 +168,24 @@ final class MariaDbDialect extends Dialect {
 
   /** A named user lock ({@code GET_LOCK}, 64 characters at most), held by {@code c}'s session. */
   @Override
-  public void withDdlLock(Connection c, String key, SqlAction ddl) throws SQLException {
-    String name = key.length() > 64 ? key.substring(0, 64) : key;
+  protected void lockDdl(Connection c, String key) throws SQLException {
     try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(?, 600)")) {
-      lock.setString(1, name);
+      lock.setString(1, lockName(key));
       try (ResultSet rs = lock.executeQuery()) {
         if (!rs.next() || rs.getInt(1) != 1) {
-          throw new SQLException("could not take the DDL lock " + name + " within 600 s");
+          throw new SQLException("could not take the DDL lock " + lockName(key) + " within 600 s");
         }
       }
     }
-    try {
-      ddl.run();
-    } finally {
-      try (PreparedStatement unlock = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
-        unlock.setString(1, name);
-        unlock.execute();
-      }
-    }
+  }
+
+  @Override
+  protected void unlockDdl(Connection c, String key) throws SQLException {
+    execute(c, "SELECT RELEASE_LOCK(?)", lockName(key));
+  }
+
+  private static String lockName(String key) {
+    return key.length() > 64 ? key.substring(0, 64) : key;
   }
 
   @Override

@@ -71,17 +71,26 @@ final class PostgresDialect extends Dialect {
     return column + (ascending ? " NULLS FIRST" : " DESC NULLS LAST");
   }
 
+  /**
+   * {@code select} (a query over {@code pg_class t}) restricted to the table {@code table} of {@code schema} (null:
+   * the current schema), bound.
+   */
+  private static PreparedStatement ofTable(Connection c, String select, @Nullable String schema, String table)
+      throws SQLException {
+    PreparedStatement ps = c.prepareStatement(select + " JOIN pg_namespace n ON n.oid = t.relnamespace"
+        + " WHERE t.relname = ? AND n.nspname = " + (schema == null ? "current_schema()" : "?"));
+    ps.setString(1, table);
+    if (schema != null) {
+      ps.setString(2, schema.toLowerCase(Locale.ROOT));
+    }
+    return ps;
+  }
+
   @Override
   public Map<String, Boolean> indexes(Connection c, @Nullable String schema, String table) throws SQLException {
     Map<String, Boolean> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT ic.relname, i.indisvalid FROM pg_index i"
-        + " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid"
-        + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = ? AND n.nspname = "
-        + (schema == null ? "current_schema()" : "?"))) {
-      ps.setString(1, table);
-      if (schema != null) {
-        ps.setString(2, schema.toLowerCase(Locale.ROOT));
-      }
+    try (PreparedStatement ps = ofTable(c, "SELECT ic.relname, i.indisvalid FROM pg_index i"
+        + " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid", schema, table)) {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getBoolean(2));
@@ -119,13 +128,7 @@ final class PostgresDialect extends Dialect {
   @Override
   public List<String> serialPlans(Connection c, @Nullable String schema, String table, String qualified)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT t.reloptions FROM pg_class t"
-        + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = ? AND n.nspname = "
-        + (schema == null ? "current_schema()" : "?"))) {
-      ps.setString(1, table);
-      if (schema != null) {
-        ps.setString(2, schema.toLowerCase(Locale.ROOT));
-      }
+    try (PreparedStatement ps = ofTable(c, "SELECT t.reloptions FROM pg_class t", schema, table)) {
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return List.of();
@@ -160,12 +163,12 @@ final class PostgresDialect extends Dialect {
   }
 
   /**
-   * A session-level advisory lock, taken and released on {@code c}. Taken by polling {@code pg_try_advisory_lock},
-   * not by a blocking {@code pg_advisory_lock}: a node waiting inside a statement is a transaction that another
-   * node's {@code CREATE INDEX CONCURRENTLY} waits for in turn, which PostgreSQL reports as a deadlock.
+   * A session-level advisory lock, taken by polling {@code pg_try_advisory_lock}, not by a blocking
+   * {@code pg_advisory_lock}: a node waiting inside a statement is a transaction that another node's
+   * {@code CREATE INDEX CONCURRENTLY} waits for in turn, which PostgreSQL reports as a deadlock.
    */
   @Override
-  public void withDdlLock(Connection c, String key, SqlAction ddl) throws SQLException {
+  protected void lockDdl(Connection c, String key) throws SQLException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
     try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
       lock.setString(1, key);
@@ -173,7 +176,7 @@ final class PostgresDialect extends Dialect {
         try (ResultSet rs = lock.executeQuery()) {
           rs.next();
           if (rs.getBoolean(1)) {
-            break;
+            return;
           }
         }
         if (System.nanoTime() > deadline) {
@@ -187,14 +190,11 @@ final class PostgresDialect extends Dialect {
         }
       }
     }
-    try {
-      ddl.run();
-    } finally {
-      try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
-        unlock.setString(1, key);
-        unlock.execute();
-      }
-    }
+  }
+
+  @Override
+  protected void unlockDdl(Connection c, String key) throws SQLException {
+    execute(c, "SELECT pg_advisory_unlock(hashtext(?))", key);
   }
 
   @Override
