@@ -37,7 +37,10 @@ class SilentStartTest {
       return h2.getURL();
     }
     if (ds instanceof PGSimpleDataSource pg) {
-      return pg.getUrl();
+      // the embedded server's data source carries its user apart from the URL
+      String url = pg.getUrl();
+      return pg.getUser() == null || url.contains("user=") ? url
+          : url + (url.contains("?") ? "&" : "?") + "user=" + pg.getUser();
     }
     if (ds instanceof MariaDbDataSource maria) {
       return maria.getUrl();
