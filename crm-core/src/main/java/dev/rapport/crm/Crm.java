@@ -297,6 +297,32 @@ public final class Crm implements AutoCloseable {
         changes -> changes.stream().map(Change::id).collect(Collectors.toSet()));
   }
 
+  /**
+   * Computes the index values of every customer, interaction and case of {@code tenant} again from the stored records
+   * and has the store rewrite them. Run it, for each tenant holding records, after a change that gives stored
+   * records index values they do not have yet: a custom field a tenant's {@link CustomFieldSchema} newly marks
+   * {@code indexed} (until then, criteria and sorts on it do not see the customers stored before; the SQL stores
+   * log the fields a collection gained when it starts). Trusted system code: no access policy, no audit,
+   * no change-feed entries, bodies and versions untouched. Safe while commands run (a record changed meanwhile
+   * keeps the values its command wrote) and safe to run again; reads and rewrites {@code 500} records at a time.
+   *
+   * <pre>{@code
+   * for (TenantId tenant : myTenants) {
+   *   crm.reindex(tenant);
+   * }
+   * }</pre>
+   *
+   * @return how many records were rewritten, by collection
+   */
+  public Map<String, Long> reindex(TenantId tenant) {
+    Objects.requireNonNull(tenant, "tenant");
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put(CustomerFields.COLLECTION, customers.reindex(tenant));
+    out.put(InteractionFields.COLLECTION, interactions.reindex(tenant));
+    out.put(CaseFields.COLLECTION, cases.reindex(tenant));
+    return out;
+  }
+
   /** The outbox relays, one per notifier; a host that turned off publishing after commit schedules these. */
   public List<OutboxRelay> relays() {
     return relays;

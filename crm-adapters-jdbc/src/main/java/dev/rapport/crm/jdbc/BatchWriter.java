@@ -79,7 +79,6 @@ final class BatchWriter {
           Document doc = u.document();
           Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET version = ").longValue(doc.version())
               .append(", body = ").json(ctx.toJson(doc.body()))
-              .append(", idx = ").json(ctx.toJson(IndexCodec.encode(doc.index())))
               .append(", updated_at = ").value(now);
           for (IndexSpec i : l.singleIndexes()) {
             s.append(", " + Layout.column(i.name()) + " = ").param(columnBinder(i, twoPass && i.unique() ? null : doc));
@@ -125,15 +124,68 @@ final class BatchWriter {
     return feed.append(c, tenant, batch, now, rows);
   }
 
+  /**
+   * {@code Store#reindex} in one transaction: a version-checked UPDATE of the typed columns per document (its row
+   * count tells whether the document is still at that version), then the side rows of the rewritten documents
+   * replaced. Unique columns go in a second pass, as in a commit of several writes, so a value may move between
+   * documents of the list. Nothing reaches the change feed; body, version and timestamps stay.
+   */
+  int reindex(TenantId tenant, String collection, List<Document> docs) {
+    Layout l = schema.layout(collection);
+    try {
+      return ctx.transaction("reindex", c -> {
+        List<IndexSpec> unique = l.singleIndexes().stream().filter(IndexSpec::unique).toList();
+        List<Document> rewritten = new ArrayList<>();
+        for (Document doc : docs) {
+          Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET ");
+          for (int n = 0; n < l.singleIndexes().size(); n++) {
+            IndexSpec i = l.singleIndexes().get(n);
+            s.append((n == 0 ? "" : ", ") + Layout.column(i.name()) + " = ").param(columnBinder(i, i.unique() ? null
+                : doc));
+          }
+          if (l.singleIndexes().isEmpty()) {
+            s.append("version = version");
+          }
+          s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id())
+              .append(" AND version = ").longValue(doc.version());
+          if (execute(c, s) == 1) {
+            rewritten.add(doc);
+          }
+        }
+        List<Sql> rows = new ArrayList<>();
+        try (Batches sideDeletes = new Batches(c)) {
+          for (Document doc : rewritten) {
+            if (!unique.isEmpty()) {
+              Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET ");
+              for (int n = 0; n < unique.size(); n++) {
+                s.append((n == 0 ? "" : ", ") + Layout.column(unique.get(n).name()) + " = ")
+                    .param(columnBinder(unique.get(n), doc));
+              }
+              execute(c, s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id()));
+            }
+            deleteSideRows(sideDeletes, l, tenant, doc.id());
+            insertSideRows(rows, l, tenant, doc);
+          }
+          sideDeletes.execute();
+        }
+        for (Sql s : Sql.mergeInserts(rows)) {
+          execute(c, s);
+        }
+        return rewritten.size();
+      });
+    } catch (SqlErrors.DuplicateSignal d) {
+      throw duplicates.diagnose(tenant, collection, docs, d);
+    }
+  }
+
   private Sql insertRow(Layout l, TenantId tenant, Document doc, Instant now) {
-    Sql s = new Sql(dialect).append("INSERT INTO " + l.table() + " (tenant, id, version, body, idx, created_at, "
+    Sql s = new Sql(dialect).append("INSERT INTO " + l.table() + " (tenant, id, version, body, created_at, "
         + "updated_at");
     for (IndexSpec x : l.singleIndexes()) {
       s.append(", " + Layout.column(x.name()));
     }
     s.append(") VALUES (").string(tenant.value()).append(", ").key(doc.id()).append(", ").longValue(1)
         .append(", ").json(ctx.toJson(doc.body()))
-        .append(", ").json(ctx.toJson(IndexCodec.encode(doc.index())))
         .append(", ").value(now).append(", ").value(now);
     for (IndexSpec x : l.singleIndexes()) {
       s.append(", ").param(columnBinder(x, doc));

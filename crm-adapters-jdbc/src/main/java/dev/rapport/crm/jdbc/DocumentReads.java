@@ -19,7 +19,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -133,7 +135,7 @@ final class DocumentReads {
   }
 
   private Sql selectDocs(Layout l, TenantId tenant) {
-    return new Sql(dialect).append("SELECT d.id, d.version, d.body, d.idx FROM " + l.table() + " d WHERE d.tenant = ")
+    return new Sql(dialect).append("SELECT " + l.selectColumns() + " FROM " + l.table() + " d WHERE d.tenant = ")
         .string(tenant.value());
   }
 
@@ -147,7 +149,40 @@ final class DocumentReads {
     try (PreparedStatement ps = s.prepare(c); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.add(new Document(dialect.decodeKey(rs.getString(1)), rs.getLong(2),
-            (ObjectNode) ctx.parse(rs.getString(3)), IndexCodec.decode(ctx.parse(rs.getString(4)), l.spec())));
+            (ObjectNode) ctx.parse(rs.getString(3)), singleValues(rs, l)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The values of the single-valued fields, from their typed columns after id, version and body
+   * ({@link Layout#selectColumns}): exactly what was written, the column types holding every value a
+   * {@link dev.rapport.crm.store.IndexSpec} admits. A NULL column is a field without a value.
+   */
+  private Map<String, List<Object>> singleValues(ResultSet rs, Layout l) throws SQLException {
+    List<IndexSpec> fields = l.singleIndexes();
+    Map<String, List<Object>> out = new LinkedHashMap<>();
+    for (int i = 0; i < fields.size(); i++) {
+      int column = 4 + i;
+      Object v = switch (fields.get(i).type()) {
+        case STRING -> {
+          String text = rs.getString(column);
+          yield text == null ? null : dialect.decodeKey(text);
+        }
+        case LONG -> {
+          long n = rs.getLong(column);
+          yield rs.wasNull() ? null : n;
+        }
+        case DECIMAL -> rs.getBigDecimal(column);
+        case INSTANT -> dialect.readInstant(rs, column);
+        case BOOLEAN -> {
+          boolean b = rs.getBoolean(column);
+          yield rs.wasNull() ? null : b;
+        }
+      };
+      if (v != null) {
+        out.put(fields.get(i).name(), List.of(v));
       }
     }
     return out;

@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -44,9 +45,26 @@ final class DuplicateDiagnosis {
    */
   RuntimeException diagnose(TenantId tenant, WriteBatch batch, RuntimeException signal) {
     RuntimeException found = ctx.read("commit", c -> find(c, tenant, batch));
-    if (found != null) {
-      return found;
-    }
+    return found != null ? found : raced(signal);
+  }
+
+  /** The same for a failed {@code reindex} of {@code docs} in {@code collection}. */
+  RuntimeException diagnose(TenantId tenant, String collection, List<Document> docs, RuntimeException signal) {
+    RuntimeException found = ctx.read("reindex", c -> {
+      Set<String> touched = new HashSet<>();
+      docs.forEach(d -> touched.add(collection + "/" + d.id()));
+      for (Document doc : docs) {
+        DuplicateKeyException e = uniqueHeldElsewhere(c, tenant, collection, doc, touched);
+        if (e != null) {
+          return e;
+        }
+      }
+      return null;
+    });
+    return found != null ? found : raced(signal);
+  }
+
+  private static VersionConflictException raced(RuntimeException signal) {
     VersionConflictException e = new VersionConflictException(
         "a unique value was taken by a concurrent commit; nothing was written, retry");
     e.initCause(signal.getCause());
@@ -63,32 +81,42 @@ final class DuplicateDiagnosis {
     batch.writes().forEach(w -> touched.add(w.collection() + "/" + w.id()));
     for (WriteBatch.Write w : batch.writes()) {
       Document doc = w.written();
-      if (doc == null) {
-        continue;
-      }
-      Layout l = schema.layout(w.collection());
-      for (IndexSpec index : l.spec().indexes()) {
-        if (!index.unique()) {
-          continue;
-        }
-        for (Object v : doc.values(index.name())) {
-          Sql s = new Sql(dialect).append("SELECT d.id FROM " + l.table() + " d WHERE d.tenant = ")
-              .string(tenant.value()).append(" AND ");
-          new CriteriaSql(l).where(Criteria.eq(index.name(), v), s);
-          try (PreparedStatement ps = s.prepare(c); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              String holder = dialect.decodeKey(rs.getString(1));
-              if (!holder.equals(doc.id()) && !touched.contains(w.collection() + "/" + holder)) {
-                return new DuplicateKeyException(w.collection(), index.name());
-              }
-            }
-          }
-        }
+      DuplicateKeyException e = doc == null ? null : uniqueHeldElsewhere(c, tenant, w.collection(), doc, touched);
+      if (e != null) {
+        return e;
       }
     }
     for (WriteBatch.Append a : batch.appends()) {
       if (feed.holds(c, tenant, a.stream(), a.id())) {
         return StoreChecks.duplicateRecord(a.stream(), a.id());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The duplicate of a unique value of {@code doc} that a document outside {@code touched} (collection/id) holds, or
+   * null.
+   */
+  private @Nullable DuplicateKeyException uniqueHeldElsewhere(Connection c, TenantId tenant, String collection,
+      Document doc, Set<String> touched) throws SQLException {
+    Layout l = schema.layout(collection);
+    for (IndexSpec index : l.spec().indexes()) {
+      if (!index.unique()) {
+        continue;
+      }
+      for (Object v : doc.values(index.name())) {
+        Sql s = new Sql(dialect).append("SELECT d.id FROM " + l.table() + " d WHERE d.tenant = ")
+            .string(tenant.value()).append(" AND ");
+        new CriteriaSql(l).where(Criteria.eq(index.name(), v), s);
+        try (PreparedStatement ps = s.prepare(c); ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String holder = dialect.decodeKey(rs.getString(1));
+            if (!holder.equals(doc.id()) && !touched.contains(collection + "/" + holder)) {
+              return new DuplicateKeyException(collection, index.name());
+            }
+          }
+        }
       }
     }
     return null;

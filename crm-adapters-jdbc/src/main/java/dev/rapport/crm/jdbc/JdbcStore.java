@@ -301,6 +301,14 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public int reindex(TenantId tenant, String collection, List<Document> documents) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(collection, "collection");
+    StoreChecks.checkReindex(schema.layout(collection).spec(), documents);
+    return documents.isEmpty() ? 0 : writer.reindex(tenant, collection, documents);
+  }
+
+  @Override
   public List<Change> changes(TenantId tenant, long afterPosition, int limit) {
     Objects.requireNonNull(tenant, "tenant");
     FeedArguments.check(afterPosition, limit);

@@ -142,15 +142,32 @@ final class SchemaRegistry {
 
   private void runDdl(Connection c, Layout layout) throws SQLException {
     Map<String, Set<String>> existing = new HashMap<>();
+    // Columns of an earlier release to drop, looked up first and the look-up's transaction ended at once: a read of
+    // the table held to the DDL below would deadlock two nodes that both go on to alter it.
+    Set<Ddl> drops = new HashSet<>();
     for (Ddl ddl : layout.ddl()) {
-      if (ddl.object() != null && existing.computeIfAbsent(ddl.table(), t -> existing(c, t)).contains(ddl.object())) {
+      if (ddl.drop() && dialect.columns(c, ctx.schema(), ddl.table(), ctx.qualifier() + ddl.table())
+          .contains(ddl.object())) {
+        drops.add(ddl);
+      }
+    }
+    if (!c.getAutoCommit()) {
+      c.rollback();
+    }
+    for (Ddl ddl : layout.ddl()) {
+      if (ddl.drop() ? !drops.contains(ddl)
+          : ddl.object() != null && existing.computeIfAbsent(ddl.table(), t -> existing(c, t)).contains(ddl.object())) {
         continue;
       }
-      try (var st = c.createStatement()) {
+      if (ddl.drop()) {
+        LOG.info("upgrading the table of an earlier release: {}", ddl.sql());
+      } else {
         LOG.debug("{}", ddl.sql());
+      }
+      try (var st = c.createStatement()) {
         st.execute(ddl.sql());
       } catch (SQLException e) {
-        if (!dialect.alreadyExists(e)) {
+        if (!dialect.alreadyExists(e) && !dialect.alreadyGone(e)) {
           throw e;
         }
       }
@@ -271,6 +288,13 @@ final class SchemaRegistry {
           return;
         }
         JsonNode stored = ctx.parse(rs.getString(1));
+        Set<String> gained = new java.util.TreeSet<>();
+        spec.indexes().forEach(i -> gained.add(i.name()));
+        stored.path("indexes").forEach(i -> gained.remove(i.path("name").asText()));
+        if (!gained.isEmpty()) {
+          LOG.info("collection {} gains fields {}: documents stored before have no values for them until they are"
+              + " reindexed (Crm.reindex(tenant) for each tenant)", spec.name(), gained);
+        }
         for (JsonNode i : stored.path("indexes")) {
           Optional<IndexSpec> now = spec.index(i.path("name").asText());
           if (now.isPresent() && (now.get().type() != IndexType.valueOf(i.path("type").asText())

@@ -35,8 +35,13 @@ class H2CustomerEmailsTest {
     var stored = store.get(alice.tenant(), CustomerFields.COLLECTION, c.id()).orElseThrow();
     assertThat(List.of(stored.body().get("emails").get(0).textValue(), stored.body().get("emails").get(1).textValue()))
         .containsExactly("用户@例子.公司", "user@Bücher.ch");
-    assertThat(stored.values(CustomerFields.EMAILS))
-        .containsExactly("用户@xn--fsqu00a.xn--55qx5d", "user@xn--bcher-kva.ch");
+    // stored index values are the ASCII forms (a read does not return multi-valued values: Document#asRead)
+    for (String ascii : List.of("用户@xn--fsqu00a.xn--55qx5d", "user@xn--bcher-kva.ch")) {
+      assertThat(store.count(alice.tenant(), CustomerFields.COLLECTION, Criteria.eq(CustomerFields.EMAILS, ascii)))
+          .as(ascii).isEqualTo(1);
+    }
+    assertThat(store.count(alice.tenant(), CustomerFields.COLLECTION,
+        Criteria.eq(CustomerFields.EMAILS, "user@bücher.ch"))).isZero();
     for (String form : List.of("用户@例子.公司", "用户@xn--fsqu00a.xn--55qx5d", "user@bücher.ch",
         "user@xn--bcher-kva.ch")) {
       List<Customer> found = crm.customers().find(alice, Query.of(Criteria.eq(CustomerFields.EMAILS, form),

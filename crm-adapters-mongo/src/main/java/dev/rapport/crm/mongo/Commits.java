@@ -8,6 +8,7 @@ import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.error.DuplicateKeyException;
 import dev.rapport.crm.error.StorageException;
 import dev.rapport.crm.mongo.internal.MongoErrors;
+import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.StoreChecks;
@@ -63,6 +64,21 @@ final class Commits {
     this.writes = new DocumentWrites(schema, envelopes);
     this.leases = leases;
     this.faults = faults;
+  }
+
+  /**
+   * {@code Store#reindex}: each document on its own ({@link DocumentWrites#reindex}), in list order, in both modes:
+   * index values are not part of the change feed, so there is no envelope to carry.
+   */
+  int reindex(TenantId tenant, String collection, List<Document> docs) {
+    CollectionSpec spec = schema.spec(collection);
+    int rewritten = 0;
+    for (Document doc : docs) {
+      if (writes.reindex(tenant, spec, doc)) {
+        rewritten++;
+      }
+    }
+    return rewritten;
   }
 
   Committed commit(TenantId tenant, WriteBatch batch) {

@@ -46,11 +46,11 @@ final class DocumentReads {
   }
 
   Optional<Document> get(TenantId tenant, String collection, String id) {
-    schema.spec(collection);
+    CollectionSpec spec = schema.spec(collection);
     try {
       BsonDocument d = documents(collection)
           .find(Filters.and(Filters.eq("_id", MongoSchema.key(tenant, id)), Filters.exists("deleted", false))).first();
-      return Optional.ofNullable(d).map(DocumentReads::toDocument);
+      return Optional.ofNullable(d).map(found -> toDocument(found, spec));
     } catch (MongoException e) {
       throw MongoErrors.translate("read a document", e);
     }
@@ -62,7 +62,7 @@ final class DocumentReads {
     Bson filter = new FilterTranslator(spec).translate(Criteria.eq(field, v));
     try {
       BsonDocument d = documents(collection).find(Filters.and(live(tenant), filter)).first();
-      return Optional.ofNullable(d).map(DocumentReads::toDocument);
+      return Optional.ofNullable(d).map(found -> toDocument(found, spec));
     } catch (MongoException e) {
       throw MongoErrors.translate("read a document", e);
     }
@@ -80,7 +80,7 @@ final class DocumentReads {
     try {
       List<Document> docs = new ArrayList<>();
       for (BsonDocument d : documents(collection).find(filter).sort(Sorts.orderBy(sorts)).limit(query.limit() + 1)) {
-        docs.add(toDocument(d));
+        docs.add(toDocument(d, spec));
       }
       return KeysetPaging.page(docs, query);
     } catch (MongoException e) {
@@ -99,11 +99,14 @@ final class DocumentReads {
     }
   }
 
-  private static Document toDocument(BsonDocument d) {
+  /** A read document: the body and the single-valued index values ({@link Document#asRead}). */
+  private static Document toDocument(BsonDocument d, CollectionSpec spec) {
     Map<String, List<Object>> index = new LinkedHashMap<>();
     BsonDocument ix = d.getDocument("ix", new BsonDocument());
     for (Map.Entry<String, BsonValue> e : ix.entrySet()) {
-      index.put(e.getKey(), BsonCodec.kernelValues(e.getValue()));
+      if (spec.index(e.getKey()).filter(i -> !i.multiValued()).isPresent()) {
+        index.put(e.getKey(), BsonCodec.kernelValues(e.getValue()));
+      }
     }
     return new Document(d.getDocument("_id").getString("i").getValue(), d.getInt64("version").getValue(),
         BsonCodec.toJson(d.getDocument("body", new BsonDocument())), index);

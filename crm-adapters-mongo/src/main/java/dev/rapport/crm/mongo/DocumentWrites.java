@@ -156,6 +156,26 @@ final class DocumentWrites {
     }
   }
 
+  /**
+   * {@code Store#reindex} of one document: its {@code ix} and {@code u} replaced where it is still at the version its
+   * values were computed from (body, version and envelopes untouched). False when it is not.
+   */
+  boolean reindex(TenantId tenant, CollectionSpec spec, Document doc) {
+    MongoCollection<BsonDocument> c = schema.col(MongoSchema.docCollection(spec.name()));
+    BsonDocument d = stored(tenant, spec, doc);
+    Bson filter = Filters.and(Filters.eq("_id", MongoSchema.key(tenant, doc.id())), Filters.exists("deleted", false),
+        Filters.eq("version", doc.version()));
+    try {
+      return c.updateOne(filter, Updates.combine(Updates.set("ix", d.get("ix")), Updates.set("u", d.get("u"))))
+          .getMatchedCount() == 1;
+    } catch (MongoException e) {
+      if (!MongoErrors.isDuplicateKey(e)) {
+        throw e;
+      }
+      throw duplicateKey(tenant, spec, doc, false, e);
+    }
+  }
+
   private static VersionConflictException conflict(@Nullable ClientSession session,
       MongoCollection<BsonDocument> c, BsonDocument id, WriteBatch.Write w, long expected) {
     Bson filter = Filters.and(Filters.eq("_id", id), Filters.exists("deleted", false));

@@ -256,6 +256,15 @@ public final class MongoStore implements Store {
     return commits.commit(tenant, batch);
   }
 
+  @Override
+  public int reindex(TenantId tenant, String collection, List<Document> documents) {
+    recovery.onFirstUse();
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(collection, "collection");
+    StoreChecks.checkReindex(schema.spec(collection), documents);
+    return commits.reindex(tenant, collection, documents);
+  }
+
   /**
    * Completes every unit of work of {@code tenant} that a crash left half-published: drains envelopes still held by
    * documents or carriers, then gives positions to records that have none. Idempotent and safe to run on any node

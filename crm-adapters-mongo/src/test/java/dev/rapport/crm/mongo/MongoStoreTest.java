@@ -112,7 +112,7 @@ class MongoStoreTest {
         "flag", List.of(true), "tags", List.of("x", "y")));
     insert(d);
     Document back = store.get(tenant, "things", d.id()).orElseThrow();
-    assertThat(back).isEqualTo(d);
+    assertThat(back).isEqualTo(d.asRead(THINGS));
     assertThat(back.body()).isEqualTo(body);
   }
 
@@ -414,7 +414,7 @@ class MongoStoreTest {
         .extracting(Document::id).containsExactly("p1", "p2", "p3");
     Document p2 = store.get(tenant, "prices", "p2").orElseThrow();
     assertThat(p2.values("amount")).containsExactly(BigDecimal.ONE);
-    assertThat(p2.values("amounts")).containsExactly(new BigDecimal("3"));
+    assertThat(store.count(tenant, "prices", Criteria.eq("amounts", new BigDecimal("3.000")))).isEqualTo(1);
   }
 
   private static org.bson.BsonDecimal128 decimal128(String text) {

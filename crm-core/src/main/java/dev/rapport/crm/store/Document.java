@@ -17,8 +17,13 @@ import java.util.function.BiConsumer;
 /**
  * A stored document: its id, its version (1 on insert, +1 on every update), its JSON body and the values of its
  * indexed fields. The writer computes the index values (derived values such as lower-cased emails included); stores
- * persist them where they can be queried (SQL columns, a side table, a MongoDB sub-document) and return them on
- * read. Criteria and sorts see only index values, never the body.
+ * persist them where they can be queried (SQL columns, a side table, a MongoDB sub-document). Criteria and sorts see
+ * only index values, never the body.
+ *
+ * <p>A document <em>read</em> from a store carries the values of its single-valued fields only (what a sort and a
+ * page's cursor need; {@link #asRead}): multi-valued values (tags, e-mail addresses, ...) serve queries and unique
+ * checks and are derived from the body, so no store keeps a second copy of them to return. A read document is
+ * therefore not a complete write: to update one, compute its index values from the new body again.
  *
  * <p>The body is a Jackson tree and therefore mutable: a store must copy it on the way in and out, and callers must
  * not change a body after handing it over.
@@ -128,8 +133,32 @@ public record Document(String id, long version, ObjectNode body, Map<String, Lis
     return index.getOrDefault(field, List.of());
   }
 
+  /**
+   * This document at another version, its body and index values shared. Of a {@linkplain #asRead read} document,
+   * not a complete write: its multi-valued index values are not there.
+   */
   public Document withVersion(long newVersion) {
     return new Document(id, newVersion, body, index);
+  }
+
+  /**
+   * What a store returns for this stored document of {@code spec}: the body deep-copied and the values of the
+   * single-valued fields only (see the class comment), shared with this document.
+   */
+  public Document asRead(CollectionSpec spec) {
+    Map<String, List<Object>> single = null;
+    for (String field : index.keySet()) {
+      if (spec.index(field).map(IndexSpec::multiValued).orElse(true)) {
+        single = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Object>> e : index.entrySet()) {
+          if (!spec.index(e.getKey()).map(IndexSpec::multiValued).orElse(true)) {
+            single.put(e.getKey(), e.getValue());
+          }
+        }
+        break;
+      }
+    }
+    return new Document(id, version, body.deepCopy(), single == null ? index : new NormalizedIndex(single));
   }
 
   /** A deep copy, for stores that keep documents in memory. */

@@ -77,6 +77,19 @@ public interface Store {
   /** Applies a batch atomically; see the class notes for the failures. */
   Committed commit(TenantId tenant, WriteBatch batch);
 
+  /**
+   * Rewrites the stored index values of {@code documents}, leaving their bodies, versions and timestamps as they are
+   * and writing nothing to the change feed: values computed again from the same bodies, after the collection gained
+   * fields (a tenant's newly indexed custom field) or a release derives a value differently ({@code Crm#reindex}).
+   * Each document names the version its values were computed from; one whose stored version differs (changed or
+   * deleted since) is skipped: its writer wrote its values. A value that would hold a unique index twice fails with
+   * {@code DuplicateKeyException} naming the field; atomic per document at least (the documents before it may stay
+   * rewritten).
+   *
+   * @return how many documents were rewritten
+   */
+  int reindex(TenantId tenant, String collection, List<Document> documents);
+
   /** Committed document writes after {@code afterPosition} (0 for the start), oldest first, at most {@code limit}. */
   List<Change> changes(TenantId tenant, long afterPosition, int limit);
 

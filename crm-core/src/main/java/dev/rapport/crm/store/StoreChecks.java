@@ -159,6 +159,27 @@ public final class StoreChecks {
   }
 
   /**
+   * Everything about a {@link Store#reindex} known without reading the database: each document's index values fit
+   * {@code spec} ({@link CollectionSpec#check(Document)}) and no two documents of the list claim one unique value
+   * ({@code DuplicateKeyException} naming the index).
+   */
+  public static void checkReindex(CollectionSpec spec, List<Document> documents) {
+    Objects.requireNonNull(documents, "documents");
+    Map<List<Object>, String> claims = new HashMap<>();
+    for (Document doc : documents) {
+      spec.check(doc);
+      for (IndexSpec index : spec.indexes()) {
+        for (Object v : index.unique() ? doc.values(index.name()) : List.of()) {
+          String other = claims.putIfAbsent(List.of(index.name(), v), doc.id());
+          if (other != null && !other.equals(doc.id())) {
+            throw new DuplicateKeyException(spec.name(), index.name());
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * An update or delete found another version, or no document ({@code stored} null). Also an update whose document
    * is missing: someone deleted it.
    */

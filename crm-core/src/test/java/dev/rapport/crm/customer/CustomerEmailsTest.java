@@ -42,7 +42,11 @@ class CustomerEmailsTest {
 
     Document stored = f.store.get(f.alice.tenant(), CustomerFields.COLLECTION, c.id()).orElseThrow();
     assertThat(stored.body().get("emails").get(0).textValue()).isEqualTo("user@Bücher.ch");
-    assertThat(stored.values(CustomerFields.EMAILS)).containsExactly("user@xn--bcher-kva.ch");
+    // the stored index value is the ASCII form (a read does not return multi-valued values: Document#asRead)
+    assertThat(f.store.count(f.alice.tenant(), CustomerFields.COLLECTION,
+        Criteria.eq(CustomerFields.EMAILS, "user@xn--bcher-kva.ch"))).isEqualTo(1);
+    assertThat(f.store.count(f.alice.tenant(), CustomerFields.COLLECTION,
+        Criteria.eq(CustomerFields.EMAILS, "user@bücher.ch"))).isZero();
     Customer read = f.customers().require(f.alice, c.id());
     assertThat(read.emails().get(0).value()).isEqualTo("user@Bücher.ch");
     assertThat(read.emails().get(0).unicode()).isEqualTo("user@Bücher.ch");

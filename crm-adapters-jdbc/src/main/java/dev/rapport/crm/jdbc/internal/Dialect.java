@@ -80,6 +80,12 @@ public abstract class Dialect {
     return rs.getObject(column, OffsetDateTime.class).toInstant();
   }
 
+  /** The instant in column {@code column}, or null where it is NULL. */
+  public @Nullable Instant readInstant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
   /**
    * The form of a string as stored in an ordered column. Identity unless the database cannot order strings by code
    * point natively (see {@link H2Dialect}); then an order-preserving bijection of UTF-16 units.
@@ -168,6 +174,11 @@ public abstract class Dialect {
     return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column + " " + type;
   }
 
+  /** Drops a column; run only where the table has it (every supported database drops it without a rewrite). */
+  public String dropColumn(String table, String column) {
+    return "ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + column;
+  }
+
   /** {@code name} is unqualified (the index lives in the table's schema); {@code table} may be qualified. */
   public String createIndex(String name, String table, List<String> columns, boolean unique) {
     return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name + " ON " + table
@@ -192,6 +203,25 @@ public abstract class Dialect {
   public Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
       throws SQLException {
     return Set.of();
+  }
+
+  /**
+   * The columns of {@code table} (unqualified; {@code qualified} to use in SQL) in {@code schema} (null: the
+   * connection's), in lower case; none when it does not exist. By default from the metadata of a query that reads no
+   * row (on PostgreSQL a missing table then aborts the transaction: the caller ends it); a dialect whose driver logs
+   * such a failure reads its catalog instead.
+   */
+  public Set<String> columns(Connection c, @Nullable String schema, String table, String qualified) {
+    Set<String> out = new java.util.HashSet<>();
+    try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + qualified + " WHERE 1=0")) {
+      var md = rs.getMetaData();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        out.add(md.getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+      }
+    } catch (SQLException missing) {
+      return Set.of();
+    }
+    return out;
   }
 
   /**
@@ -243,6 +273,17 @@ public abstract class Dialect {
   protected static Map<String, Boolean> indexNames(Connection c, String sql, @Nullable String schema, String table)
       throws SQLException {
     Map<String, Boolean> out = new java.util.HashMap<>();
+    names(c, sql, schema, table).forEach(n -> out.put(n, true));
+    return out;
+  }
+
+  /**
+   * The first column of {@code sql}'s rows, in lower case: {@code sql} takes the schema as its first parameter
+   * unless {@code schema} is null (it then names the current schema itself), and the table next.
+   */
+  protected static Set<String> names(Connection c, String sql, @Nullable String schema, String table)
+      throws SQLException {
+    Set<String> out = new java.util.HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       if (schema != null) {
@@ -251,12 +292,13 @@ public abstract class Dialect {
       ps.setString(i, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.put(rs.getString(1).toLowerCase(java.util.Locale.ROOT), true);
+          out.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
         }
       }
     }
     return out;
   }
+
 
   /**
    * Creates a declared index without blocking writes to the table where the database can, and idempotently.

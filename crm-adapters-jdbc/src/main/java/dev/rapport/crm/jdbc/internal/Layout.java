@@ -33,6 +33,7 @@ public final class Layout {
   // computed once: every write asks for them
   private final List<IndexSpec> singleIndexes;
   private final List<IndexSpec> multiIndexes;
+  private final String selectColumns;
 
   public Layout(CollectionSpec spec, String schemaQualifier, String prefix, Dialect dialect) {
     this.spec = spec;
@@ -41,13 +42,16 @@ public final class Layout {
     this.dialect = dialect;
     this.singleIndexes = spec.indexes().stream().filter(i -> !i.multiValued()).toList();
     this.multiIndexes = spec.indexes().stream().filter(IndexSpec::multiValued).toList();
+    StringBuilder select = new StringBuilder("d.id, d.version, d.body");
+    singleIndexes.forEach(i -> select.append(", d.").append(column(i.name())));
+    this.selectColumns = select.toString();
   }
 
   public CollectionSpec spec() {
     return spec;
   }
 
-  /** The document table: tenant, id, version, body, index values as JSON, timestamps, one column per single index. */
+  /** The document table: tenant, id, version, body, timestamps, one column per single-valued field. */
   public String table() {
     return qualifier + tableName();
   }
@@ -101,6 +105,15 @@ public final class Layout {
     return multiIndexes;
   }
 
+  /**
+   * The columns a read selects from the document table {@code d}: id, version, body, then the column of each
+   * {@linkplain #singleIndexes single-valued field} in that order (a read returns their values, nothing else of the
+   * index: {@link Document#asRead}).
+   */
+  public String selectColumns() {
+    return selectColumns;
+  }
+
   public String sqlType(IndexType type) {
     return switch (type) {
       case STRING -> dialect.stringType(IndexSpec.MAX_STRING_LENGTH);
@@ -116,9 +129,10 @@ public final class Layout {
     List<Ddl> out = new ArrayList<>();
     String key = dialect.stringType(Document.MAX_ID_LENGTH);
     out.add(new Ddl(dialect.createTable(table(), "tenant " + dialect.stringType(64) + " NOT NULL, id " + key
-        + " NOT NULL, version BIGINT NOT NULL, body " + dialect.jsonType() + " NOT NULL, idx " + dialect.jsonType()
-        + " NOT NULL, created_at " + dialect.instantType() + " NOT NULL, updated_at " + dialect.instantType()
+        + " NOT NULL, version BIGINT NOT NULL, body " + dialect.jsonType() + " NOT NULL, created_at " + dialect.instantType() + " NOT NULL, updated_at " + dialect.instantType()
         + " NOT NULL, PRIMARY KEY (tenant, id)"), tableName(), null));
+    // tables made by earlier snapshots keep every index value a second time, as JSON, in a column idx
+    out.add(Ddl.dropColumn(dialect.dropColumn(table(), "idx"), tableName(), "idx"));
     Set<IndexType> multiTypes = EnumSet.noneOf(IndexType.class);
     multiIndexes().forEach(i -> multiTypes.add(i.type()));
     out.add(new Ddl(dialect.createTable(sideTable(), "tenant " + dialect.stringType(64) + " NOT NULL, id " + key

@@ -82,6 +82,12 @@ final class MariaDbDialect extends Dialect {
   }
 
   @Override
+  public @Nullable Instant readInstant(ResultSet rs, int column) throws SQLException {
+    LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+    return t == null ? null : t.toInstant(ZoneOffset.UTC);
+  }
+
+  @Override
   public String orderBy(String column, boolean ascending) {
     return column + (ascending ? " ASC" : " DESC");
   }
@@ -102,6 +108,12 @@ final class MariaDbDialect extends Dialect {
   @Override
   public boolean skipLocked() {
     return true;
+  }
+
+  /** MySQL has no {@code DROP COLUMN IF EXISTS}; a column already dropped is {@link #alreadyGone} (1091). */
+  @Override
+  public String dropColumn(String table, String column) {
+    return "ALTER TABLE " + table + " DROP COLUMN " + column;
   }
 
   @Override
@@ -136,6 +148,17 @@ final class MariaDbDialect extends Dialect {
       }
     }
     return names;
+  }
+
+  /** From {@code information_schema}: Connector/J logs a failed query of a missing table at WARN. */
+  @Override
+  public Set<String> columns(Connection c, @Nullable String schema, String table, String qualified) {
+    try {
+      return names(c, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+          + (schema == null ? "DATABASE()" : "?") + " AND TABLE_NAME = ?", schema, table);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the columns of " + table, e);
+    }
   }
 
   /** InnoDB's limit for an index entry with the DYNAMIC row format; utf8mb4 counts 4 bytes per character. */

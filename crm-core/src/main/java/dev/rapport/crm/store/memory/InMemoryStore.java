@@ -133,8 +133,8 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(id, "id");
     lock.readLock().lock();
     try {
-      spec(collection);
-      return Optional.ofNullable(docs(tenant, collection).get(id)).map(Document::copy);
+      CollectionSpec spec = spec(collection);
+      return Optional.ofNullable(docs(tenant, collection).get(id)).map(d -> d.asRead(spec));
     } finally {
       lock.readLock().unlock();
     }
@@ -148,14 +148,15 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(value, "value");
     lock.readLock().lock();
     try {
-      Object v = StoreChecks.checkUniqueLookup(spec(collection), field, value);
+      CollectionSpec spec = spec(collection);
+      Object v = StoreChecks.checkUniqueLookup(spec, field, value);
       TenantState t = tenants.get(tenant);
       if (t == null) {
         return Optional.empty();
       }
       // Read paths must not create maps: they run under the shared lock.
       String id = t.unique.getOrDefault(collection, Map.of()).getOrDefault(field, Map.of()).get(v);
-      return id == null ? Optional.empty() : Optional.of(t.docs.get(collection).get(id).copy());
+      return id == null ? Optional.empty() : Optional.of(t.docs.get(collection).get(id).asRead(spec));
     } finally {
       lock.readLock().unlock();
     }
@@ -168,9 +169,10 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(query, "query");
     lock.readLock().lock();
     try {
-      List<Document> matches = matching(tenant, collection, KeysetPaging.criteria(spec(collection), query));
+      CollectionSpec spec = spec(collection);
+      List<Document> matches = matching(tenant, collection, KeysetPaging.criteria(spec, query));
       matches.sort(order(query.sort().effectiveKeys()));
-      return KeysetPaging.page(matches, query).map(Document::copy);
+      return KeysetPaging.page(matches, query).map(d -> d.asRead(spec));
     } finally {
       lock.readLock().unlock();
     }
@@ -200,6 +202,49 @@ public final class InMemoryStore implements Store {
       Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       validate(t, batch, now);
       return apply(t, batch, now);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public int reindex(TenantId tenant, String collection, List<Document> documents) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(collection, "collection");
+    lock.writeLock().lock();
+    try {
+      CollectionSpec spec = spec(collection);
+      StoreChecks.checkReindex(spec, documents);
+      TenantState t = tenants.get(tenant);
+      // the documents still at the version their values were computed from, by id
+      Map<String, Document> rewritten = new LinkedHashMap<>();
+      for (Document doc : documents) {
+        Document current = t == null ? null : t.docs(collection).get(doc.id());
+        if (current != null && current.version() == doc.version()) {
+          rewritten.put(doc.id(), doc);
+        }
+      }
+      for (Document doc : rewritten.values()) {
+        for (IndexSpec index : spec.indexes()) {
+          for (Object v : index.unique() ? doc.values(index.name()) : List.of()) {
+            String holder = t.uniqueValues(collection, index.name()).get(v);
+            // a holder rewritten in this call gives its old values up (checkReindex: none claims v twice)
+            if (holder != null && !holder.equals(doc.id()) && !rewritten.containsKey(holder)) {
+              throw new DuplicateKeyException(collection, index.name());
+            }
+          }
+        }
+      }
+      for (Document doc : rewritten.values()) {
+        unindex(t, collection, t.docs(collection).get(doc.id()));
+      }
+      for (Document doc : rewritten.values()) {
+        Document current = t.docs(collection).get(doc.id());
+        Document stored = new Document(current.id(), current.version(), current.body(), doc.index());
+        t.docs(collection).put(doc.id(), stored);
+        index(t, collection, stored);
+      }
+      return rewritten.size();
     } finally {
       lock.writeLock().unlock();
     }

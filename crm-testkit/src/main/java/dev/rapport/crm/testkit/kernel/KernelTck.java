@@ -110,6 +110,14 @@ public abstract class KernelTck {
   }
 
   @Nested
+  class Reindexing extends ReindexContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
   class ServiceReads extends ServiceReadsContract {
     @Override
     protected Store createStore(MutableClock clock) {

@@ -57,8 +57,8 @@ public abstract class QueryEquivalenceContract extends KernelContract {
     insert(corpus.toArray(new Document[0]));
 
     assertThat(indexes(queryAll(tenant, Criteria.all(), Sort.byId(), 1000)))
-        .as("seed %d: index values read back", seed)
-        .isEqualTo(indexes(sorted(corpus, Sort.byId())));
+        .as("seed %d: index values read back (the single-valued ones, Document#asRead)", seed)
+        .isEqualTo(indexes(sorted(corpus, Sort.byId()).stream().map(d -> d.asRead(THINGS_SPEC)).toList()));
 
     for (int i = 0; i < CASES_PER_SEED; i++) {
       Criteria criteria = criteria(random, 3);

@@ -7,6 +7,7 @@ import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.customer.CustomFieldSchema;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerFields;
@@ -88,6 +89,44 @@ public abstract class ServiceReadsContract {
     crm.customers().restore(actor, bob.id());
     assertThat(crm.customers().count(actor, Criteria.all(), Deleted.ONLY)).isZero();
     assertThat(crm.customers().count(actor, Criteria.all())).isEqualTo(3);
+  }
+
+  @Test
+  void aCustomFieldIndexedLaterFindsTheCustomersStoredBeforeOnceReindexed() {
+    Store store = createStore(clock);
+    Crm before = Crm.builder().store(store).clock(clock).accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none()).customFields(CustomFieldSchema.builder().text("industry", 100, false).build())
+        .build();
+    Customer acme = before.customers().create(actor, CustomerData.builder(CustomerKind.ORGANIZATION, "Acme")
+        .customField("industry", "retail").build());
+    Customer bolt = before.customers().create(actor, CustomerData.builder(CustomerKind.ORGANIZATION, "Bolt")
+        .customField("industry", "energy").build());
+    before.customers().delete(actor, bolt.id(), "closed");
+
+    // the tenant's schema now indexes the field: customers stored before have no value for it yet
+    Crm after = Crm.builder().store(store).clock(clock).accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none()).customFields(CustomFieldSchema.builder().text("industry", 100, false)
+            .indexed("industry").build()).build();
+    Customer core = after.customers().create(actor, CustomerData.builder(CustomerKind.ORGANIZATION, "Core")
+        .customField("industry", "retail").build());
+    Criteria retail = Criteria.eq(CustomerFields.custom("industry"), "retail");
+    assertThat(after.customers().count(actor, retail)).isEqualTo(1);
+    int changes = after.changes(actor.tenant(), CustomerFields.COLLECTION, FeedPosition.start(), 1000)
+        .changes().size();
+
+    assertThat(after.reindex(actor.tenant())).containsEntry(CustomerFields.COLLECTION, 3L)
+        .containsEntry(InteractionFields.COLLECTION, 0L).containsEntry(CaseFields.COLLECTION, 0L);
+
+    assertThat(ids(after.customers().find(actor, Query.of(retail, Sort.asc(CustomerFields.NAME), 10)).items()))
+        .containsExactly(acme.id(), core.id());
+    assertThat(after.customers().count(actor, Criteria.eq(CustomerFields.custom("industry"), "energy"),
+        Deleted.INCLUDED)).isEqualTo(1);
+    assertThat(after.customers().require(actor, acme.id()).version()).isEqualTo(acme.version());
+    assertThat(after.changes(actor.tenant(), CustomerFields.COLLECTION, FeedPosition.start(), 1000).changes())
+        .hasSize(changes);
+    // running it again changes nothing a reader sees
+    assertThat(after.reindex(actor.tenant())).containsEntry(CustomerFields.COLLECTION, 3L);
+    assertThat(after.customers().count(actor, retail)).isEqualTo(2);
   }
 
   @Test
