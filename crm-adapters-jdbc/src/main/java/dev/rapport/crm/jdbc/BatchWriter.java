@@ -80,9 +80,7 @@ final class BatchWriter {
           Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET version = ").longValue(doc.version())
               .append(", body = ").json(ctx.toJson(doc.body()))
               .append(", updated_at = ").value(now);
-          for (IndexSpec i : l.singleIndexes()) {
-            s.append(", " + Layout.column(i.name()) + " = ").param(columnBinder(i, twoPass && i.unique() ? null : doc));
-          }
+          setColumns(s, true, l.singleIndexes(), doc, twoPass);
           s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id())
               .append(" AND version = ").longValue(u.expectedVersion());
           expectOne(c, s, w, u.expectedVersion());
@@ -94,16 +92,8 @@ final class BatchWriter {
     }
     if (twoPass) {
       for (WriteBatch.Write w : batch.writes()) {
-        Layout l = schema.layout(w.collection());
-        List<IndexSpec> unique = l.singleIndexes().stream().filter(IndexSpec::unique).toList();
-        if (w instanceof WriteBatch.Update u && !unique.isEmpty()) {
-          Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET ");
-          for (int n = 0; n < unique.size(); n++) {
-            s.append((n == 0 ? "" : ", ") + Layout.column(unique.get(n).name()) + " = ")
-                .param(columnBinder(unique.get(n), u.document()));
-          }
-          s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(u.id());
-          execute(c, s);
+        if (w instanceof WriteBatch.Update u) {
+          setUniqueColumns(c, schema.layout(w.collection()), tenant, u.document());
         }
       }
     }
@@ -134,18 +124,11 @@ final class BatchWriter {
     Layout l = schema.layout(collection);
     try {
       return ctx.transaction("reindex", c -> {
-        List<IndexSpec> unique = l.singleIndexes().stream().filter(IndexSpec::unique).toList();
         List<Document> rewritten = new ArrayList<>();
         for (Document doc : docs) {
-          Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET ");
-          for (int n = 0; n < l.singleIndexes().size(); n++) {
-            IndexSpec i = l.singleIndexes().get(n);
-            s.append((n == 0 ? "" : ", ") + Layout.column(i.name()) + " = ").param(columnBinder(i, i.unique() ? null
-                : doc));
-          }
-          if (l.singleIndexes().isEmpty()) {
-            s.append("version = version");
-          }
+          // version = version: a statement even for a collection without single-valued fields, its row count the check
+          Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET version = version");
+          setColumns(s, true, l.singleIndexes(), doc, true);
           s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id())
               .append(" AND version = ").longValue(doc.version());
           if (execute(c, s) == 1) {
@@ -155,14 +138,7 @@ final class BatchWriter {
         List<Sql> rows = new ArrayList<>();
         try (Batches sideDeletes = new Batches(c)) {
           for (Document doc : rewritten) {
-            if (!unique.isEmpty()) {
-              Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET ");
-              for (int n = 0; n < unique.size(); n++) {
-                s.append((n == 0 ? "" : ", ") + Layout.column(unique.get(n).name()) + " = ")
-                    .param(columnBinder(unique.get(n), doc));
-              }
-              execute(c, s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id()));
-            }
+            setUniqueColumns(c, l, tenant, doc);
             deleteSideRows(sideDeletes, l, tenant, doc.id());
             insertSideRows(rows, l, tenant, doc);
           }
@@ -191,6 +167,29 @@ final class BatchWriter {
       s.append(", ").param(columnBinder(x, doc));
     }
     return s.append(")");
+  }
+
+  /**
+   * {@code col = ?, ...} for {@code fields} of {@code doc}, each after a comma when {@code continuing} a SET list; with
+   * {@code uniqueLater}, unique columns set to NULL (the statement then takes no unique value another write of the
+   * batch may still hold; {@link #setUniqueColumns} sets them).
+   */
+  private Sql setColumns(Sql s, boolean continuing, List<IndexSpec> fields, Document doc, boolean uniqueLater) {
+    for (int n = 0; n < fields.size(); n++) {
+      IndexSpec i = fields.get(n);
+      s.append((continuing || n > 0 ? ", " : "") + Layout.column(i.name()) + " = ").param(columnBinder(i,
+          uniqueLater && i.unique() ? null : doc));
+    }
+    return s;
+  }
+
+  /** The second pass of writes that set their unique columns to NULL first: the unique columns of {@code doc}. */
+  private void setUniqueColumns(Connection c, Layout l, TenantId tenant, Document doc) throws SQLException {
+    List<IndexSpec> unique = l.uniqueSingleIndexes();
+    if (!unique.isEmpty()) {
+      execute(c, setColumns(new Sql(dialect).append("UPDATE " + l.table() + " SET "), false, unique, doc, false)
+          .append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id()));
+    }
   }
 
   /** One statement cannot tell a missing document from another version, hence its own message. */

@@ -142,21 +142,11 @@ final class SchemaRegistry {
 
   private void runDdl(Connection c, Layout layout) throws SQLException {
     Map<String, Set<String>> existing = new HashMap<>();
-    // Columns of an earlier release to drop, looked up first and the look-up's transaction ended at once: a read of
-    // the table held to the DDL below would deadlock two nodes that both go on to alter it.
-    Set<Ddl> drops = new HashSet<>();
     for (Ddl ddl : layout.ddl()) {
-      if (ddl.drop() && dialect.columns(c, ctx.schema(), ddl.table(), ctx.qualifier() + ddl.table())
-          .contains(ddl.object())) {
-        drops.add(ddl);
-      }
-    }
-    if (!c.getAutoCommit()) {
-      c.rollback();
-    }
-    for (Ddl ddl : layout.ddl()) {
-      if (ddl.drop() ? !drops.contains(ddl)
-          : ddl.object() != null && existing.computeIfAbsent(ddl.table(), t -> existing(c, t)).contains(ddl.object())) {
+      // a drop runs where the object exists, everything else where it does not (a table: always, IF NOT EXISTS)
+      boolean exists = ddl.object() != null
+          && existing.computeIfAbsent(ddl.table(), t -> existing(c, t)).contains(ddl.object());
+      if (ddl.drop() != exists) {
         continue;
       }
       if (ddl.drop()) {

@@ -195,34 +195,21 @@ public abstract class Dialect {
   }
 
   /**
-   * The names of the columns and indexes {@code table} already has, in lower case, where the dialect's DDL for them
-   * has no {@code IF NOT EXISTS}: the store then skips what exists rather than run a statement bound to fail (which
-   * MariaDB Connector/J logs at WARN, on every start). Empty, at no cost, where the DDL is idempotent itself.
-   * {@code schema} null: the connection's current schema.
+   * The names of the columns and indexes {@code table} already has, in lower case, from the catalog ({@link #columns},
+   * {@link #indexes}): the store runs no DDL for what exists. A statement bound to fail is logged at WARN by MariaDB
+   * Connector/J, and even PostgreSQL's {@code ADD COLUMN IF NOT EXISTS} takes the table's ACCESS EXCLUSIVE lock, which
+   * waits behind every running query of the table and deadlocks with another node's concurrent index build. Empty
+   * for a table that does not exist. {@code schema} null: the connection's current schema.
    */
-  public Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
+  public final Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
       throws SQLException {
-    return Set.of();
-  }
-
-  /**
-   * The columns of {@code table} (unqualified; {@code qualified} to use in SQL) in {@code schema} (null: the
-   * connection's), in lower case; none when it does not exist. By default from the metadata of a query that reads no
-   * row (on PostgreSQL a missing table then aborts the transaction: the caller ends it); a dialect whose driver logs
-   * such a failure reads its catalog instead.
-   */
-  public Set<String> columns(Connection c, @Nullable String schema, String table, String qualified) {
-    Set<String> out = new java.util.HashSet<>();
-    try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + qualified + " WHERE 1=0")) {
-      var md = rs.getMetaData();
-      for (int i = 1; i <= md.getColumnCount(); i++) {
-        out.add(md.getColumnName(i).toLowerCase(java.util.Locale.ROOT));
-      }
-    } catch (SQLException missing) {
-      return Set.of();
-    }
+    Set<String> out = new java.util.HashSet<>(columns(c, schema, table));
+    out.addAll(indexes(c, schema, table).keySet());
     return out;
   }
+
+  /** The columns of {@code table} (unqualified) in {@code schema} (null: the connection's), in lower case. */
+  public abstract Set<String> columns(Connection c, @Nullable String schema, String table) throws SQLException;
 
   /**
    * Statements that keep queries of {@code table} (unqualified; {@code qualified} to use in SQL) in {@code schema}

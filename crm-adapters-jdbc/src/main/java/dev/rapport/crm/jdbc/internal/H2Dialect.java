@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,14 @@ final class H2Dialect extends Dialect {
   @Override
   public String jsonType() {
     return "CHARACTER LARGE OBJECT";
+  }
+
+  /** Unquoted names are stored in upper case. */
+  @Override
+  public Set<String> columns(Connection c, @Nullable String schema, String table) throws SQLException {
+    return names(c, "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = "
+        + (schema == null ? "SCHEMA()" : "?") + " AND TABLE_NAME = ?",
+        schema == null ? null : schema.toUpperCase(Locale.ROOT), table.toUpperCase(Locale.ROOT));
   }
 
   /** Unquoted names are stored in upper case. */

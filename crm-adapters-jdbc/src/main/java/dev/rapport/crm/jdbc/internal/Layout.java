@@ -33,6 +33,7 @@ public final class Layout {
   // computed once: every write asks for them
   private final List<IndexSpec> singleIndexes;
   private final List<IndexSpec> multiIndexes;
+  private final List<IndexSpec> uniqueSingleIndexes;
   private final String selectColumns;
 
   public Layout(CollectionSpec spec, String schemaQualifier, String prefix, Dialect dialect) {
@@ -42,6 +43,7 @@ public final class Layout {
     this.dialect = dialect;
     this.singleIndexes = spec.indexes().stream().filter(i -> !i.multiValued()).toList();
     this.multiIndexes = spec.indexes().stream().filter(IndexSpec::multiValued).toList();
+    this.uniqueSingleIndexes = singleIndexes.stream().filter(IndexSpec::unique).toList();
     StringBuilder select = new StringBuilder("d.id, d.version, d.body");
     singleIndexes.forEach(i -> select.append(", d.").append(column(i.name())));
     this.selectColumns = select.toString();
@@ -99,6 +101,11 @@ public final class Layout {
 
   public List<IndexSpec> singleIndexes() {
     return singleIndexes;
+  }
+
+  /** The single-valued unique fields, which a write of several documents sets in a second pass. */
+  public List<IndexSpec> uniqueSingleIndexes() {
+    return uniqueSingleIndexes;
   }
 
   public List<IndexSpec> multiIndexes() {

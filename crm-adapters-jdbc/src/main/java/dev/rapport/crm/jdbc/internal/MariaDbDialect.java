@@ -128,37 +128,9 @@ final class MariaDbDialect extends Dialect {
   }
 
   @Override
-  public Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
-      throws SQLException {
-    String where = " WHERE TABLE_SCHEMA = " + (schema == null ? "DATABASE()" : "?") + " AND TABLE_NAME = ?";
-    Set<String> names = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME FROM information_schema.COLUMNS" + where
-        + " UNION ALL SELECT INDEX_NAME FROM information_schema.STATISTICS" + where)) {
-      int i = 1;
-      for (int part = 0; part < 2; part++) {
-        if (schema != null) {
-          ps.setString(i++, schema);
-        }
-        ps.setString(i++, table);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          names.add(rs.getString(1).toLowerCase(Locale.ROOT));
-        }
-      }
-    }
-    return names;
-  }
-
-  /** From {@code information_schema}: Connector/J logs a failed query of a missing table at WARN. */
-  @Override
-  public Set<String> columns(Connection c, @Nullable String schema, String table, String qualified) {
-    try {
-      return names(c, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
-          + (schema == null ? "DATABASE()" : "?") + " AND TABLE_NAME = ?", schema, table);
-    } catch (SQLException e) {
-      throw new IllegalStateException("reading the columns of " + table, e);
-    }
+  public Set<String> columns(Connection c, @Nullable String schema, String table) throws SQLException {
+    return names(c, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+        + (schema == null ? "DATABASE()" : "?") + " AND TABLE_NAME = ?", schema, table);
   }
 
   /** InnoDB's limit for an index entry with the DYNAMIC row format; utf8mb4 counts 4 bytes per character. */

@@ -88,33 +88,12 @@ final class PostgresDialect extends Dialect {
     return ps;
   }
 
-  /**
-   * From the catalog, without a lock on the table: a read of the table itself, held by a registration's
-   * transaction, would make another node's {@code CREATE INDEX CONCURRENTLY} wait for it.
-   */
   @Override
-  public Set<String> columns(Connection c, @Nullable String schema, String table, String qualified) {
-    try {
-      return names(c, "SELECT a.attname FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid"
-          + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE a.attnum > 0 AND NOT a.attisdropped"
-          + " AND n.nspname = " + (schema == null ? "current_schema()" : "?") + " AND t.relname = ?",
-          schema == null ? null : schema.toLowerCase(Locale.ROOT), table);
-    } catch (SQLException e) {
-      throw new IllegalStateException("reading the columns of " + table, e);
-    }
-  }
-
-  /**
-   * The columns and indexes from the catalog, so that a start which finds them in place runs no {@code ALTER TABLE}:
-   * even {@code ADD COLUMN IF NOT EXISTS} takes the table's ACCESS EXCLUSIVE lock, which waits behind every running
-   * query of the table and, while another node builds an index concurrently, deadlocks with it.
-   */
-  @Override
-  public Set<String> existingColumnsAndIndexes(Connection c, @Nullable String schema, String table)
-      throws SQLException {
-    Set<String> out = new HashSet<>(columns(c, schema, table, table));
-    out.addAll(indexes(c, schema, table).keySet());
-    return out;
+  public Set<String> columns(Connection c, @Nullable String schema, String table) throws SQLException {
+    return names(c, "SELECT a.attname FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid"
+        + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE a.attnum > 0 AND NOT a.attisdropped"
+        + " AND n.nspname = " + (schema == null ? "current_schema()" : "?") + " AND t.relname = ?",
+        schema == null ? null : schema.toLowerCase(Locale.ROOT), table);
   }
 
   @Override
