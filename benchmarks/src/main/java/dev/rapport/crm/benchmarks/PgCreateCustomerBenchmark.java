@@ -44,8 +44,7 @@ public class PgCreateCustomerBenchmark {
   private CreateInputs inputs;
   private Crm crm;
   private Actor actor;
-  private String insertRow;
-  private String insertOutbox;
+  private JsonRowFloor floor;
   private PgBench.Customers indexed;
   private HandWrittenTables tables;
   private int nextIndexed;
@@ -56,16 +55,7 @@ public class PgCreateCustomerBenchmark {
     schema = PgBench.freshSchemaName("create");
     crm = Crm.builder().store(JdbcStore.builder(JdbcStore.Database.POSTGRESQL, pool).schema(schema).build())
         .accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none()).publishAfterCommit(false).build();
-    PgBench.execute(pool,
-        "CREATE TABLE " + schema + ".floor_customer (tenant VARCHAR(64) NOT NULL, id VARCHAR(64) NOT NULL, "
-            + "version BIGINT NOT NULL, body JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (tenant, id))",
-        "CREATE TABLE " + schema + ".floor_outbox (tenant VARCHAR(64) NOT NULL, pos BIGSERIAL, id VARCHAR(64) NOT NULL, "
-            + "type VARCHAR(100) NOT NULL, payload JSONB NOT NULL, recorded_at TIMESTAMPTZ NOT NULL, "
-            + "PRIMARY KEY (tenant, pos))");
-    insertRow = "INSERT INTO " + schema + ".floor_customer (tenant, id, version, body, created_at) "
-        + "VALUES (?, ?, 1, CAST(? AS JSONB), ?)";
-    insertOutbox = "INSERT INTO " + schema + ".floor_outbox (tenant, id, type, payload, recorded_at) "
-        + "VALUES (?, ?, 'customer.created', CAST(? AS JSONB), ?)";
+    floor = new JsonRowFloor(pool, schema);
     nextIndexed = 0;
     PgBench.execute(pool, HandWrittenTables.ddl(schema, false));
     tables = new HandWrittenTables(schema);
@@ -91,28 +81,7 @@ public class PgCreateCustomerBenchmark {
 
   @Benchmark
   public Object floorJdbcRowPlusOutbox() throws Exception {
-    var d = inputs.next();
-    String id = UUID.randomUUID().toString();
-    String json = inputs.json(d);
-    Timestamp now = Timestamp.from(Instant.now());
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement row = c.prepareStatement(insertRow);
-          PreparedStatement event = c.prepareStatement(insertOutbox)) {
-        row.setString(1, "bench");
-        row.setString(2, id);
-        row.setString(3, json);
-        row.setTimestamp(4, now);
-        row.executeUpdate();
-        event.setString(1, "bench");
-        event.setString(2, UUID.randomUUID().toString());
-        event.setString(3, "{\"customerId\":\"" + id + "\"}");
-        event.setTimestamp(4, now);
-        event.executeUpdate();
-      }
-      c.commit();
-    }
-    return id;
+    return floor.write(pool, "bench", inputs.json(inputs.next()));
   }
 
   /**
@@ -129,7 +98,7 @@ public class PgCreateCustomerBenchmark {
       c.setAutoCommit(false);
       try (PreparedStatement doc = c.prepareStatement(tables.insertDoc);
           PreparedStatement value = c.prepareStatement(tables.insertValue);
-          PreparedStatement event = c.prepareStatement(insertOutbox)) {
+          PreparedStatement event = c.prepareStatement(floor.insertOutbox())) {
         HandWrittenTables.addRows(doc, value, "bench", d);
         doc.executeBatch();
         value.executeBatch();

@@ -21,17 +21,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * The change feed and the streams (outbox, audit records): each commit's change rows and stream records, written in
- * the commit's transaction at positions taken from per-tenant counters, and read back in position order.
+ * the commit's transaction, and read back in position order.
  *
- * <p>A counter row stays locked from the moment a commit advances it until that commit ends, so positions follow
- * commit order per tenant (and per stream): a reader that has seen position P never misses a later commit (module
- * README, "Change feed").
+ * <p>Two ways to keep the promise that a reader who has seen position P never misses a later commit (module README,
+ * "Change feed"): on PostgreSQL positions are numbered by transaction id and a reader returns only positions below
+ * the oldest transaction still running ({@link Dialect#positionHorizon()}); elsewhere they are taken from per-tenant
+ * counters whose rows stay locked from the moment a commit advances them until it ends, so positions follow commit
+ * order per tenant (and per stream).
  */
 final class ChangeFeed {
-  private static final String CHANGE_SEQUENCE = "c";
+  private static final String CHANGE_SEQUENCE = FeedRows.CHANGES;
   /**
    * At most this many row statements share the feed statement's round trip; a bigger commit sends them as JDBC
    * batches (one round trip per table, and the driver's multi-row rewrite), which scales to any size.
@@ -47,24 +51,26 @@ final class ChangeFeed {
   }
 
   List<Change> changes(TenantId tenant, long afterPosition, int limit) {
-    return rows("changes", "SELECT pos, collection, doc_id, version, kind, committed_at FROM " + ctx.fixed("change")
+    return positioned("changes", "SELECT pos, collection, doc_id, version, kind, committed_at", ctx.fixed("change")
         + " WHERE tenant = ? AND pos > ? ORDER BY pos LIMIT ?", ps -> {
           ps.setString(1, tenant.value());
           ps.setLong(2, afterPosition);
           ps.setInt(3, limit);
         }, rs -> new Change(rs.getLong("pos"), rs.getString("collection"), rs.getString("doc_id"),
-            rs.getLong("version"), Change.Kind.valueOf(rs.getString("kind")), dialect.readInstant(rs, "committed_at")));
+            rs.getLong("version"), Change.Kind.valueOf(rs.getString("kind")), dialect.readInstant(rs, "committed_at")),
+        Change::position);
   }
 
   List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit) {
-    return rows("read", "SELECT pos, id, type, payload, recorded_at FROM " + ctx.fixed("stream_record")
+    return positioned("read", "SELECT pos, id, type, payload, recorded_at", ctx.fixed("stream_record")
         + " WHERE tenant = ? AND stream = ? AND pos > ? ORDER BY pos LIMIT ?", ps -> {
           ps.setString(1, tenant.value());
           ps.setString(2, stream);
           ps.setLong(3, afterPosition);
           ps.setInt(4, limit);
         }, rs -> new StreamRecord(stream, rs.getLong("pos"), rs.getString("id"), rs.getString("type"),
-            (ObjectNode) ctx.parse(rs.getString("payload")), dialect.readInstant(rs, "recorded_at")));
+            (ObjectNode) ctx.parse(rs.getString("payload")), dialect.readInstant(rs, "recorded_at")),
+        StreamRecord::position);
   }
 
   @FunctionalInterface
@@ -72,20 +78,68 @@ final class ChangeFeed {
     T read(ResultSet rs) throws SQLException;
   }
 
-  private <T> List<T> rows(String what, String sql, JdbcContext.Params params, Row<T> row) {
-    return ctx.read(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        params.bind(ps);
-        List<T> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(row.read(rs));
+  /**
+   * Rows read in position order, the horizon the same statement saw (Long.MAX_VALUE where there is none), and whether
+   * looking again can move it (not inside a host's open transaction, whose own id or snapshot may be what holds it).
+   */
+  private record Look<T>(List<T> rows, long horizon, boolean mayMove) {}
+
+  /**
+   * Rows in position order. Where positions are not taken in commit order ({@link Dialect#positionHorizon()}), only
+   * the rows below the horizon are returned, and when the first look sees committed rows at or above it (a commit
+   * whose position is above one of a transaction still running), the reader looks again for up to
+   * {@link #HORIZON_WAIT_MILLIS} until the horizon has passed them: so a change is in the feed as soon as its commit
+   * has returned unless a transaction older than it stays open longer than that. A read inside a host's open
+   * transaction does not wait: its own rows are not committed yet, and its snapshot may not move.
+   */
+  private <T> List<T> positioned(String what, String select, String fromWhere, JdbcContext.Params params, Row<T> row,
+      ToLongFunction<T> position) {
+    String horizon = dialect.positionHorizon();
+    String sql = select + (horizon == null ? "" : ", " + horizon + " AS horizon") + " FROM " + fromWhere;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HORIZON_WAIT_MILLIS);
+    long wanted = Long.MIN_VALUE;
+    while (true) {
+      Look<T> look = ctx.read(what, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          params.bind(ps);
+          List<T> out = new ArrayList<>();
+          long h = Long.MAX_VALUE;
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(row.read(rs));
+              if (horizon != null) {
+                h = rs.getLong("horizon");
+              }
+            }
           }
+          return new Look<>(out, h, c.getAutoCommit());
         }
-        return out;
+      });
+      List<T> rows = look.rows();
+      int safe = 0;
+      while (safe < rows.size() && position.applyAsLong(rows.get(safe)) < look.horizon()) {
+        safe++;
       }
-    });
+      if (safe == rows.size()) {
+        return rows;
+      }
+      if (wanted == Long.MIN_VALUE) {
+        wanted = position.applyAsLong(rows.get(rows.size() - 1));
+      }
+      if (look.horizon() > wanted || !look.mayMove() || System.nanoTime() - deadline > 0) {
+        return rows.subList(0, safe);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return rows.subList(0, safe);
+      }
+    }
   }
+
+  /** How long a read of the feed waits for transactions older than the commits it sees (see {@link #positioned}). */
+  static final long HORIZON_WAIT_MILLIS = 2_000;
 
   /** Whether a record id is already in a stream of the tenant. */
   boolean holds(Connection c, TenantId tenant, String stream, String id) throws SQLException {
@@ -158,7 +212,7 @@ final class ChangeFeed {
   }
 
   private static String streamCounter(String stream) {
-    return "s:" + stream;
+    return FeedRows.streamCounter(stream);
   }
 
   /** Runs the dialect's reserve-and-append statement (after any statements sent with it); counter → new value. */

@@ -134,14 +134,25 @@ public abstract class Dialect {
   }
 
   /**
-   * One statement that advances every counter of {@code rows} (creating missing ones) and writes its change rows and
-   * stream records at the positions it reserved, returning one row (counter name, new value) per counter; null where
-   * the dialect has no such statement (then the store updates the counters one by one and inserts the rows in
-   * batches). Counter rows must be locked in the order given and stay locked until the transaction ends, exactly as
-   * an UPDATE of them would: that is what keeps positions in commit order (module README, "Change feed").
-   * Table names are qualified and trusted; every value is a bound parameter.
+   * One statement that reserves positions for every counter of {@code rows} and writes its change rows and stream
+   * records at them, returning one row (counter name, new value) per counter; null where the dialect has no such
+   * statement (then the store updates the counters one by one and inserts the rows in batches).
+   *
+   * <p>Either the statement advances counter rows, locking them in the order given until the transaction ends, exactly
+   * as an UPDATE would (positions then follow commit order), or the dialect numbers positions by transaction and has a
+   * {@link #positionHorizon()} that tells readers below which position nothing can still appear (module README,
+   * "Change feed"). Table names are qualified and trusted; every value is a bound parameter.
    */
   public @Nullable Sql reserveAndAppend(FeedRows rows, String sequence, String change, String streamRecord) {
+    return null;
+  }
+
+  /**
+   * Where positions are not taken in commit order: an SQL expression, evaluated in the reading statement's snapshot,
+   * below which every position that will ever exist is already visible; a reader returns only the rows below it.
+   * Null where positions follow commit order (counters locked until commit).
+   */
+  public @Nullable String positionHorizon() {
     return null;
   }
 

@@ -13,6 +13,16 @@ import java.util.List;
 public record FeedRows(String tenant, Instant now, List<Counter> counters, List<ChangeRow> changes,
     List<RecordRow> records) {
 
+  /** The change feed's counter. */
+  public static final String CHANGES = "c";
+  /** The prefix of a stream's counter name; the stream's name follows it. */
+  public static final String STREAM_PREFIX = "s:";
+
+  /** The counter of {@code stream}. */
+  public static String streamCounter(String stream) {
+    return STREAM_PREFIX + stream;
+  }
+
   public FeedRows {
     counters = List.copyOf(counters);
     changes = List.copyOf(changes);

@@ -235,19 +235,25 @@ final class PostgresDialect extends Dialect {
   }
 
   /**
-   * Data-modifying CTEs: the counters are upserted in the order given ({@code WITH ORDINALITY ... ORDER BY}), each
-   * {@code ON CONFLICT DO UPDATE} locking its row until commit as an UPDATE would, and the change rows and stream
-   * records take their positions from the upsert's RETURNING. Rows travel as arrays, so the text (and the server's
-   * prepared statement) is the same for every commit, whatever its size.
+   * Positions by transaction: a commit's rows take positions {@code xid * 2^20 + n}, where xid is its transaction's
+   * 64-bit id ({@code txid_current()}) and n counts up from the last position the transaction already holds on that
+   * counter (a host transaction may commit several units of work). No counter row is locked, so commits of one tenant
+   * no longer wait for each other's commit; {@link #positionHorizon()} keeps the feed's promise instead: a reader
+   * returns only positions below the oldest transaction still running, and every transaction that can still commit
+   * has an id at or above it. Data-modifying CTEs write the change rows and stream records; rows travel as arrays, so
+   * the text (and the server's prepared statement) is the same for every commit, whatever its size.
    */
   @Override
   public Sql reserveAndAppend(FeedRows rows, String sequence, String change, String streamRecord) {
-    Sql s = new Sql(this).append("WITH s AS (INSERT INTO " + sequence + " AS q (tenant, name, last_value) SELECT ")
-        .string(rows.tenant()).append(", n.name, n.count FROM ");
-    unnest(s, rows.counters(), "WITH ORDINALITY AS n(name, count, o)",
-        text(FeedRows.Counter::name), int8(k -> (long) k.count()))
-        .append(" ORDER BY n.o ON CONFLICT (tenant, name) DO UPDATE SET last_value = q.last_value + EXCLUDED.last_value"
-            + " RETURNING q.name, q.last_value)");
+    Sql s = new Sql(this).append("WITH x AS (SELECT txid_current() * " + POSITIONS_PER_TRANSACTION + " AS b),"
+        + " s AS (SELECT n.name, x.b, n.count + CASE WHEN n.name = '" + FeedRows.CHANGES + "' THEN COALESCE("
+        + "(SELECT max(pos) FROM " + change + " WHERE tenant = ").string(rows.tenant())
+        .append(" AND pos >= x.b AND pos < x.b + " + POSITIONS_PER_TRANSACTION + "), x.b - 1) ELSE COALESCE("
+            + "(SELECT max(pos) FROM " + streamRecord + " WHERE tenant = ").string(rows.tenant())
+        .append(" AND stream = substr(n.name, " + (FeedRows.STREAM_PREFIX.length() + 1) + ") AND pos >= x.b"
+            + " AND pos < x.b + " + POSITIONS_PER_TRANSACTION + "), x.b - 1) END AS last_value FROM x, ");
+    unnest(s, rows.counters(), "AS n(name, count)", text(FeedRows.Counter::name), int8(k -> (long) k.count()))
+        .append(")");
     atPositions(s, "c", change, "tenant, pos, collection, doc_id, version, kind, committed_at", rows,
         "s.last_value - v.back, v.collection, v.doc_id, v.version, v.kind", rows.changes(),
         "v(counter, collection, doc_id, version, kind, back)",
@@ -258,7 +264,24 @@ final class PostgresDialect extends Dialect {
         "v(counter, stream, id, type, payload, back)",
         text(FeedRows.RecordRow::counter), text(FeedRows.RecordRow::stream), text(FeedRows.RecordRow::id),
         text(FeedRows.RecordRow::type), text(FeedRows.RecordRow::payload), int8(FeedRows.RecordRow::back));
-    return s.append(" SELECT name, last_value FROM s");
+    // a transaction that outgrew its range of positions would take the next transaction's: fail the statement (the
+    // message depends on a column, so the planner cannot fold it into an error for every statement)
+    return s.append(" SELECT name, CASE WHEN last_value < b + " + POSITIONS_PER_TRANSACTION
+        + " THEN last_value ELSE CAST('counter ' || name || ': one transaction may take at most "
+        + POSITIONS_PER_TRANSACTION + " positions' AS BIGINT) END FROM s");
+  }
+
+  /** Positions a transaction may take per counter: {@code 2^20}, leaving {@code 2^43} transaction ids. */
+  private static final long POSITIONS_PER_TRANSACTION = 1L << 20;
+
+  /**
+   * The oldest transaction still running when the reading statement's snapshot was taken
+   * ({@code txid_snapshot_xmin}), as a position: every transaction below it has ended, and every one that can still
+   * commit writes at or above it.
+   */
+  @Override
+  public String positionHorizon() {
+    return "txid_snapshot_xmin(txid_current_snapshot()) * " + POSITIONS_PER_TRANSACTION;
   }
 
   /**
