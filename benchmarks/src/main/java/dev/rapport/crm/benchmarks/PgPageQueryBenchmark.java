@@ -10,9 +10,11 @@ import dev.rapport.crm.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The customers are loaded once per run through the kernel's batch path (commits of 5,000 inserts) and the load
  * rate is logged. With {@code -Drapport.bench.keep=true} the loaded schema {@code bench_page_keep} is kept and
- * reused by the next run.
+ * reused by the next run. The loading, the hand-written side's binding and the plan logging are shared with
+ * {@link MariaDbPageQueryBenchmark}, the same page on MariaDB.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -55,6 +58,11 @@ public class PgPageQueryBenchmark {
   static final CollectionSpec SPEC = CustomerFields.SPEC.withIndexes(CustomerFields.DEFAULT_INDEXES
       .with(CompositeIndex.of("byStageRegionName",
           Sort.asc(CustomerFields.STAGE).thenAsc(CustomerFields.REGION).thenAsc(CustomerFields.NAME))));
+  /**
+   * What a hand-written page statement binds, in this order: tenant, stage, region, the tag, the tag's subtree as a
+   * LIKE pattern (the values of {@link PgBench#PAGE}).
+   */
+  static final String[] PAGE_VALUES = {PgBench.TENANT.value(), "ACTIVE", "R07", "segment/vip", "segment/vip/%"};
 
   @Param("1000000")
   public int rows;
@@ -70,15 +78,12 @@ public class PgPageQueryBenchmark {
   public void setUp() throws Exception {
     pool = new TinyPool(PgBench.dataSource(), 2);
     keep = Boolean.getBoolean("rapport.bench.keep");
-    schema = keep ? "bench_page_keep" : PgBench.freshSchemaName("page");
+    schema = pageSchema(keep);
     store = JdbcStore.builder(JdbcStore.Database.POSTGRESQL, pool).schema(schema).build();
     store.register(SPEC);
-    long present = store.count(PgBench.TENANT, CustomerFields.COLLECTION, dev.rapport.crm.query.Criteria.all());
-    if (present != rows) {
-      if (present != 0) {
-        throw new IllegalStateException(schema + " holds " + present + " customers, not " + rows + "; drop it");
-      }
-      load();
+    if (loadUnlessPresent(store, schema, rows)) {
+      PgBench.execute(pool, "ANALYZE " + schema + ".rapport_doc_customers",
+          "ANALYZE " + schema + ".rapport_mv_customers");
     }
     handWritten = "SELECT d.id, d.version, d.body FROM " + schema + ".rapport_doc_customers d"
         + " WHERE d.tenant = ? AND d.f_stage = ? AND d.f_region = ?"
@@ -87,16 +92,17 @@ public class PgPageQueryBenchmark {
         // the kernel's order (missing names first), which the composite index (tenant, f_stage NULLS FIRST,
         // f_region NULLS FIRST, f_name NULLS FIRST, id) serves
         + " ORDER BY d.f_name NULLS FIRST, d.id LIMIT 50";
-    logPlan();
+    // the hand-written side's plan, with the parameters it binds
+    logPlan(pool, "EXPLAIN (ANALYZE, BUFFERS) " + withPageValues(handWritten));
   }
 
-  /** The hand-written side's plan, with the parameters it binds, so the run records that it is at its best. */
-  private void logPlan() throws Exception {
-    String explain = handWritten.replaceFirst("\\?", "'" + PgBench.TENANT.value() + "'")
-        .replaceFirst("\\?", "'ACTIVE'").replaceFirst("\\?", "'R07'").replaceFirst("\\?", "'segment/vip'")
-        .replaceFirst("\\?", "'segment/vip/%'");
+  /**
+   * Runs {@code explain} (an EXPLAIN of a hand-written page statement, its parameters written as literals by
+   * {@link #withPageValues}) and logs the plan, so the run records that the hand-written side is at its best.
+   */
+  static void logPlan(DataSource pool, String explain) throws SQLException {
     try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + explain)) {
+        ResultSet rs = st.executeQuery(explain)) {
       StringBuilder plan = new StringBuilder();
       while (rs.next()) {
         plan.append('\n').append(rs.getString(1));
@@ -105,7 +111,24 @@ public class PgPageQueryBenchmark {
     }
   }
 
-  private void load() throws Exception {
+  /** The schema of a run: a fresh one, or with {@code keep} the one kept from the last run. */
+  static String pageSchema(boolean keep) {
+    return keep ? "bench_page_keep" : PgBench.freshSchemaName("page");
+  }
+
+  /**
+   * Loads {@code rows} customers ({@link PgBench.Customers}) into {@code store} through the kernel's batch path,
+   * commits of 5,000, and logs the load rate; unless {@code schema} already holds exactly that many (a kept schema).
+   * True when it loaded (the caller then updates the tables' statistics).
+   */
+  static boolean loadUnlessPresent(JdbcStore store, String schema, int rows) {
+    long present = store.count(PgBench.TENANT, CustomerFields.COLLECTION, dev.rapport.crm.query.Criteria.all());
+    if (present == rows) {
+      return false;
+    }
+    if (present != 0) {
+      throw new IllegalStateException(schema + " holds " + present + " customers, not " + rows + "; drop it");
+    }
     PgBench.Customers customers = new PgBench.Customers();
     long start = System.nanoTime();
     for (int from = 0; from < rows; from += COMMIT) {
@@ -118,7 +141,35 @@ public class PgPageQueryBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     LOG.info("loaded {} customers through the kernel's batch path in {} s: {} rows/s", rows,
         String.format("%.1f", seconds), String.format("%.0f", rows / seconds));
-    PgBench.execute(pool, "ANALYZE " + schema + ".rapport_doc_customers", "ANALYZE " + schema + ".rapport_mv_customers");
+    return true;
+  }
+
+  /** {@code sql}'s parameters written as the page's literals ({@link #PAGE_VALUES}), for EXPLAIN. */
+  static String withPageValues(String sql) {
+    String out = sql;
+    for (String v : PAGE_VALUES) {
+      out = out.replaceFirst("\\?", "'" + v + "'");
+    }
+    return out;
+  }
+
+  /**
+   * Runs a hand-written page statement that binds {@link #PAGE_VALUES} in that order and selects id, version, body:
+   * the rows as {@code [id, version, parsed body]}.
+   */
+  static List<Object> readHandWrittenPage(DataSource pool, String sql, ObjectMapper json) throws Exception {
+    List<Object> out = new ArrayList<>(50);
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < PAGE_VALUES.length; i++) {
+        ps.setString(i + 1, PAGE_VALUES[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(List.of(rs.getString(1), rs.getLong(2), json.readTree(rs.getString(3))));
+        }
+      }
+    }
+    return out;
   }
 
   @TearDown(Level.Trial)
@@ -136,19 +187,6 @@ public class PgPageQueryBenchmark {
 
   @Benchmark
   public Object handWrittenPage() throws Exception {
-    List<Object> out = new ArrayList<>(50);
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(handWritten)) {
-      ps.setString(1, PgBench.TENANT.value());
-      ps.setString(2, "ACTIVE");
-      ps.setString(3, "R07");
-      ps.setString(4, "segment/vip");
-      ps.setString(5, "segment/vip/%");
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(List.of(rs.getString(1), rs.getLong(2), json.readTree(rs.getString(3))));
-        }
-      }
-    }
-    return out;
+    return readHandWrittenPage(pool, handWritten, json);
   }
 }
