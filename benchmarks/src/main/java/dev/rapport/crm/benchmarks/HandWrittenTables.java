@@ -10,6 +10,8 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * What a developer would write by hand to store customers with the same typed columns, indexes and multi-valued side
@@ -59,6 +61,31 @@ final class HandWrittenTables {
     ddl.add("CREATE UNIQUE INDEX ON " + schema + ".customer_value (tenant, field, u_value) WHERE u_value IS NOT NULL");
     ddl.add("CREATE INDEX ON " + schema + ".customer_value (tenant, field, value, id)");
     return ddl.toArray(String[]::new);
+  }
+
+  /**
+   * Writes {@code d} (its row and side rows) and one outbox row ({@code insertOutbox}: tenant, id, payload, recorded
+   * at) in one transaction; returns its id.
+   */
+  String write(DataSource pool, String tenant, Document d, String insertOutbox) throws SQLException {
+    Timestamp now = Timestamp.from(Instant.now());
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement doc = c.prepareStatement(insertDoc);
+          PreparedStatement value = c.prepareStatement(insertValue);
+          PreparedStatement event = c.prepareStatement(insertOutbox)) {
+        addRows(doc, value, tenant, d);
+        doc.executeBatch();
+        value.executeBatch();
+        event.setString(1, tenant);
+        event.setString(2, UUID.randomUUID().toString());
+        event.setString(3, "{\"customerId\":\"" + d.id() + "\"}");
+        event.setTimestamp(4, now);
+        event.executeUpdate();
+      }
+      c.commit();
+    }
+    return d.id();
   }
 
   /** Adds the document row to {@code doc}'s batch and its side rows to {@code value}'s. */

@@ -105,8 +105,8 @@ public class MariaDbPageQueryBenchmark {
 
   /** Both sides must fetch the same page, in the same order, or the comparison means nothing. */
   private void checkSameFirstPage() throws Exception {
-    List<String> rapport = rapportStoreQuery().items().stream().map(Document::id).toList();
-    List<String> hand = handWrittenSql().stream().map(r -> (String) ((List<?>) r).get(0)).toList();
+    List<String> rapport = rapportPage().items().stream().map(Document::id).toList();
+    List<String> hand = handWrittenPage().stream().map(r -> (String) ((List<?>) r).get(0)).toList();
     if (rapport.size() != 50 || !rapport.equals(hand)) {
       throw new IllegalStateException("the two sides fetch different pages: rapport " + rapport
           + " vs hand-written " + hand);
@@ -122,12 +122,12 @@ public class MariaDbPageQueryBenchmark {
   }
 
   @Benchmark
-  public Page<Document> rapportStoreQuery() {
+  public Page<Document> rapportPage() {
     return store.query(PgBench.TENANT, CustomerFields.COLLECTION, PgBench.PAGE);
   }
 
   @Benchmark
-  public List<Object> handWrittenSql() throws Exception {
+  public List<Object> handWrittenPage() throws Exception {
     return PgPageQueryBenchmark.readHandWrittenPage(pool, handWritten, json);
   }
 }

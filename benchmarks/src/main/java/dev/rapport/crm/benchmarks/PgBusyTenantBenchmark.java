@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Concurrent writers on PostgreSQL, in one tenant or each in its own: the create-customer command through
  * {@link Crm} on {@link JdbcStore#postgres} against the floor (each writer inserting the JSON row and one outbox row in
- * one transaction), on one pool of 16 connections. Run it with JMH's {@code -t 1}, {@code -t 4} and {@code -t 16}
+ * one transaction) and against the same typed index columns, indexes and side rows written by hand
+ * ({@link #floorIndexedRowsPlusOutbox}), on one pool of 16 connections. Run it with JMH's {@code -t 1}, {@code -t 4} and {@code -t 16}
  * (the default) and {@code -p tenants=one} or {@code many}: throughput is summed over the writers.
  *
  * <p>What it watches: whether commits of one tenant wait for each other (a per-tenant position counter held until
@@ -48,6 +49,9 @@ public class PgBusyTenantBenchmark {
   private String schema;
   private Crm crm;
   private JsonRowFloor floor;
+  private HandWrittenTables tables;
+  private PgBench.Customers indexed;
+  private final AtomicInteger nextIndexed = new AtomicInteger();
   private final AtomicInteger writers = new AtomicInteger();
 
   @Setup(Level.Trial)
@@ -57,6 +61,9 @@ public class PgBusyTenantBenchmark {
     crm = Crm.builder().store(JdbcStore.builder(JdbcStore.Database.POSTGRESQL, pool).schema(schema).build())
         .accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none()).publishAfterCommit(false).build();
     floor = new JsonRowFloor(pool, schema);
+    PgBench.execute(pool, HandWrittenTables.ddl(schema, false));
+    tables = new HandWrittenTables(schema);
+    indexed = new PgBench.Customers();
   }
 
   @TearDown(Level.Trial)
@@ -89,5 +96,14 @@ public class PgBusyTenantBenchmark {
   @Benchmark
   public Object floorJdbcRowPlusOutbox(Writer w) throws Exception {
     return floor.write(pool, w.tenant, w.inputs.json(w.inputs.next()));
+  }
+
+  /**
+   * The second anchor of {@link PgCreateCustomerBenchmark}: the same typed index columns, indexes and side rows
+   * written by hand, plus the outbox row, in one transaction per customer.
+   */
+  @Benchmark
+  public Object floorIndexedRowsPlusOutbox(Writer w) throws Exception {
+    return tables.write(pool, w.tenant, indexed.get(nextIndexed.getAndIncrement()), floor.insertOutbox());
   }
 }

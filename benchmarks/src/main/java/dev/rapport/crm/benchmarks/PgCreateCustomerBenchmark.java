@@ -5,11 +5,6 @@ import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.jdbc.JdbcStore;
 import dev.rapport.crm.recording.AuditRecorder;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -92,24 +87,6 @@ public class PgCreateCustomerBenchmark {
    */
   @Benchmark
   public Object floorIndexedRowsPlusOutbox() throws Exception {
-    dev.rapport.crm.store.Document d = indexed.get(nextIndexed++);
-    Timestamp now = Timestamp.from(Instant.now());
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement doc = c.prepareStatement(tables.insertDoc);
-          PreparedStatement value = c.prepareStatement(tables.insertValue);
-          PreparedStatement event = c.prepareStatement(floor.insertOutbox())) {
-        HandWrittenTables.addRows(doc, value, "bench", d);
-        doc.executeBatch();
-        value.executeBatch();
-        event.setString(1, "bench");
-        event.setString(2, UUID.randomUUID().toString());
-        event.setString(3, "{\"customerId\":\"" + d.id() + "\"}");
-        event.setTimestamp(4, now);
-        event.executeUpdate();
-      }
-      c.commit();
-    }
-    return d.id();
+    return tables.write(pool, "bench", indexed.get(nextIndexed++), floor.insertOutbox());
   }
 }
