@@ -22,6 +22,9 @@ final class HandWrittenTables {
   static final List<String> SINGLE = List.of("kind", "name", "stage", "grade", "owner", "team", "department",
       "region", "creditLimit", "currency", "createdAt", "updatedAt", "stageChangedAt", "deleted");
   static final List<String> MULTI = List.of("tags", "emails", "phones", "countries", "cities", "externalRefs");
+  /** The multi-valued fields of the customers' default index set: the ones the kernel writes side rows for. */
+  static final List<String> MULTI_INDEXED = MULTI.stream()
+      .filter(dev.rapport.crm.customer.CustomerFields.SPEC.indexSet().fields()::contains).toList();
 
   final String insertDoc;
   final String insertValue;
@@ -98,7 +101,7 @@ final class HandWrittenTables {
       bind(doc, 4 + n, SINGLE.get(n), v.isEmpty() ? null : v.get(0));
     }
     doc.addBatch();
-    for (String f : MULTI) {
+    for (String f : MULTI_INDEXED) {
       for (Object v : d.values(f)) {
         value.setString(1, tenant);
         value.setString(2, d.id());

@@ -13,12 +13,17 @@ import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.WriteBatch;
 import dev.rapport.crm.store.memory.InMemoryStore;
 import dev.rapport.crm.testkit.generate.DataGenerator;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,18 +85,30 @@ final class PgBench {
     private final List<Document> templates;
 
     Customers() {
+      // the documents as the command path hands them to the store, with every index value (a read returns the
+      // single-valued ones only, see Document.asRead)
       InMemoryStore memory = InMemoryStore.create();
-      Crm crm = Crm.builder().store(memory).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none()).build();
+      List<Document> docs = new ArrayList<>();
+      Store capturing = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+          (proxy, method, args) -> {
+            if (method.getName().equals("commit") && args[1] instanceof WriteBatch batch) {
+              for (WriteBatch.Write w : batch.writes()) {
+                if (w instanceof WriteBatch.Insert insert && insert.collection().equals(CustomerFields.COLLECTION)) {
+                  docs.add(insert.document());
+                }
+              }
+            }
+            try {
+              return method.invoke(memory, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      Crm crm = Crm.builder().store(capturing).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+          .build();
       Actor actor = Actor.of(TENANT.value(), "loader");
       DataGenerator.seeded(11).customers(1_000).forEach(d -> crm.customers().create(actor, d));
-      List<Document> docs = new ArrayList<>();
-      String cursor = null;
-      do {
-        Page<Document> page = memory.query(TENANT, CustomerFields.COLLECTION,
-            Query.of(Criteria.all(), Sort.byId(), 1_000).after(cursor));
-        docs.addAll(page.items());
-        cursor = page.nextCursor();
-      } while (cursor != null);
+      docs.sort(Comparator.comparing(Document::id));
       templates = List.copyOf(docs);
     }
 

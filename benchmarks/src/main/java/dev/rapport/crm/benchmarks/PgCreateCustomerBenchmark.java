@@ -59,6 +59,10 @@ public class PgCreateCustomerBenchmark {
     actor = Actor.of("bench", "bench-user");
   }
 
+  String schema() {
+    return schema;
+  }
+
   TinyPool pool() {
     return pool;
   }

@@ -17,8 +17,10 @@ import java.util.List;
  *   <li>{@link #record} runs on the command's thread before the commit: compute, do no I/O. Return no records to
  *       leave an entry out (e.g. reads of fields that are not sensitive).</li>
  *   <li>{@link #committed} is told, after each commit that held some of this recorder's records, their stream
- *       positions, which follow commit order within a stream: a sealer can link records in that order. A commit
- *       that failed is never reported (its records do not exist).</li>
+ *       positions. Positions order a stream as its readers see it (on a store that numbers them by transaction,
+ *       not the order in which commits return), so a sealer links records by reading the stream in position order
+ *       ({@link dev.rapport.crm.store.Store#read}), not in the order of these calls. A commit that failed is never
+ *       reported (its records do not exist).</li>
  *   <li>The recorder's streams need no registration; collections it keeps besides are declared by making the
  *       recorder a {@link dev.rapport.crm.module.CrmModule} too.</li>
  * </ul>

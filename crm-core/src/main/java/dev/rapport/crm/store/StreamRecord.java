@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A record of an append-only stream (audit records, outbox events). Positions increase with commit order within a
- * tenant and stream, with the same no-miss guarantee as the change feed.
+ * A record of an append-only stream (audit records, outbox events). Positions increase in the order readers see the
+ * records within a tenant and stream, with the same ordering and no-miss guarantee as the change feed
+ * ({@link Change}).
  */
 public record StreamRecord(String stream, long position, String id, String type, ObjectNode payload, Instant recordedAt) {
   public StreamRecord {

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Change feed and streams: every committed document write gets a position, positions increase in commit order,
- * and a reader asking for what came after the last position it saw never misses a committed change nor sees one
+ * Change feed and streams: every committed document write gets a position, positions increase in the order the
+ * feed shows commits, and a reader asking for what came after the last position it saw never misses a committed change nor sees one
  * twice, even while several writers commit concurrently. Stream records give the same guarantee per stream.
  */
 public abstract class ChangeFeedContract extends KernelContract {
