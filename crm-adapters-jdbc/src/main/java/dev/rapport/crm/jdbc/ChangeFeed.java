@@ -215,31 +215,22 @@ final class ChangeFeed {
     return FeedRows.streamCounter(stream);
   }
 
-  /**
-   * Runs the dialect's reserve-and-append statement (after any statements sent with it, and with any it wraps itself
-   * in); counter → new value, from the one result set whose second column is {@code last_value}.
-   */
+  /** Runs the dialect's reserve-and-append statement (after any statements sent with it); counter → new value. */
   private static Map<String, Long> reserve(Connection c, Sql statements) throws SQLException {
-    Map<String, Long> last = null;
+    Map<String, Long> last = new HashMap<>();
     try (PreparedStatement ps = statements.prepare(c)) {
       boolean resultSet = ps.execute();
-      while (resultSet || ps.getUpdateCount() != -1) {
-        if (resultSet) {
-          try (ResultSet rs = ps.getResultSet()) {
-            if (rs.getMetaData().getColumnCount() == 2
-                && rs.getMetaData().getColumnLabel(2).equalsIgnoreCase("last_value")) {
-              last = new HashMap<>();
-              while (rs.next()) {
-                last.put(rs.getString(1), rs.getLong(2));
-              }
-            }
-          }
+      while (!resultSet) {
+        if (ps.getUpdateCount() == -1) {
+          throw new IllegalStateException("the reserve-and-append statement returned no counters");
         }
         resultSet = ps.getMoreResults();
       }
-    }
-    if (last == null) {
-      throw new IllegalStateException("the reserve-and-append statement returned no counters");
+      try (ResultSet rs = ps.getResultSet()) {
+        while (rs.next()) {
+          last.put(rs.getString(1), rs.getLong(2));
+        }
+      }
     }
     return last;
   }

@@ -69,41 +69,6 @@ class PostgresFeedHorizonTest {
     assertThat(plain.changes(T, after, 10)).extracting(Change::id).containsExactly("latest");
   }
 
-  @Test
-  void theFeedStatementIsPlannedOnceAndLeavesTheHostsPlanCacheModeAsItWas() throws Exception {
-    TestDatabases.Fresh where = TestDatabases.fresh(TestDatabases.Kind.POSTGRESQL);
-    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-    try (Connection host = where.dataSource().getConnection()) {
-      try (var st = host.createStatement()) {
-        st.execute("SET plan_cache_mode = force_custom_plan");
-      }
-      host.setAutoCommit(false);
-      JdbcStore joined = where.builder(clock).connectionProvider(() -> host).build();
-      joined.register(CUSTOMERS);
-      for (int i = 0; i < 12; i++) {
-        joined.commit(T, batch("c" + i));
-        assertThat(setting(host)).as("the host's setting, inside its transaction").isEqualTo("force_custom_plan");
-      }
-      if (host.getMetaData().getDatabaseMajorVersion() >= 14) { // pg_prepared_statements counts plans since 14
-        try (var st = host.createStatement(); var rs = st.executeQuery("SELECT generic_plans, custom_plans"
-            + " FROM pg_prepared_statements WHERE statement LIKE '%txid_current()%'")) {
-          assertThat(rs.next()).as("the feed statement is prepared on the server").isTrue();
-          assertThat(rs.getLong("custom_plans")).as("planned for each execution").isZero();
-          assertThat(rs.getLong("generic_plans")).isPositive();
-        }
-      }
-      host.commit();
-      assertThat(setting(host)).isEqualTo("force_custom_plan");
-    }
-  }
-
-  private static String setting(Connection c) throws Exception {
-    try (var st = c.createStatement(); var rs = st.executeQuery("SHOW plan_cache_mode")) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
   private static WriteBatch batch(String id) {
     return WriteBatch.builder()
         .insert("customers", new Document(id, 1, JsonNodeFactory.instance.objectNode().put("name", id),

@@ -266,22 +266,10 @@ final class PostgresDialect extends Dialect {
         text(FeedRows.RecordRow::type), text(FeedRows.RecordRow::payload), int8(FeedRows.RecordRow::back));
     // a transaction that outgrew its range of positions would take the next transaction's: fail the statement (the
     // message depends on a column, so the planner cannot fold it into an error for every statement)
-    s.append(" SELECT name, CASE WHEN last_value < b + " + POSITIONS_PER_TRANSACTION
+    return s.append(" SELECT name, CASE WHEN last_value < b + " + POSITIONS_PER_TRANSACTION
         + " THEN last_value ELSE CAST('counter ' || name || ': one transaction may take at most "
-        + POSITIONS_PER_TRANSACTION + " positions' AS BIGINT) END AS last_value FROM s");
-    // Planned once: under plan_cache_mode=auto the server plans this statement again at every execution (a generic
-    // plan of unnest over array parameters is costed above the custom plans, which see each array's length), which
-    // costs about three times as much as running it. So the statement runs with force_generic_plan, set for the
-    // transaction just before it and set back to the session's value just after (both in the same message).
-    return new Sql(this).append("SELECT set_config('" + SAVED_PLAN_CACHE_MODE + "', current_setting('plan_cache_mode'),"
-            + " true), set_config('plan_cache_mode', 'force_generic_plan', true)")
-        .then(s)
-        .then(new Sql(this).append("SELECT set_config('plan_cache_mode', current_setting('" + SAVED_PLAN_CACHE_MODE
-            + "'), true)"));
+        + POSITIONS_PER_TRANSACTION + " positions' AS BIGINT) END FROM s");
   }
-
-  /** Where the feed statement keeps the transaction's plan_cache_mode while it runs with its own. */
-  private static final String SAVED_PLAN_CACHE_MODE = "rapport.saved_plan_cache_mode";
 
   /** Positions a transaction may take per counter: {@code 2^20}, leaving {@code 2^43} transaction ids. */
   private static final long POSITIONS_PER_TRANSACTION = 1L << 20;
