@@ -21,9 +21,9 @@ import javax.sql.DataSource;
 final class HandWrittenTables {
   static final List<String> SINGLE = List.of("kind", "name", "stage", "grade", "owner", "team", "department",
       "region", "creditLimit", "currency", "createdAt", "updatedAt", "stageChangedAt", "deleted");
-  static final List<String> MULTI = List.of("tags", "emails", "phones", "countries", "cities", "externalRefs");
   /** The multi-valued fields of the customers' default index set: the ones the kernel writes side rows for. */
-  static final List<String> MULTI_INDEXED = MULTI.stream()
+  static final List<String> MULTI_INDEXED = List.of("tags", "emails", "phones", "countries", "cities", "externalRefs")
+      .stream()
       .filter(dev.rapport.crm.customer.CustomerFields.SPEC.indexSet().fields()::contains).toList();
 
   final String insertDoc;

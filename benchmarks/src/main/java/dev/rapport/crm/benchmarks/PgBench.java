@@ -8,7 +8,6 @@ import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.query.Criteria;
-import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.recording.AuditRecorder;

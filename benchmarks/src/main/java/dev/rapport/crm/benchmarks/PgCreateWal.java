@@ -1,5 +1,10 @@
 package dev.rapport.crm.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -99,27 +104,26 @@ public final class PgCreateWal {
   private static final double TICKS = 100;
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** User + system clock ticks of every process named postgres on this machine; -1 where /proc cannot tell. */
   private static long postgresTicks() {
     long total = 0;
-    java.io.File[] procs = new java.io.File("/proc").listFiles((dir, f) -> f.chars().allMatch(Character::isDigit));
+    File[] procs = new File("/proc").listFiles((dir, f) -> f.chars().allMatch(Character::isDigit));
     if (procs == null) {
       return -1;
     }
-    for (java.io.File p : procs) {
+    for (File p : procs) {
       try {
-        String stat = java.nio.file.Files.readString(p.toPath().resolve("stat"));
+        String stat = Files.readString(p.toPath().resolve("stat"));
         int close = stat.lastIndexOf(')');
         if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
           continue;
         }
         String[] f = stat.substring(close + 2).split(" ");
         total += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // a process that ended meanwhile
       }
     }

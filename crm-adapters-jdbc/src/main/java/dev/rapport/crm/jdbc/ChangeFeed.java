@@ -35,7 +35,6 @@ import java.util.function.ToLongFunction;
  * order per tenant (and per stream).
  */
 final class ChangeFeed {
-  private static final String CHANGE_SEQUENCE = FeedRows.CHANGES;
   /**
    * At most this many row statements share the feed statement's round trip; a bigger commit sends them as JDBC
    * batches (one round trip per table, and the driver's multi-row rewrite), which scales to any size.
@@ -189,30 +188,26 @@ final class ChangeFeed {
   private FeedRows feedRows(TenantId tenant, WriteBatch batch, Instant now) {
     Map<String, Integer> counts = new TreeMap<>();
     if (!batch.writes().isEmpty()) {
-      counts.put(CHANGE_SEQUENCE, batch.writes().size());
+      counts.put(FeedRows.CHANGES, batch.writes().size());
     }
     for (WriteBatch.Append a : batch.appends()) {
-      counts.merge(streamCounter(a.stream()), 1, Integer::sum);
+      counts.merge(FeedRows.streamCounter(a.stream()), 1, Integer::sum);
     }
     List<FeedRows.ChangeRow> changes = new ArrayList<>(batch.writes().size());
     long back = batch.writes().size();
     for (WriteBatch.Write w : batch.writes()) {
-      changes.add(new FeedRows.ChangeRow(CHANGE_SEQUENCE, w.collection(), w.id(), w.version(), w.kind(), --back));
+      changes.add(new FeedRows.ChangeRow(FeedRows.CHANGES, w.collection(), w.id(), w.version(), w.kind(), --back));
     }
     Map<String, Integer> left = new HashMap<>(counts);
     List<FeedRows.RecordRow> records = new ArrayList<>(batch.appends().size());
     for (WriteBatch.Append a : batch.appends()) {
-      String counter = streamCounter(a.stream());
+      String counter = FeedRows.streamCounter(a.stream());
       int remaining = left.merge(counter, -1, Integer::sum);
       records.add(new FeedRows.RecordRow(counter, a.stream(), a.id(), a.type(), ctx.toJson(a.payload()), remaining));
     }
     List<FeedRows.Counter> counters = new ArrayList<>(counts.size());
     counts.forEach((name, n) -> counters.add(new FeedRows.Counter(name, n)));
     return new FeedRows(tenant.value(), now, counters, changes, records);
-  }
-
-  private static String streamCounter(String stream) {
-    return FeedRows.streamCounter(stream);
   }
 
   /** Runs the dialect's reserve-and-append statement (after any statements sent with it); counter → new value. */
