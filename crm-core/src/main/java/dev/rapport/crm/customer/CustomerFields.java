@@ -158,7 +158,14 @@ public final class CustomerFields {
       .build();
 
   /** Customers as access policies, audit and approvals name them: resource type {@code customer}. */
-  public static final ResourceType TYPE = new ResourceType("customer", SPEC, FIELDS);
+  public static final ResourceType TYPE = new ResourceType("customer", SPEC, FIELDS,
+      CustomerFields::indexValuesOf);
+
+  /** The index values of a customer from its JSON form (what policies compare, as criteria do). */
+  private static Map<String, List<Object>> indexValuesOf(com.fasterxml.jackson.databind.node.ObjectNode body) {
+    Customer c = dev.rapport.crm.internal.Json.fromTree(body, Customer.class);
+    return new Document(c.id(), Math.max(1, c.version()), body, indexValues(c)).index();
+  }
 
   /** The values a customer holds for each queryable field (what criteria, sorts and lifecycle guards see). */
   public static Map<String, List<Object>> indexValues(Customer c) {

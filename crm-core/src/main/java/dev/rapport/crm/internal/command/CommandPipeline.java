@@ -254,6 +254,7 @@ public final class CommandPipeline implements ParkedCommands {
     // 1. Authorize, then load: a record the actor may not see answers like one that does not exist.
     A current = null;
     ObjectNode before = null;
+    java.util.Map<String, List<Object>> beforeValues = null;
     long readVersion = 0;
     if (!def.creates()) {
       Document doc = visibility.loadVisible(actor, rt, id, invisible ->
@@ -261,9 +262,11 @@ public final class CommandPipeline implements ParkedCommands {
           .orElseThrow(() -> notFound(rt, id));
       current = type.fromDocument(doc);
       before = doc.body();
+      beforeValues = rt.readValues(doc);
       readVersion = doc.version();
     }
-    Decision intent = policy.check(actor, def.action(), new Resource(rt, def.creates() ? null : id, before, null));
+    Decision intent = policy.check(actor, def.action(), new Resource(rt, def.creates() ? null : id, before, null,
+        beforeValues, null));
     if (!intent.allowed()) {
       throw denied(actor, def, rt, def.creates() ? null : id, reason, intent.decidingRules(), correlationId, null);
     }
@@ -346,7 +349,8 @@ public final class CommandPipeline implements ParkedCommands {
     }
 
     // 4. Authorize the result: conditions on the new state, and the fields the actor may write
-    Decision result = policy.check(actor, def.action(), new Resource(rt, id, before, doc.body()));
+    Decision result = policy.check(actor, def.action(), new Resource(rt, id, before, doc.body(), beforeValues,
+        doc.index()));
     if (!result.allowed()) {
       throw denied(actor, def, rt, id, reason, result.decidingRules(), correlationId, null);
     }

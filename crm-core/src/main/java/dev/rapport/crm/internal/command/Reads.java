@@ -53,8 +53,8 @@ public final class Reads {
       if (doc.isEmpty()) {
         return Optional.empty();
       }
-      Decision d = Visibility.admits(filter, doc.get())
-          ? pipeline.policy().check(actor, Action.VIEW, Resource.stored(rt, id, doc.get().body())) : null;
+      Decision d = Visibility.admits(filter, rt, doc.get())
+          ? pipeline.policy().check(actor, Action.VIEW, Resource.stored(rt, id, doc.get().body(), rt.readValues(doc.get()))) : null;
       if (d == null || !d.allowed()) {
         pipeline.recordDenied(actor, Action.VIEW, rt.name() + ".read", rt, id, null,
             d == null ? List.of() : d.decidingRules(), correlationId);
@@ -87,7 +87,7 @@ public final class Reads {
       List<A> items = new ArrayList<>(page.items().size());
       List<String> ids = new ArrayList<>(page.items().size());
       for (Document doc : page.items()) {
-        Decision d = pipeline.policy().check(actor, action, Resource.stored(rt, doc.id(), doc.body()));
+        Decision d = pipeline.policy().check(actor, action, Resource.stored(rt, doc.id(), doc.body(), rt.readValues(doc)));
         if (!d.allowed()) {
           // the policy's filter admitted a record its check refuses: leave it out rather than show it
           LOG.warn("access policy disagreement: the {} filter admits {} {} but check refuses it", action, rt,
@@ -143,7 +143,7 @@ public final class Reads {
         Set<String> visible = new HashSet<>();
         for (Document doc : pipeline.store().query(actor.tenant(), collection,
             Query.of(effective, Sort.byId(), ids.size())).items()) {
-          if (pipeline.policy().check(actor, Action.VIEW, Resource.stored(rt, doc.id(), doc.body())).allowed()) {
+          if (pipeline.policy().check(actor, Action.VIEW, Resource.stored(rt, doc.id(), doc.body(), rt.readValues(doc))).allowed()) {
             visible.add(doc.id());
           }
         }
@@ -171,7 +171,7 @@ public final class Reads {
       return Optional.empty();
     }
     return pipeline.store().findUnique(actor.tenant(), type.collection().name(), field, value)
-        .filter(d -> Visibility.admits(filter, d));
+        .filter(d -> Visibility.admits(filter, rt, d));
   }
 
   private static void refuseIllFormed(Criteria criteria) {

@@ -43,7 +43,7 @@ final class Visibility {
     return filter;
   }
 
-  static boolean admits(DataFilter filter, Document doc) {
+  static boolean admits(DataFilter filter, ResourceType type, Document doc) {
     if (filter instanceof DataFilter.Always) {
       return true;
     }
@@ -51,7 +51,9 @@ final class Visibility {
       return false;
     }
     Criteria c = ((DataFilter.Where) filter).criteria();
-    return CriteriaEvaluator.matches(c, doc::values);
+    // a read document has no multi-valued values: the type derives them from the body when the residual names one
+    java.util.Map<String, java.util.List<Object>> values = type.readValues(doc);
+    return CriteriaEvaluator.matches(c, f -> values.getOrDefault(f, java.util.List.of()));
   }
 
   /**
@@ -63,7 +65,7 @@ final class Visibility {
   Optional<Document> loadVisible(Actor actor, ResourceType type, String id, Consumer<Document> invisible) {
     DataFilter filter = filter(actor, Action.VIEW, type);
     Optional<Document> doc = store.get(actor.tenant(), type.collection().name(), id);
-    if (doc.isPresent() && !admits(filter, doc.get())) {
+    if (doc.isPresent() && !admits(filter, type, doc.get())) {
       invisible.accept(doc.get());
       return Optional.empty();
     }

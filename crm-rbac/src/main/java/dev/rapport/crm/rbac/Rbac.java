@@ -1,0 +1,267 @@
+package dev.rapport.crm.rbac;
+
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.access.Action;
+import dev.rapport.crm.access.DataFilter;
+import dev.rapport.crm.access.Decision;
+import dev.rapport.crm.access.Resource;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.customer.CustomerFields;
+import dev.rapport.crm.interaction.InteractionFields;
+import dev.rapport.crm.servicecase.CaseFields;
+import dev.rapport.crm.store.IndexSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Role- and attribute-based access control: core's {@link AccessPolicy}, built from a policy file or in Java.
+ *
+ * <ul>
+ *   <li><b>Roles</b> grant permissions (a resource type, actions, optionally a CEL condition), inherit other roles
+ *       (a DAG), and restrict and mask fields. The host puts roles on the {@code Actor}; {@link Assignment}s add
+ *       roles per tenant, optionally scoped to a team, department or region and limited in time.</li>
+ *   <li><b>Policies</b> are permit or forbid rules with a CEL condition over {@code subject}, {@code resource},
+ *       {@code before} and {@code env}, for everyone or for some roles. Forbid overrides permit; no permit denies;
+ *       a condition that cannot be evaluated denies.</li>
+ *   <li><b>Decisions</b> take no lock and allocate almost nothing: conditions are compiled from CEL's checked AST to
+ *       Java, and the compiled set is an immutable snapshot. {@link #filter} turns the same rules into the criteria
+ *       the store runs, so a page shows exactly the records {@link #check} allows.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Rbac rbac = Rbac.fromFile(Path.of("access.yaml"));
+ * Crm crm = Crm.builder().store(store).accessPolicy(rbac).audit(AuditRecorder.none())
+ *     .indexes(CustomerFields.COLLECTION, rbac.requiredIndexes(CustomerFields.TYPE))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Loading checks everything at once and throws a {@link PolicyException} listing every error with its file, line
+ * and rule id: unknown roles, resource types, fields and attributes, CEL type errors, inheritance cycles, view or
+ * export rules the store cannot run, mutually exclusive roles held together. Rules that can never apply or are
+ * shadowed load, with {@link #warnings()}.
+ */
+public final class Rbac implements AccessPolicy {
+  private final Snapshot snapshot;
+  private final Map<String, ResourceType> types;
+
+  private Rbac(Snapshot snapshot, Map<String, ResourceType> types) {
+    this.snapshot = snapshot;
+    this.types = types;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The policy in {@code file} (YAML for {@code .yaml}/{@code .yml}, JSON for {@code .json}). */
+  public static Rbac fromFile(Path file) {
+    return builder().load(file).build();
+  }
+
+  /** The policy in {@code yaml}; {@code source} names it in problems. */
+  public static Rbac fromYaml(String yaml, String source) {
+    return builder().loadYaml(yaml, source).build();
+  }
+
+  @Override
+  public Decision check(Actor actor, Action action, Resource resource) {
+    return snapshot.check(actor, action, resource);
+  }
+
+  @Override
+  public DataFilter filter(Actor actor, Action action, ResourceType type) {
+    return snapshot.filter(actor, action, type);
+  }
+
+  /**
+   * The decision with its reasons: the rules that decided it, and for the permits that did not apply, why not (the
+   * role not held, the record out of an assignment's scope, or the parts of the condition that failed).
+   */
+  public Explanation explain(Actor actor, Action action, Resource resource) {
+    return snapshot.explain(actor, action, resource);
+  }
+
+  /** Rules that can never apply, rules shadowed by others, roles granting nothing, unindexed filter fields. */
+  public List<PolicyProblem> warnings() {
+    return snapshot.warnings();
+  }
+
+  /**
+   * The index set {@code type}'s collection needs for this policy: its default set plus every field the view and
+   * export rules filter on (and the fields assignments are scoped to). Pass it to {@code Crm.builder().indexes}.
+   */
+  public IndexSet requiredIndexes(ResourceType type) {
+    Set<String> fields = snapshot.listingFields(type.name());
+    IndexSet set = type.collection().indexSet();
+    return fields.isEmpty() ? set : set.with(fields.stream().filter(f -> !f.equals("id")).toArray(String[]::new));
+  }
+
+  /** The resource types this policy knows. */
+  public Map<String, ResourceType> resourceTypes() {
+    return types;
+  }
+
+  /** Builds an {@link Rbac}: files and Java definitions may be mixed; {@link #build()} checks them together. */
+  public static final class Builder {
+    private final Defs defs = new Defs();
+    private final Map<String, ResourceType> types = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {
+      for (ResourceType t : List.of(CustomerFields.TYPE, InteractionFields.TYPE, CaseFields.TYPE)) {
+        types.put(t.name(), t);
+      }
+    }
+
+    /** Reads a policy file: YAML for {@code .yaml}/{@code .yml}, JSON for {@code .json}. */
+    public Builder load(Path file) {
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      boolean yaml = name.endsWith(".yaml") || name.endsWith(".yml");
+      if (!yaml && !name.endsWith(".json")) {
+        throw new IllegalArgumentException("a policy file ends in .yaml, .yml or .json: " + file);
+      }
+      try {
+        PolicyFile.read(Files.readString(file, StandardCharsets.UTF_8), yaml, file.getFileName().toString(), defs);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the policy file " + file, e);
+      }
+      return this;
+    }
+
+    /** Reads a policy in YAML; {@code source} names it in problems. */
+    public Builder loadYaml(String yaml, String source) {
+      PolicyFile.read(yaml, true, source, defs);
+      return this;
+    }
+
+    /** Reads a policy in JSON; {@code source} names it in problems. */
+    public Builder loadJson(String json, String source) {
+      PolicyFile.read(json, false, source, defs);
+      return this;
+    }
+
+    /** Resource types beyond customer, interaction and case (or replacing them, by name). */
+    public Builder resourceTypes(ResourceType... more) {
+      for (ResourceType t : more) {
+        types.put(t.name(), t);
+      }
+      return this;
+    }
+
+    /** Subject attributes conditions may read ({@code subject.region}): text the host puts on the actor. */
+    public Builder attributes(String... names) {
+      defs.attributes.addAll(Arrays.asList(names));
+      return this;
+    }
+
+    /** A role, defined by {@code spec}. */
+    public Builder role(String id, Consumer<RoleBuilder> spec) {
+      Defs.RoleDef def = new Defs.RoleDef(Objects.requireNonNull(id, "id"), Defs.Loc.BUILDER);
+      spec.accept(new RoleBuilder(def));
+      defs.roles.add(def);
+      return this;
+    }
+
+    /** A policy: a permit or forbid rule for everyone, or for the roles it names. */
+    public Builder policy(Rule rule) {
+      defs.policies.add(new Defs.RuleDef(rule, null, Defs.Loc.BUILDER, 0));
+      return this;
+    }
+
+    /** Roles no one may hold together (separation of duties), directly, by inheritance or by assignment. */
+    public Builder exclusive(String... roles) {
+      defs.exclusive.add(new Defs.ExclusiveDef(List.of(roles), Defs.Loc.BUILDER));
+      return this;
+    }
+
+    public Builder assign(Assignment assignment) {
+      defs.assignments.add(new Defs.AssignmentDef(assignment, Defs.Loc.BUILDER));
+      return this;
+    }
+
+    /** The clock for {@code env.now} and assignment validity. Default: the system clock, UTC. */
+    public Builder clock(Clock value) {
+      clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Compiles everything; throws {@link PolicyException} listing every error. */
+    public Rbac build() {
+      List<PolicyProblem> problems = new ArrayList<>();
+      Snapshot s = Snapshot.compile(defs.copy(), types.values(), clock, problems);
+      if (s == null) {
+        throw new PolicyException(problems);
+      }
+      return new Rbac(s, Map.copyOf(types));
+    }
+  }
+
+  /** Defines one role. */
+  public static final class RoleBuilder {
+    private final Defs.RoleDef def;
+
+    private RoleBuilder(Defs.RoleDef def) {
+      this.def = def;
+    }
+
+    /** Roles whose permissions and fields this role has too. */
+    public RoleBuilder inherits(String... roles) {
+      def.inherits.addAll(Arrays.asList(roles));
+      return this;
+    }
+
+    /** Permits {@code actions} on every record of {@code resource}. */
+    public RoleBuilder permit(String resource, Action... actions) {
+      return permit(Rule.permit(defaultId(resource, actions)).on(resource).actions(actions));
+    }
+
+    /** Permits {@code actions} on the records of {@code resource} for which the CEL {@code condition} holds. */
+    public RoleBuilder permitWhen(String resource, String condition, Action... actions) {
+      return permit(Rule.permit(defaultId(resource, actions)).on(resource).actions(actions).when(condition));
+    }
+
+    /** A permission given as a rule (its {@code roles} must be empty: the permission is this role's). */
+    public RoleBuilder permit(Rule rule) {
+      if (rule.effect() != Rule.Effect.PERMIT) {
+        throw new IllegalArgumentException("a role's permission permits; a forbid is a policy: Builder.policy("
+            + "Rule.forbid(...).forRoles(\"" + def.id + "\"))");
+      }
+      def.permissions.add(new Defs.RuleDef(rule, def.id, Defs.Loc.BUILDER, 0));
+      return this;
+    }
+
+    /** What this role may read, write and sees masked of {@code resource}'s fields. */
+    public RoleBuilder fields(String resource, FieldRules rules) {
+      def.fields.add(new Defs.FieldDef(resource, rules, Defs.Loc.BUILDER));
+      return this;
+    }
+
+    private String defaultId(String resource, Action... actions) {
+      String base = def.id + ":" + resource + ":" + String.join(",", Arrays.stream(actions)
+          .map(a -> a.name().toLowerCase(Locale.ROOT)).toList());
+      String id = base;
+      for (int n = 2; contains(id); n++) {
+        id = base + "#" + n;
+      }
+      return id;
+    }
+
+    private boolean contains(String id) {
+      return def.permissions.stream().anyMatch(p -> p.rule().id().equals(id));
+    }
+  }
+}

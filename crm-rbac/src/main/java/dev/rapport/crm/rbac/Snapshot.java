@@ -1,0 +1,1008 @@
+package dev.rapport.crm.rbac;
+
+import dev.rapport.crm.access.Action;
+import dev.rapport.crm.access.DataFilter;
+import dev.rapport.crm.access.Decision;
+import dev.rapport.crm.access.FieldAccess;
+import dev.rapport.crm.access.FieldSet;
+import dev.rapport.crm.access.Mask;
+import dev.rapport.crm.access.Resource;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.rbac.Explanation.Outcome;
+import dev.rapport.crm.rbac.Explanation.RuleOutcome;
+import dev.rapport.crm.rbac.Defs.Loc;
+import dev.rapport.crm.rbac.Defs.RoleDef;
+import dev.rapport.crm.rbac.Defs.RuleDef;
+import dev.rapport.crm.store.IndexSpec;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A compiled policy set: immutable, shared by every decision without locks. Role closures, rules per resource type,
+ * action and role, the field access of each role, and the decisions a rule hands out are all computed here, once.
+ */
+final class Snapshot {
+  private static final int ACTIONS = Action.values().length;
+  private static final CRule[] NO_RULES = new CRule[0];
+  private static final Set<Action> LISTING = EnumSet.of(Action.VIEW, Action.EXPORT);
+  static final String NO_PERMIT = "no-permit";
+  static final String UNKNOWN_TYPE = "unknown-resource-type";
+  private static final Decision DENY_NO_PERMIT = Decision.deny(NO_PERMIT);
+  private static final Decision DENY_UNKNOWN_TYPE = Decision.deny(UNKNOWN_TYPE);
+
+  private final Clock clock;
+  private final Map<String, TypeRules> types;
+  private final Map<String, Set<String>> closure;
+  private final Map<TenantId, Map<String, List<Assignment>>> assignments;
+  private final List<PolicyProblem> warnings;
+  private final Map<String, Set<String>> listingFields;
+  private final Map<String, RoleInfo> roles;
+  private final List<Set<String>> exclusive;
+
+  /** A compiled rule. */
+  static final class CRule {
+    final String id;
+    final Rule.Effect effect;
+    final String type;
+    final Set<Action> actions;
+    final @Nullable String role;
+    final Set<String> forRoles;
+    final @Nullable Cond cond;
+    final @Nullable String text;
+    final List<Conjunct> conjuncts;
+    final Decision deny;
+    final Loc loc;
+
+    CRule(RuleDef def, @Nullable Cond cond, List<Conjunct> conjuncts) {
+      Rule r = def.rule();
+      this.id = r.id();
+      this.effect = r.effect();
+      this.type = r.resource();
+      this.actions = r.actions();
+      this.role = def.role();
+      this.forRoles = r.roles();
+      this.cond = cond;
+      this.text = r.condition();
+      this.conjuncts = conjuncts;
+      this.deny = Decision.deny(r.id());
+      this.loc = def.loc();
+    }
+  }
+
+  record Conjunct(String text, Cond cond) {}
+
+  /** What one role (with what it inherits) has on one resource type. */
+  static final class RoleRules {
+    final CRule[][] permits = new CRule[ACTIONS][];
+    final Decision[][] allow = new Decision[ACTIONS][];
+    final CRule[][] forbids = new CRule[ACTIONS][];
+    FieldAccess fields = FieldAccess.all();
+    boolean contributes;
+  }
+
+  static final class TypeRules {
+    final ResourceType type;
+    final Map<String, RoleRules> byRole = new HashMap<>();
+    final CRule[][] openPermits = new CRule[ACTIONS][];
+    final CRule[][] openForbids = new CRule[ACTIONS][];
+    final List<CRule> all = new ArrayList<>();
+
+    TypeRules(ResourceType type) {
+      this.type = type;
+    }
+  }
+
+  record RoleInfo(String id, Set<String> closure, Loc loc) {}
+
+  private Snapshot(Clock clock, Map<String, TypeRules> types, Map<String, Set<String>> closure,
+                   Map<TenantId, Map<String, List<Assignment>>> assignments, List<PolicyProblem> warnings,
+                   Map<String, Set<String>> listingFields, Map<String, RoleInfo> roles, List<Set<String>> exclusive) {
+    this.clock = clock;
+    this.types = types;
+    this.closure = closure;
+    this.assignments = assignments;
+    this.warnings = warnings;
+    this.listingFields = listingFields;
+    this.roles = roles;
+    this.exclusive = exclusive;
+  }
+
+  public List<PolicyProblem> warnings() {
+    return warnings;
+  }
+
+  /** The fields the listing rules of {@code type} filter on (they must be indexed in its collection). */
+  public Set<String> listingFields(String type) {
+    return listingFields.getOrDefault(type, Set.of());
+  }
+
+  public Set<String> roleIds() {
+    return roles.keySet();
+  }
+
+  public List<Set<String>> exclusive() {
+    return exclusive;
+  }
+
+  public Map<String, Set<String>> closures() {
+    return closure;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Collection<Map<String, List<Assignment>>> assignmentsByTenant() {
+    return assignments.values();
+  }
+
+  // ---- decisions ---------------------------------------------------------------------------------------------------
+
+  /** The roles an actor holds now: the host's, plus active unscoped assignments; scoped ones apart. */
+  private static final class Held {
+    final Set<String> roles;
+    final List<Assignment> scoped;
+
+    Held(Set<String> roles, List<Assignment> scoped) {
+      this.roles = roles;
+      this.scoped = scoped;
+    }
+  }
+
+  private Held held(Actor actor) {
+    Map<String, List<Assignment>> ofTenant = assignments.get(actor.tenant());
+    List<Assignment> mine = ofTenant == null ? null : ofTenant.get(actor.userId());
+    if (mine == null) {
+      return new Held(actor.roles(), List.of());
+    }
+    java.time.Instant now = clock.instant();
+    Set<String> all = new HashSet<>(actor.roles());
+    List<Assignment> scoped = new ArrayList<>();
+    for (Assignment a : mine) {
+      if (!a.activeAt(now)) {
+        continue;
+      }
+      if (a.scopeField() == null) {
+        all.add(a.role());
+      } else {
+        scoped.add(a);
+      }
+    }
+    return new Held(all, scoped);
+  }
+
+  public Decision check(Actor actor, Action action, Resource resource) {
+    TypeRules t = types.get(resource.type().name());
+    if (t == null) {
+      return DENY_UNKNOWN_TYPE;
+    }
+    int a = action.ordinal();
+    Map<String, List<Object>> res;
+    Map<String, List<Object>> before;
+    if (resource.proposed() != null) {
+      res = resource.proposedValues();
+      before = resource.current() != null ? resource.currentValues() : null;
+    } else if (resource.current() != null) {
+      res = resource.currentValues();
+      before = res;
+    } else {
+      res = null;
+      before = null;
+    }
+    Held held = held(actor);
+    Req req = new Req(actor, held.roles, res, before, clock);
+    boolean known = res != null;
+
+    // forbid overrides permit
+    for (String role : held.roles) {
+      RoleRules rr = t.byRole.get(role);
+      if (rr != null) {
+        CRule f = firstForbid(rr.forbids[a], req, known);
+        if (f != null) {
+          return f.deny;
+        }
+      }
+    }
+    for (Assignment s : held.scoped) {
+      RoleRules rr = t.byRole.get(s.role());
+      if (rr != null) {
+        CRule f = firstForbid(rr.forbids[a], req, known);
+        if (f != null) {
+          return f.deny;
+        }
+      }
+    }
+    CRule f = firstForbid(t.openForbids[a], req, known);
+    if (f != null) {
+      return f.deny;
+    }
+
+    // the first permit that applies decides
+    for (String role : held.roles) {
+      RoleRules rr = t.byRole.get(role);
+      if (rr != null) {
+        CRule[] ps = rr.permits[a];
+        for (int i = 0; i < ps.length; i++) {
+          if (permits(ps[i], req, known, null)) {
+            return allowed(t, held, rr, rr.allow[a][i], ps[i]);
+          }
+        }
+      }
+    }
+    for (Assignment s : held.scoped) {
+      RoleRules rr = t.byRole.get(s.role());
+      if (rr != null && t.type.collection().index(s.scopeField()).isPresent()) {
+        CRule[] ps = rr.permits[a];
+        for (int i = 0; i < ps.length; i++) {
+          if (permits(ps[i], req, known, s)) {
+            return allowed(t, held, rr, rr.allow[a][i], ps[i]);
+          }
+        }
+      }
+    }
+    CRule[] open = t.openPermits[a];
+    for (CRule p : open) {
+      if (permits(p, req, known, null)) {
+        return allowed(t, held, null, null, p);
+      }
+    }
+    return DENY_NO_PERMIT;
+  }
+
+  private static @Nullable CRule firstForbid(CRule[] forbids, Req req, boolean known) {
+    for (CRule f : forbids) {
+      if (forbids(f, req, known)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** Whether a forbid fires: its condition holds or cannot be evaluated; for an unknown record, when it must hold. */
+  private static boolean forbids(CRule f, Req req, boolean known) {
+    if (f.cond == null) {
+      return true;
+    }
+    try {
+      return known ? f.cond.test(req) : f.cond.residual(req) instanceof Criteria.All;
+    } catch (Cond.Undecidable e) {
+      return true;
+    }
+  }
+
+  /** Whether a permit applies; for an unknown record (a creation's first question), when it may. */
+  private static boolean permits(CRule p, Req req, boolean known, @Nullable Assignment scope) {
+    try {
+      if (known) {
+        if (scope != null && !inScope(req, scope)) {
+          return false;
+        }
+        return p.cond == null || p.cond.test(req);
+      }
+      return p.cond == null || !(p.cond.residual(req) instanceof Criteria.None);
+    } catch (Cond.Undecidable e) {
+      return false;
+    }
+  }
+
+  private static boolean inScope(Req req, Assignment scope) {
+    List<Object> vs = req.resource == null ? null : req.resource.get(scope.scopeField());
+    return vs != null && vs.contains(scope.scopeValue());
+  }
+
+  private Decision allowed(TypeRules t, Held held, @Nullable RoleRules decider, @Nullable Decision precomputed,
+                           CRule rule) {
+    // the fields: the union over the roles the actor holds that have something on this type
+    RoleRules only = null;
+    int contributing = 0;
+    List<FieldAccess> all = null;
+    for (String role : held.roles) {
+      RoleRules rr = t.byRole.get(role);
+      if (rr != null && rr.contributes) {
+        contributing++;
+        if (only == null) {
+          only = rr;
+        } else {
+          if (all == null) {
+            all = new ArrayList<>();
+            all.add(only.fields);
+          }
+          all.add(rr.fields);
+        }
+      }
+    }
+    for (Assignment s : held.scoped) {
+      RoleRules rr = t.byRole.get(s.role());
+      if (rr != null && rr.contributes) {
+        contributing++;
+        if (only == null) {
+          only = rr;
+        } else {
+          if (all == null) {
+            all = new ArrayList<>();
+            all.add(only.fields);
+          }
+          all.add(rr.fields);
+        }
+      }
+    }
+    if (contributing == 0) {
+      return Decision.allow(FieldAccess.all(), rule.id);
+    }
+    if (contributing == 1 && only == decider && precomputed != null) {
+      return precomputed;
+    }
+    return Decision.allow(all == null ? only.fields : union(all), rule.id);
+  }
+
+  /** The union of field access: readable/writable when one allows it; masked only when every reader masks it. */
+  static FieldAccess union(List<FieldAccess> list) {
+    if (list.size() == 1) {
+      return list.get(0);
+    }
+    FieldSet readable = unionSets(list.stream().map(FieldAccess::readable).toList());
+    FieldSet writable = unionSets(list.stream().map(FieldAccess::writable).toList());
+    Map<String, Mask> masks = new TreeMap<>();
+    for (FieldAccess fa : list) {
+      for (Map.Entry<String, Mask> m : fa.masks().entrySet()) {
+        String path = m.getKey();
+        boolean everyReaderMasks = true;
+        for (FieldAccess other : list) {
+          if (other != fa && other.readable().contains(path) && !masks(other, path)) {
+            everyReaderMasks = false;
+          }
+        }
+        if (everyReaderMasks) {
+          masks.putIfAbsent(path, m.getValue());
+        }
+      }
+    }
+    return new FieldAccess(readable, writable, masks);
+  }
+
+  private static boolean masks(FieldAccess fa, String path) {
+    for (String p = path; ; ) {
+      if (fa.masks().containsKey(p)) {
+        return true;
+      }
+      int dot = p.lastIndexOf('.');
+      if (dot < 0) {
+        return false;
+      }
+      p = p.substring(0, dot);
+    }
+  }
+
+  private static FieldSet unionSets(List<FieldSet> sets) {
+    Set<String> paths = new TreeSet<>();
+    for (FieldSet s : sets) {
+      if (s.isAll()) {
+        return FieldSet.all();
+      }
+      paths.addAll(s.paths());
+    }
+    return FieldSet.of(paths);
+  }
+
+  public DataFilter filter(Actor actor, Action action, ResourceType type) {
+    TypeRules t = types.get(type.name());
+    if (t == null) {
+      return DataFilter.never();
+    }
+    int a = action.ordinal();
+    Held held = held(actor);
+    Req req = new Req(actor, held.roles, null, null, clock);
+    List<CRule> seen = new ArrayList<>();
+    Criteria forbid = Criteria.none();
+    List<CRule[]> forbidLists = new ArrayList<>();
+    for (String role : held.roles) {
+      RoleRules rr = t.byRole.get(role);
+      if (rr != null) {
+        forbidLists.add(rr.forbids[a]);
+      }
+    }
+    for (Assignment s : held.scoped) {
+      RoleRules rr = t.byRole.get(s.role());
+      if (rr != null) {
+        forbidLists.add(rr.forbids[a]);
+      }
+    }
+    forbidLists.add(t.openForbids[a]);
+    for (CRule[] list : forbidLists) {
+      for (CRule f : list) {
+        if (seen.contains(f)) {
+          continue;
+        }
+        seen.add(f);
+        if (f.cond == null) {
+          return DataFilter.never();
+        }
+        try {
+          forbid = Cond.or(forbid, f.cond.residual(req));
+        } catch (Cond.Undecidable e) {
+          return DataFilter.never();
+        }
+        if (forbid instanceof Criteria.All) {
+          return DataFilter.never();
+        }
+      }
+    }
+    Criteria permit = Criteria.none();
+    for (String role : held.roles) {
+      RoleRules rr = t.byRole.get(role);
+      if (rr != null) {
+        permit = Cond.or(permit, permitResidual(rr.permits[a], req, null));
+      }
+    }
+    for (Assignment s : held.scoped) {
+      RoleRules rr = t.byRole.get(s.role());
+      if (rr != null && t.type.collection().index(s.scopeField()).isPresent()) {
+        permit = Cond.or(permit, permitResidual(rr.permits[a], req, s));
+      }
+    }
+    permit = Cond.or(permit, permitResidual(t.openPermits[a], req, null));
+    Criteria result = Cond.and(permit, Cond.not(forbid));
+    if (result instanceof Criteria.All) {
+      return DataFilter.always();
+    }
+    if (result instanceof Criteria.None) {
+      return DataFilter.never();
+    }
+    return DataFilter.where(result);
+  }
+
+  private static Criteria permitResidual(CRule[] permits, Req req, @Nullable Assignment scope) {
+    Criteria any = Criteria.none();
+    for (CRule p : permits) {
+      Criteria r;
+      try {
+        r = p.cond == null ? Criteria.all() : p.cond.residual(req);
+      } catch (Cond.Undecidable e) {
+        continue;
+      }
+      if (scope != null) {
+        r = Cond.and(r, Criteria.eq(scope.scopeField(), scope.scopeValue()));
+      }
+      any = Cond.or(any, r);
+      if (any instanceof Criteria.All) {
+        return any;
+      }
+    }
+    return any;
+  }
+
+  // ---- explanations ------------------------------------------------------------------------------------------------
+
+  public Explanation explain(Actor actor, Action action, Resource resource) {
+    Decision decision = check(actor, action, resource);
+    TypeRules t = types.get(resource.type().name());
+    Held held = held(actor);
+    List<String> heldRoles = new ArrayList<>(new TreeSet<>(held.roles));
+    held.scoped.forEach(s -> heldRoles.add(s.role() + " (" + s.scopeField() + " = " + s.scopeValue() + ")"));
+    if (t == null) {
+      return new Explanation(decision, heldRoles, List.of());
+    }
+    Map<String, List<Object>> res = resource.proposed() != null ? resource.proposedValues()
+        : resource.current() != null ? resource.currentValues() : null;
+    Map<String, List<Object>> before = resource.current() != null ? resource.currentValues() : null;
+    Req req = new Req(actor, held.roles, res, before, clock);
+    boolean known = res != null;
+    List<RuleOutcome> applied = new ArrayList<>();
+    List<RuleOutcome> heldButFailed = new ArrayList<>();
+    List<RuleOutcome> notHeld = new ArrayList<>();
+    for (CRule r : t.all) {
+      if (!r.actions.contains(action)) {
+        continue;
+      }
+      Set<String> owners = r.role != null ? Set.of(r.role) : r.forRoles;
+      boolean applies = owners.isEmpty();
+      Assignment scopedBy = null;
+      for (String role : held.roles) {
+        Set<String> c = closure.getOrDefault(role, Set.of());
+        for (String o : owners) {
+          applies |= c.contains(o);
+        }
+      }
+      if (!applies) {
+        for (Assignment s : held.scoped) {
+          Set<String> c = closure.getOrDefault(s.role(), Set.of());
+          for (String o : owners) {
+            if (c.contains(o)) {
+              scopedBy = s;
+            }
+          }
+        }
+      }
+      if (!applies && scopedBy == null) {
+        notHeld.add(new RuleOutcome(r.id, r.effect, r.role, r.text, Outcome.ROLE_NOT_HELD, List.of()));
+        continue;
+      }
+      if (scopedBy != null && r.effect == Rule.Effect.PERMIT && known && !inScope(req, scopedBy)) {
+        heldButFailed.add(new RuleOutcome(r.id, r.effect, r.role, r.text, Outcome.OUT_OF_SCOPE,
+            List.of("resource." + scopedBy.scopeField() + " == \"" + scopedBy.scopeValue() + "\"")));
+        continue;
+      }
+      boolean fires = r.effect == Rule.Effect.FORBID ? forbids(r, req, known) : permits(r, req, known, null);
+      if (fires) {
+        applied.add(new RuleOutcome(r.id, r.effect, r.role, r.text, Outcome.APPLIED, List.of()));
+        continue;
+      }
+      List<String> failing = new ArrayList<>();
+      boolean undecidable = false;
+      for (Conjunct c : r.conjuncts) {
+        try {
+          boolean holds = known ? c.cond().test(req) : !(c.cond().residual(req) instanceof Criteria.None);
+          if (!holds) {
+            failing.add(c.text());
+          }
+        } catch (Cond.Undecidable e) {
+          undecidable = true;
+          failing.add(c.text());
+        } catch (IllegalStateException e) {
+          failing.add(c.text());
+        }
+      }
+      heldButFailed.add(new RuleOutcome(r.id, r.effect, r.role, r.text,
+          undecidable ? Outcome.UNDECIDABLE : Outcome.CONDITION_FALSE, failing));
+    }
+    List<RuleOutcome> all = new ArrayList<>(applied);
+    all.addAll(heldButFailed);
+    all.addAll(notHeld);
+    return new Explanation(decision, heldRoles, all);
+  }
+
+  // ---- compilation -------------------------------------------------------------------------------------------------
+
+  /** Compiles {@code defs}; every error and warning found goes to {@code problems}; null when there are errors. */
+  public static @Nullable Snapshot compile(Defs defs, Collection<ResourceType> resourceTypes, Clock clock,
+                                           List<PolicyProblem> problems) {
+    return new Compilation(defs, resourceTypes, clock, problems).run();
+  }
+
+  private static final class Compilation {
+    final Defs defs;
+    final Map<String, ResourceType> types = new LinkedHashMap<>();
+    final Clock clock;
+    final List<PolicyProblem> problems;
+    final Map<String, CelConditions> envs = new HashMap<>();
+    final Map<String, RoleDef> roleDefs = new LinkedHashMap<>();
+
+    Compilation(Defs defs, Collection<ResourceType> resourceTypes, Clock clock, List<PolicyProblem> problems) {
+      this.defs = defs;
+      resourceTypes.forEach(t -> types.put(t.name(), t));
+      this.clock = clock;
+      this.problems = problems;
+    }
+
+    void error(Loc loc, @Nullable String subject, String message) {
+      problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, loc.source(), loc.line(), subject, message));
+    }
+
+    void warn(Loc loc, @Nullable String subject, String message) {
+      problems.add(new PolicyProblem(PolicyProblem.Severity.WARNING, loc.source(), loc.line(), subject, message));
+    }
+
+    @Nullable Snapshot run() {
+      problems.addAll(defs.readProblems);
+      for (RoleDef r : defs.roles) {
+        if (roleDefs.putIfAbsent(r.id, r) != null) {
+          error(r.loc, r.id, "role " + r.id + " is defined twice (first at line " + roleDefs.get(r.id).loc.line()
+              + ")");
+        }
+      }
+      Map<String, Set<String>> closure = closures();
+
+      // rules
+      Map<String, Loc> ruleIds = new HashMap<>();
+      List<CRule> rules = new ArrayList<>();
+      List<RuleDef> allDefs = new ArrayList<>();
+      for (RoleDef r : defs.roles) {
+        allDefs.addAll(r.permissions);
+      }
+      allDefs.addAll(defs.policies);
+      for (RuleDef d : allDefs) {
+        Loc first = ruleIds.putIfAbsent(d.rule().id(), d.loc());
+        if (first != null) {
+          error(d.loc(), d.rule().id(), "rule id " + d.rule().id() + " is used twice"
+              + (first.line() > 0 ? " (first at line " + first.line() + ")" : ""));
+        }
+        CRule c = rule(d);
+        if (c != null) {
+          rules.add(c);
+        }
+      }
+      for (RuleDef d : defs.policies) {
+        for (String role : d.rule().roles()) {
+          if (!roleDefs.containsKey(role)) {
+            error(d.loc(), d.rule().id(), "unknown role " + role + knownRoles());
+          }
+        }
+      }
+
+      // field rules
+      for (RoleDef r : defs.roles) {
+        Set<String> seenTypes = new HashSet<>();
+        for (Defs.FieldDef f : r.fields) {
+          ResourceType t = types.get(f.resource());
+          if (t == null) {
+            error(f.loc(), r.id, "unknown resource type " + f.resource() + knownTypes());
+            continue;
+          }
+          if (!seenTypes.add(f.resource())) {
+            error(f.loc(), r.id, "field rules for " + f.resource() + " given twice");
+          }
+          List<String> unknown = t.fields().unknownPaths(f.rules().access());
+          if (!unknown.isEmpty()) {
+            error(f.loc(), r.id, "unknown field(s) of " + t.name() + ": " + String.join(", ", unknown)
+                + " (its fields: " + String.join(", ", t.fields().fields().stream()
+                    .map(x -> x.path()).toList()) + ")");
+          }
+        }
+      }
+
+      // separation of duties, assignments
+      List<Set<String>> exclusive = new ArrayList<>();
+      for (Defs.ExclusiveDef x : defs.exclusive) {
+        boolean ok = x.roles().size() >= 2;
+        if (!ok) {
+          error(x.loc(), null, "mutually exclusive roles name at least two roles: " + x.roles());
+        }
+        for (String role : x.roles()) {
+          if (!roleDefs.containsKey(role)) {
+            error(x.loc(), null, "unknown role " + role + " in mutually exclusive roles" + knownRoles());
+            ok = false;
+          }
+        }
+        if (ok) {
+          exclusive.add(Set.copyOf(x.roles()));
+        }
+      }
+      for (RoleDef r : defs.roles) {
+        for (Set<String> x : exclusive) {
+          List<String> both = closure.getOrDefault(r.id, Set.of()).stream().filter(x::contains).sorted().toList();
+          if (both.size() >= 2) {
+            error(r.loc, r.id, "role " + r.id + " holds mutually exclusive roles " + String.join(" and ", both)
+                + " through its inheritance");
+          }
+        }
+      }
+      Map<TenantId, Map<String, List<Assignment>>> assignments = new HashMap<>();
+      for (Defs.AssignmentDef ad : defs.assignments) {
+        Assignment a = ad.assignment();
+        if (!roleDefs.containsKey(a.role())) {
+          error(ad.loc(), a.userId(), "unknown role " + a.role() + " assigned to " + a.userId() + knownRoles());
+          continue;
+        }
+        if (a.scopeField() != null && rules.stream().noneMatch(c -> c.role != null
+            && closure.getOrDefault(a.role(), Set.of()).contains(c.role) && types.containsKey(c.type)
+            && types.get(c.type).collection().index(a.scopeField()).isPresent())) {
+          error(ad.loc(), a.userId(), "scope field " + a.scopeField() + " is not a queryable field of any resource "
+              + "type role " + a.role() + " has permissions on");
+          continue;
+        }
+        assignments.computeIfAbsent(a.tenant(), k -> new HashMap<>())
+            .computeIfAbsent(a.userId(), k -> new ArrayList<>()).add(a);
+      }
+      for (Map.Entry<TenantId, Map<String, List<Assignment>>> tenant : assignments.entrySet()) {
+        for (Map.Entry<String, List<Assignment>> user : tenant.getValue().entrySet()) {
+          String conflict = sodConflict(closure, exclusive, user.getValue().stream().map(Assignment::role).toList());
+          if (conflict != null) {
+            error(Loc.BUILDER, user.getKey(), "user " + user.getKey() + " of tenant " + tenant.getKey().value()
+                + " would hold mutually exclusive roles " + conflict);
+          }
+        }
+      }
+
+      boolean failed = problems.stream().anyMatch(p -> p.severity() == PolicyProblem.Severity.ERROR);
+      if (failed) {
+        return null;
+      }
+      warnings(rules, closure);
+
+      // indexes
+      Map<String, TypeRules> byType = new LinkedHashMap<>();
+      for (ResourceType t : types.values()) {
+        byType.put(t.name(), index(t, rules, closure));
+      }
+      Map<String, Set<String>> listing = new HashMap<>();
+      for (CRule c : rules) {
+        if (c.cond != null && c.actions.stream().anyMatch(LISTING::contains)) {
+          List<String> fs = new ArrayList<>();
+          c.cond.fields(fs);
+          listing.computeIfAbsent(c.type, k -> new TreeSet<>()).addAll(fs);
+        }
+      }
+      for (Defs.AssignmentDef ad : defs.assignments) {
+        if (ad.assignment().scopeField() != null) {
+          for (ResourceType t : types.values()) {
+            if (t.collection().index(ad.assignment().scopeField()).isPresent()) {
+              listing.computeIfAbsent(t.name(), k -> new TreeSet<>()).add(ad.assignment().scopeField());
+            }
+          }
+        }
+      }
+      for (Map.Entry<String, Set<String>> e : listing.entrySet()) {
+        ResourceType t = types.get(e.getKey());
+        List<String> unindexed = e.getValue().stream()
+            .filter(f -> !f.equals("id") && !t.collection().indexSet().fields().contains(f)).toList();
+        if (!unindexed.isEmpty()) {
+          warn(Loc.BUILDER, null, "the view/export rules of " + t.name() + " filter on " + String.join(", ", unindexed)
+              + ", which the default index set of " + t.collection().name() + " does not index: declare them with "
+              + "Crm.builder().indexes(...) (Rbac.requiredIndexes lists them)");
+        }
+      }
+      Map<String, RoleInfo> roleInfo = new LinkedHashMap<>();
+      roleDefs.forEach((id, r) -> roleInfo.put(id, new RoleInfo(id, closure.get(id), r.loc)));
+      List<PolicyProblem> warnings = problems.stream()
+          .filter(p -> p.severity() == PolicyProblem.Severity.WARNING).toList();
+      Map<String, Set<String>> listingCopy = new HashMap<>();
+      listing.forEach((k, v) -> listingCopy.put(k, Set.copyOf(v)));
+      return new Snapshot(clock, byType, closure, assignments, warnings, listingCopy, roleInfo, exclusive);
+    }
+
+    private String knownRoles() {
+      return " (roles: " + String.join(", ", roleDefs.keySet()) + ")";
+    }
+
+    private String knownTypes() {
+      return " (resource types: " + String.join(", ", types.keySet()) + ")";
+    }
+
+    /** Each role with every role it inherits, transitively; an unknown parent or a cycle is an error. */
+    private Map<String, Set<String>> closures() {
+      Map<String, Set<String>> out = new HashMap<>();
+      for (RoleDef r : roleDefs.values()) {
+        for (String p : r.inherits) {
+          if (!roleDefs.containsKey(p)) {
+            error(r.loc, r.id, "role " + r.id + " inherits unknown role " + p + knownRoles());
+          }
+        }
+      }
+      Set<String> reported = new HashSet<>();
+      for (RoleDef r : roleDefs.values()) {
+        Set<String> c = new LinkedHashSet<>();
+        walk(r.id, c, new ArrayList<>(), reported);
+        out.put(r.id, Set.copyOf(c));
+      }
+      return out;
+    }
+
+    private void walk(String role, Set<String> into, List<String> path, Set<String> reported) {
+      if (path.contains(role)) {
+        List<String> cycle = new ArrayList<>(path.subList(path.indexOf(role), path.size()));
+        cycle.add(role);
+        String key = new TreeSet<>(cycle).toString();
+        if (reported.add(key)) {
+          RoleDef at = roleDefs.get(cycle.get(0));
+          error(at.loc, at.id, "role inheritance has a cycle: " + String.join(" -> ", cycle));
+        }
+        return;
+      }
+      RoleDef def = roleDefs.get(role);
+      if (def == null) {
+        return;
+      }
+      into.add(role);
+      path.add(role);
+      for (String p : def.inherits) {
+        walk(p, into, path, reported);
+      }
+      path.remove(path.size() - 1);
+    }
+
+    private @Nullable String sodConflict(Map<String, Set<String>> closure, List<Set<String>> exclusive,
+                                         List<String> held) {
+      Set<String> all = new TreeSet<>();
+      held.forEach(r -> all.addAll(closure.getOrDefault(r, Set.of(r))));
+      for (Set<String> x : exclusive) {
+        List<String> both = all.stream().filter(x::contains).toList();
+        if (both.size() >= 2) {
+          return String.join(" and ", both);
+        }
+      }
+      return null;
+    }
+
+    private @Nullable CRule rule(RuleDef d) {
+      Rule r = d.rule();
+      String who = r.id();
+      if (r.resource() == null) {
+        error(d.loc(), who, "the rule names no resource type" + knownTypes());
+        return null;
+      }
+      ResourceType t = types.get(r.resource());
+      if (t == null) {
+        error(d.loc(), who, "unknown resource type " + r.resource() + knownTypes());
+        return null;
+      }
+      if (r.actions().isEmpty()) {
+        error(d.loc(), who, "the rule names no action (actions: " + java.util.Arrays.stream(Action.values())
+            .map(a -> a.name().toLowerCase(java.util.Locale.ROOT)).toList() + ")");
+        return null;
+      }
+      if (d.role() != null && !r.roles().isEmpty()) {
+        error(d.loc(), who, "a role's permission does not name roles (it is the role's own)");
+      }
+      if (r.condition() == null) {
+        return new CRule(d, null, List.of());
+      }
+      CelConditions env = envs.computeIfAbsent(t.name(), k -> new CelConditions(t, defs.attributes));
+      CelConditions.Compiled c = env.compile(r.condition());
+      if (c.cond() == null) {
+        for (CelConditions.Issue i : c.issues()) {
+          int line = d.conditionLine() > 0 ? d.conditionLine() + i.line() - 1 : d.loc().line();
+          error(new Loc(d.loc().source(), line), who, "condition, column " + i.column() + ": " + i.message());
+        }
+        return null;
+      }
+      if (!c.cond().pushable() && r.actions().stream().anyMatch(LISTING::contains)) {
+        error(d.loc(), who, "a rule for view or export must translate into a query the store runs, and this "
+            + "condition does not: use comparisons of resource fields with subject attributes, env.now and "
+            + "constants (==, !=, <, <=, >, >=), in, startsWith, exists(x, x.startsWith(..) or x == ..), has(), "
+            + "&&, || and ! (" + r.condition() + ")");
+        return null;
+      }
+      return new CRule(d, c.cond(), conjuncts(env, r.condition(), c.cond()));
+    }
+
+    /** The top-level conjuncts of a condition, compiled alone (for why-not explanations). */
+    private List<Conjunct> conjuncts(CelConditions env, String text, Cond whole) {
+      List<String> parts = splitTopLevelAnd(text);
+      if (parts.size() <= 1) {
+        return List.of(new Conjunct(text.strip(), whole));
+      }
+      List<Conjunct> out = new ArrayList<>();
+      for (String p : parts) {
+        CelConditions.Compiled c = env.compile(p);
+        if (c.cond() == null) {
+          return List.of(new Conjunct(text.strip(), whole));
+        }
+        out.add(new Conjunct(p.strip(), c.cond()));
+      }
+      return out;
+    }
+
+    private void warnings(List<CRule> rules, Map<String, Set<String>> closure) {
+      for (CRule r : rules) {
+        if (r.cond == Cond.Lit.FALSE) {
+          warn(r.loc, r.id, "the condition is always false: the rule can never apply");
+        }
+        if (r.effect == Rule.Effect.PERMIT) {
+          for (CRule o : rules) {
+            if (o == r || o.effect != Rule.Effect.PERMIT || o.cond != null || !o.type.equals(r.type)
+                || !o.actions.containsAll(r.actions)) {
+              continue;
+            }
+            boolean sameHolders = r.role != null ? o.role != null && closure.getOrDefault(r.role, Set.of())
+                .contains(o.role) : o.role == null && o.forRoles.isEmpty()
+                || (o.role == null && r.forRoles.containsAll(o.forRoles) && o.forRoles.containsAll(r.forRoles));
+            if (sameHolders && (r.cond != null || rules.indexOf(o) < rules.indexOf(r))) {
+              warn(r.loc, r.id, "shadowed by rule " + o.id + ", which permits the same without a condition");
+              break;
+            }
+          }
+          for (CRule o : rules) {
+            if (o.effect == Rule.Effect.FORBID && o.cond == null && o.forRoles.isEmpty() && o.role == null
+                && o.type.equals(r.type) && o.actions.containsAll(r.actions)) {
+              warn(r.loc, r.id, "can never apply: forbid " + o.id + " denies " + r.actions + " on " + r.type
+                  + " to everyone");
+              break;
+            }
+          }
+        }
+      }
+      for (RoleDef r : roleDefs.values()) {
+        boolean hasSomething = !r.permissions.isEmpty() || !r.inherits.isEmpty()
+            || defs.policies.stream().anyMatch(p -> p.rule().roles().contains(r.id));
+        if (!hasSomething) {
+          warn(r.loc, r.id, "role " + r.id + " grants nothing: no permissions, no inherited role, no policy names it");
+        }
+      }
+    }
+
+    private TypeRules index(ResourceType t, List<CRule> rules, Map<String, Set<String>> closure) {
+      TypeRules tr = new TypeRules(t);
+      List<CRule> ofType = rules.stream().filter(r -> r.type.equals(t.name())).toList();
+      tr.all.addAll(ofType);
+      for (Action action : Action.values()) {
+        int a = action.ordinal();
+        tr.openPermits[a] = ofType.stream().filter(r -> r.effect == Rule.Effect.PERMIT && r.role == null
+            && r.forRoles.isEmpty() && r.actions.contains(action)).toArray(CRule[]::new);
+        tr.openForbids[a] = ofType.stream().filter(r -> r.effect == Rule.Effect.FORBID && r.role == null
+            && r.forRoles.isEmpty() && r.actions.contains(action)).toArray(CRule[]::new);
+      }
+      for (RoleDef role : roleDefs.values()) {
+        Set<String> c = closure.get(role.id);
+        List<CRule> mine = ofType.stream().filter(r -> r.role != null ? c.contains(r.role)
+            : r.forRoles.stream().anyMatch(c::contains)).toList();
+        boolean touches = c.stream().map(roleDefs::get).anyMatch(q -> q.fields.stream()
+            .anyMatch(f -> f.resource().equals(t.name()))
+            || q.permissions.stream().anyMatch(p -> t.name().equals(p.rule().resource())));
+        if (mine.isEmpty() && !touches) {
+          continue;
+        }
+        RoleRules rr = new RoleRules();
+        rr.contributes = touches;
+        List<FieldAccess> declared = new ArrayList<>();
+        for (String q : c) {
+          RoleDef qd = roleDefs.get(q);
+          boolean qTouches = qd.permissions.stream().anyMatch(p -> t.name().equals(p.rule().resource()))
+              || qd.fields.stream().anyMatch(f -> f.resource().equals(t.name()));
+          if (!qTouches) {
+            continue;
+          }
+          declared.add(qd.fields.stream().filter(f -> f.resource().equals(t.name())).findFirst()
+              .map(f -> f.rules().access()).orElse(FieldAccess.all()));
+        }
+        rr.fields = declared.isEmpty() ? FieldAccess.all() : union(declared);
+        for (Action action : Action.values()) {
+          int a = action.ordinal();
+          rr.permits[a] = mine.stream().filter(r -> r.effect == Rule.Effect.PERMIT && r.actions.contains(action))
+              .toArray(CRule[]::new);
+          rr.forbids[a] = mine.stream().filter(r -> r.effect == Rule.Effect.FORBID && r.actions.contains(action))
+              .toArray(CRule[]::new);
+          rr.allow[a] = new Decision[rr.permits[a].length];
+          for (int i = 0; i < rr.permits[a].length; i++) {
+            rr.allow[a][i] = Decision.allow(rr.fields, rr.permits[a][i].id);
+          }
+        }
+        tr.byRole.put(role.id, rr);
+      }
+      return tr;
+    }
+  }
+
+  /** Splits CEL text at its top-level {@code &&} (outside parentheses, brackets and string literals). */
+  static List<String> splitTopLevelAnd(String text) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    char quote = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (quote != 0) {
+        if (ch == '\\') {
+          i++;
+        } else if (ch == quote) {
+          quote = 0;
+        }
+        continue;
+      }
+      switch (ch) {
+        case '"', '\'' -> quote = ch;
+        case '(', '[', '{' -> depth++;
+        case ')', ']', '}' -> depth--;
+        case '&' -> {
+          if (depth == 0 && i + 1 < text.length() && text.charAt(i + 1) == '&') {
+            out.add(text.substring(start, i));
+            start = i + 2;
+            i++;
+          }
+        }
+        case '|' -> {
+          if (depth == 0 && i + 1 < text.length() && text.charAt(i + 1) == '|') {
+            return List.of(text);
+          }
+        }
+        default -> { }
+      }
+    }
+    out.add(text.substring(start));
+    return out;
+  }
+}
