@@ -33,6 +33,11 @@ abstract class Cond {
   /** The resource fields the condition reads. */
   public void fields(List<String> out) {}
 
+  /** The condition's value when it depends on nothing (constants only), else null: for load-time warnings. */
+  public @Nullable Boolean fold() {
+    return null;
+  }
+
   /** Thrown when a condition reads a subject attribute the actor does not have: the rule fails closed. */
   public static final class Undecidable extends RuntimeException {
     public static final Undecidable INSTANCE = new Undecidable();
@@ -236,6 +241,11 @@ abstract class Cond {
     public Criteria residual(Req r) {
       return constant(value);
     }
+
+    @Override
+    public Boolean fold() {
+      return value;
+    }
   }
 
   public static final class And extends Cond {
@@ -259,6 +269,16 @@ abstract class Cond {
     @Override
     public Criteria residual(Req r) {
       return and(a.residual(r), b.residual(r));
+    }
+
+    @Override
+    public @Nullable Boolean fold() {
+      Boolean x = a.fold();
+      Boolean y = b.fold();
+      if (Boolean.FALSE.equals(x) || Boolean.FALSE.equals(y)) {
+        return false;
+      }
+      return x != null && y != null ? Boolean.TRUE : null;
     }
 
     @Override
@@ -295,6 +315,16 @@ abstract class Cond {
     }
 
     @Override
+    public @Nullable Boolean fold() {
+      Boolean x = a.fold();
+      Boolean y = b.fold();
+      if (Boolean.TRUE.equals(x) || Boolean.TRUE.equals(y)) {
+        return true;
+      }
+      return x != null && y != null ? Boolean.FALSE : null;
+    }
+
+    @Override
     public boolean pushable() {
       return a.pushable() && b.pushable();
     }
@@ -321,6 +351,12 @@ abstract class Cond {
     @Override
     public Criteria residual(Req r) {
       return not(a.residual(r));
+    }
+
+    @Override
+    public @Nullable Boolean fold() {
+      Boolean x = a.fold();
+      return x == null ? null : !x;
     }
 
     @Override
@@ -550,6 +586,11 @@ abstract class Cond {
     @Override
     public Criteria residual(Req r) {
       return constant(test(r));
+    }
+
+    @Override
+    public @Nullable Boolean fold() {
+      return a.constant() != null && b.constant() != null ? test(null) : null;
     }
   }
 

@@ -74,6 +74,8 @@ final class PolicyFile {
       while (p.nextToken() != null) {
         JsonToken t = p.currentToken();
         if (t == JsonToken.FIELD_NAME) {
+          // a key's line is where what it names starts (a role, a rule's field)
+          lines.putIfAbsent(p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
           continue;
         }
         String pointer = p.getParsingContext().pathAsPointer().toString();

@@ -879,7 +879,7 @@ final class Snapshot {
 
     private void warnings(List<CRule> rules, Map<String, Set<String>> closure) {
       for (CRule r : rules) {
-        if (r.cond == Cond.Lit.FALSE) {
+        if (r.cond != null && Boolean.FALSE.equals(r.cond.fold())) {
           warn(r.loc, r.id, "the condition is always false: the rule can never apply");
         }
         if (r.effect == Rule.Effect.PERMIT) {
