@@ -72,6 +72,11 @@ public final class Rbac implements AccessPolicy {
     return builder().load(file).build();
   }
 
+  /** The policy in a class-path resource ({@code "access.yaml"}); see {@link Builder#loadResource}. */
+  public static Rbac fromResource(String name) {
+    return builder().loadResource(name).build();
+  }
+
   /** The policy in {@code yaml}; {@code source} names it in problems. */
   public static Rbac fromYaml(String yaml, String source) {
     return builder().loadYaml(yaml, source).build();
@@ -140,6 +145,33 @@ public final class Rbac implements AccessPolicy {
         throw new UncheckedIOException("cannot read the policy file " + file, e);
       }
       return this;
+    }
+
+    /**
+     * Reads a policy file from the class path ({@code "access.yaml"}, {@code "policies/crm.json"}), with the class
+     * loader of the current thread: how an application ships its policy inside its jar.
+     */
+    public Builder loadResource(String name) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader == null) {
+        loader = Rbac.class.getClassLoader();
+      }
+      try (java.io.InputStream in = loader.getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IllegalArgumentException("no policy file " + name + " on the class path");
+        }
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".json")) {
+          return loadJson(text, name);
+        }
+        if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+          return loadYaml(text, name);
+        }
+        throw new IllegalArgumentException("a policy file ends in .yaml, .yml or .json: " + name);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the policy file " + name, e);
+      }
     }
 
     /** Reads a policy in YAML; {@code source} names it in problems. */

@@ -61,6 +61,8 @@ public final class QuickStart {
     } finally {
       opened.close();
     }
+    // access control with crm-rbac (on a store of its own, so the quick start's data keeps its allow-all policy)
+    ReadmeAccess.print(ReadmeAccess.run(dev.rapport.crm.store.memory.InMemoryStore.create()));
   }
 
   static void run(Crm crm, Store store, Inbox notifier) {

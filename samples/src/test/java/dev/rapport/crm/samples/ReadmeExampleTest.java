@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's Java blocks are the marked lines of the samples that compile and run here, so they cannot rot: the
  * first block is {@link ReadmeExample} with its imports, the second {@link ReadmeReads}, the third
- * {@link ReadmeIndexes}.
+ * {@link ReadmeIndexes}, the fourth {@link ReadmeAccess}.
  */
 class ReadmeExampleTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/rapport/crm/samples");
@@ -49,9 +49,20 @@ class ReadmeExampleTest {
     String example = Files.readString(SOURCES.resolve("ReadmeExample.java"));
     String reads = Files.readString(SOURCES.resolve("ReadmeReads.java"));
     String indexes = Files.readString(SOURCES.resolve("ReadmeIndexes.java"));
+    String access = Files.readString(SOURCES.resolve("ReadmeAccess.java"));
 
     assertThat(readmeBlocks()).containsExactly(imports(example) + "\n" + marked(example), marked(reads),
-        marked(indexes));
+        marked(indexes), marked(access));
+  }
+
+  @Test
+  void theAccessExampleFiltersMasksAndExplains() {
+    ReadmeAccess.Result r = ReadmeAccess.run(dev.rapport.crm.store.memory.InMemoryStore.create());
+    assertThat(r.repsPage().items()).extracting(c -> c.name().defaultValue()).containsExactly("上海华信贸易");
+    assertThat(r.seenByService().phones().get(0).e164()).isEqualTo("+86 ** **** 4567");
+    assertThat(r.seenByService().emails().get(0).value()).isEqualTo("s***@huaxin.example.cn");
+    assertThat(r.whyNot().allowed()).isFalse();
+    assertThat(r.whyNot().rules()).extracting(x -> x.ruleId()).contains("admin-all");
   }
 
   @Test
