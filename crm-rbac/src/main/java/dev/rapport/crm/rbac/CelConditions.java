@@ -203,7 +203,11 @@ final class CelConditions {
   /** An operand: a field of the record, a known value, the subject's roles, or a list of known values. */
   private sealed interface Operand {}
 
-  private record FieldRef(IndexSpec spec, State state) implements Operand {}
+  private record FieldRef(String name, IndexType type, boolean multiValued, State state) implements Operand {
+    FieldRef(IndexSpec spec, State state) {
+      this(spec.name(), spec.type(), spec.multiValued(), state);
+    }
+  }
 
   private record KnownRef(Known known) implements Operand {}
 
@@ -230,8 +234,8 @@ final class CelConditions {
             return has(e.select().operand(), e.select().field());
           }
           Operand o = operand(e);
-          if (o instanceof FieldRef f && !f.spec().multiValued() && f.spec().type() == IndexType.BOOLEAN) {
-            return new Cond.FieldCmp(f.spec().name(), f.spec().type(), f.state(), Op.EQ, new Cond.Const(true));
+          if (o instanceof FieldRef f && !f.multiValued() && f.type() == IndexType.BOOLEAN) {
+            return new Cond.FieldCmp(f.name(), f.type(), f.state(), Op.EQ, new Cond.Const(true));
           }
           if (o instanceof KnownRef k) {
             return new Cond.KnownCmp(k.known(), Op.EQ, new Cond.Const(true));
@@ -294,7 +298,7 @@ final class CelConditions {
         case "startsWith":
           if (c.target().isPresent() && operand(c.target().get()) instanceof FieldRef f
               && operand(args.get(0)) instanceof KnownRef k) {
-            return new Cond.FieldPrefix(f.spec().name(), f.spec().type(), f.state(), k.known());
+            return new Cond.FieldPrefix(f.name(), f.type(), f.state(), k.known());
           }
           throw new NotTranslated();
         default:
@@ -305,11 +309,11 @@ final class CelConditions {
     private Cond compare(CelExpr left, Op op, CelExpr right) throws NotTranslated {
       Operand l = operand(left);
       Operand r = operand(right);
-      if (l instanceof FieldRef f && !f.spec().multiValued() && r instanceof KnownRef k) {
-        return new Cond.FieldCmp(f.spec().name(), f.spec().type(), f.state(), op, k.known());
+      if (l instanceof FieldRef f && !f.multiValued() && r instanceof KnownRef k) {
+        return new Cond.FieldCmp(f.name(), f.type(), f.state(), op, k.known());
       }
-      if (r instanceof FieldRef f && !f.spec().multiValued() && l instanceof KnownRef k) {
-        return new Cond.FieldCmp(f.spec().name(), f.spec().type(), f.state(), op.flipped(), k.known());
+      if (r instanceof FieldRef f && !f.multiValued() && l instanceof KnownRef k) {
+        return new Cond.FieldCmp(f.name(), f.type(), f.state(), op.flipped(), k.known());
       }
       if (l instanceof KnownRef a && r instanceof KnownRef b) {
         return new Cond.KnownCmp(a.known(), op, b.known());
@@ -318,11 +322,11 @@ final class CelConditions {
     }
 
     private Cond in(Operand element, Operand container) throws NotTranslated {
-      if (element instanceof KnownRef k && container instanceof FieldRef f && f.spec().multiValued()) {
-        return new Cond.FieldIn(f.spec().name(), f.spec().type(), f.state(), new Known[] {k.known()});
+      if (element instanceof KnownRef k && container instanceof FieldRef f && f.multiValued()) {
+        return new Cond.FieldIn(f.name(), f.type(), f.state(), new Known[] {k.known()});
       }
-      if (element instanceof FieldRef f && !f.spec().multiValued() && container instanceof ListRef list) {
-        return new Cond.FieldIn(f.spec().name(), f.spec().type(), f.state(), list.items());
+      if (element instanceof FieldRef f && !f.multiValued() && container instanceof ListRef list) {
+        return new Cond.FieldIn(f.name(), f.type(), f.state(), list.items());
       }
       if (element instanceof KnownRef k && container instanceof ListRef list) {
         return new Cond.KnownIn(k.known(), list.items());
@@ -341,7 +345,7 @@ final class CelConditions {
           || macro.call().args().size() != 2) {
         throw new NotTranslated();
       }
-      if (!(operand(e.comprehension().iterRange()) instanceof FieldRef f) || !f.spec().multiValued()) {
+      if (!(operand(e.comprehension().iterRange()) instanceof FieldRef f) || !f.multiValued()) {
         throw new NotTranslated();
       }
       String var = e.comprehension().iterVar();
@@ -350,24 +354,24 @@ final class CelConditions {
         throw new NotTranslated();
       }
       CelExpr.CelCall p = pred.call();
-      String name = f.spec().name();
+      String name = f.name();
       if (p.function().equals("startsWith") && p.target().isPresent() && isVar(p.target().get(), var)
           && operand(p.args().get(0)) instanceof KnownRef k) {
-        return new Cond.FieldPrefix(name, f.spec().type(), f.state(), k.known());
+        return new Cond.FieldPrefix(name, f.type(), f.state(), k.known());
       }
       if (p.function().equals("_==_")) {
         CelExpr a = p.args().get(0);
         CelExpr b = p.args().get(1);
         if (isVar(a, var) && operand(b) instanceof KnownRef k) {
-          return new Cond.FieldIn(name, f.spec().type(), f.state(), new Known[] {k.known()});
+          return new Cond.FieldIn(name, f.type(), f.state(), new Known[] {k.known()});
         }
         if (isVar(b, var) && operand(a) instanceof KnownRef k) {
-          return new Cond.FieldIn(name, f.spec().type(), f.state(), new Known[] {k.known()});
+          return new Cond.FieldIn(name, f.type(), f.state(), new Known[] {k.known()});
         }
       }
       if (p.function().equals("@in") && isVar(p.args().get(0), var)
           && operand(p.args().get(1)) instanceof ListRef list) {
-        return new Cond.FieldIn(name, f.spec().type(), f.state(), list.items());
+        return new Cond.FieldIn(name, f.type(), f.state(), list.items());
       }
       throw new NotTranslated();
     }
@@ -391,7 +395,7 @@ final class CelConditions {
             case "resource":
             case "before":
               if (field.equals("id")) {
-                return new FieldRef(IndexSpec.single("id", IndexType.STRING),
+                return new FieldRef("id", IndexType.STRING, false,
                     root.equals("resource") ? State.RESOURCE : State.BEFORE);
               }
               return new FieldRef(fields.get(field), root.equals("resource") ? State.RESOURCE : State.BEFORE);

@@ -68,6 +68,20 @@ final class PolicyFile {
     f.document(root);
   }
 
+  /** Reads one stored role (the file's role mapping) into {@code defs}. */
+  static void readRole(String id, JsonNode node, String source, Defs defs) {
+    new PolicyFile(source, defs).role(id, node, "");
+  }
+
+  /** Reads one stored policy (the file's rule mapping, with {@code effect} and {@code roles}) into {@code defs}. */
+  static void readPolicy(JsonNode node, String source, Defs defs) {
+    PolicyFile f = new PolicyFile(source, defs);
+    Defs.RuleDef d = f.rule(node, "", null, node.path("id").asText("policy"));
+    if (d != null) {
+      defs.policies.add(d);
+    }
+  }
+
   /** Records the line of every value by its JSON pointer. */
   private void locate(JsonFactory factory, String text) throws IOException {
     try (JsonParser p = factory.createParser(text)) {

@@ -11,6 +11,9 @@ import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.interaction.InteractionFields;
 import dev.rapport.crm.servicecase.CaseFields;
 import dev.rapport.crm.store.IndexSet;
+import dev.rapport.crm.module.CrmModule;
+import dev.rapport.crm.module.ModuleContext;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -54,13 +57,142 @@ import java.util.function.Consumer;
  * export rules the store cannot run, mutually exclusive roles held together. Rules that can never apply or are
  * shadowed load, with {@link #warnings()}.
  */
-public final class Rbac implements AccessPolicy {
-  private final Snapshot snapshot;
-  private final Map<String, ResourceType> types;
+public final class Rbac implements AccessPolicy, CrmModule {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Rbac.class);
 
-  private Rbac(Snapshot snapshot, Map<String, ResourceType> types) {
-    this.snapshot = snapshot;
+  /**
+   * Roles as administration talks about them: {@link Action#ASSIGN} on a role grants or revokes it ({@code
+   * resource.id} is the role's id), {@link Action#ADMINISTER} defines or removes it, {@link Action#VIEW} lists
+   * assignments.
+   */
+  public static final ResourceType ROLE = new ResourceType("role", dev.rapport.crm.store.CollectionSpec.of(
+      "rbac_roles", dev.rapport.crm.store.IndexSpec.single("name", dev.rapport.crm.store.IndexType.STRING)),
+      dev.rapport.crm.access.FieldCatalog.builder().build());
+  /** Policies as administration talks about them: {@link Action#ADMINISTER} defines or removes one. */
+  public static final ResourceType POLICY = new ResourceType("policy", dev.rapport.crm.store.CollectionSpec.of(
+      "rbac_policies", dev.rapport.crm.store.IndexSpec.single("name", dev.rapport.crm.store.IndexType.STRING)),
+      dev.rapport.crm.access.FieldCatalog.builder().build());
+
+  private final Defs base;
+  private final Snapshot baseSnapshot;
+  private final Map<String, ResourceType> types;
+  private final Clock clock;
+  /** Per tenant: its stored layer compiled with the base, once a decision or a refresh asked for it. */
+  private final java.util.concurrent.ConcurrentHashMap<dev.rapport.crm.actor.TenantId, Layer> layers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile @org.jspecify.annotations.Nullable ModuleContext context;
+
+  private record Layer(long version, Snapshot snapshot) {}
+
+  private Rbac(Defs base, Snapshot snapshot, Map<String, ResourceType> types, Clock clock) {
+    this.base = base;
+    this.baseSnapshot = snapshot;
     this.types = types;
+    this.clock = clock;
+  }
+
+  /** The policy of {@code tenant}: the base, with the tenant's stored layer once this Rbac is part of a Crm. */
+  private Snapshot snapshot(dev.rapport.crm.actor.TenantId tenant) {
+    if (context == null) {
+      return baseSnapshot;
+    }
+    Layer l = layers.get(tenant);
+    if (l == null) {
+      // the first decision for a tenant on this node reads its stored layer, once
+      l = layers.computeIfAbsent(tenant, this::load);
+    }
+    return l.snapshot();
+  }
+
+  private Layer load(dev.rapport.crm.actor.TenantId tenant) {
+    StoredPolicy.Layer stored = StoredPolicy.load(context.store(), tenant);
+    if (stored.version() == 0) {
+      return new Layer(0, baseSnapshot);
+    }
+    List<PolicyProblem> problems = new ArrayList<>();
+    Snapshot s = compile(tenant, stored, problems);
+    if (s == null) {
+      // validated before it was written, so only a change to the base (a new policy file) gets here: fail closed
+      LOG.error("the stored access policy of tenant {} does not compile with this policy file; every decision for"
+          + " the tenant denies until it is fixed: {}", tenant.value(), problems);
+      s = Snapshot.compile(new Defs(), types.values(), clock, new ArrayList<>());
+    }
+    return new Layer(stored.version(), s);
+  }
+
+  /** The base with {@code tenant}'s stored layer {@code stored}: null (and errors in {@code problems}) if invalid. */
+  @org.jspecify.annotations.Nullable Snapshot compile(dev.rapport.crm.actor.TenantId tenant, StoredPolicy.Layer stored,
+                                                     List<PolicyProblem> problems) {
+    if (stored.version() == 0 && stored.definitions().isEmpty() && stored.assignments().isEmpty()) {
+      return baseSnapshot;
+    }
+    Defs d = base.copy();
+    StoredPolicy.addTo(d, tenant, stored);
+    return Snapshot.compile(d, types.values(), clock, problems);
+  }
+
+  /** Reads {@code tenant}'s stored layer again (after a change this node made). */
+  void reload(dev.rapport.crm.actor.TenantId tenant) {
+    layers.put(tenant, load(tenant));
+  }
+
+  Set<String> baseRoles() {
+    return baseSnapshot.roleIds();
+  }
+
+  static Resource definitionResource(String kind, String id) {
+    ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("id", id);
+    return new Resource(kind.equals("role") ? ROLE : POLICY, id, body, null, Map.of("id", List.of(id)), null);
+  }
+
+  /**
+   * Picks up what other nodes changed: for every tenant this node has decided for, reads the tenant's policy version
+   * (one document) and, when it moved, its stored layer. Call it on a schedule (every second, say); that interval
+   * bounds how long another node's grant, revoke or policy change takes to apply here.
+   *
+   * @return the number of tenants whose policy changed
+   */
+  public int refresh() {
+    ModuleContext c = context;
+    if (c == null) {
+      return 0;
+    }
+    int changed = 0;
+    for (Map.Entry<dev.rapport.crm.actor.TenantId, Layer> e : layers.entrySet()) {
+      if (StoredPolicy.version(c.store(), e.getKey()) != e.getValue().version()) {
+        reload(e.getKey());
+        changed++;
+      }
+    }
+    return changed;
+  }
+
+  /** Administration at run time (grants, revokes, stored roles and policies); needs this Rbac to be in a Crm. */
+  public RbacAdmin admin() {
+    ModuleContext c = context;
+    if (c == null) {
+      throw new IllegalStateException("administration stores roles and grants in the Crm's store: build a Crm with"
+          + " accessPolicy(rbac) first");
+    }
+    return new RbacAdmin(this, c);
+  }
+
+  @Override
+  public String name() {
+    return "rbac";
+  }
+
+  @Override
+  public List<dev.rapport.crm.store.CollectionSpec> collections() {
+    return List.of(StoredPolicy.DEFINITIONS_SPEC, StoredPolicy.ASSIGNMENTS_SPEC);
+  }
+
+  @Override
+  public void start(ModuleContext value) {
+    if (context != null) {
+      throw new IllegalStateException("an Rbac serves one Crm");
+    }
+    context = value;
   }
 
   public static Builder builder() {
@@ -84,12 +216,12 @@ public final class Rbac implements AccessPolicy {
 
   @Override
   public Decision check(Actor actor, Action action, Resource resource) {
-    return snapshot.check(actor, action, resource);
+    return snapshot(actor.tenant()).check(actor, action, resource);
   }
 
   @Override
   public DataFilter filter(Actor actor, Action action, ResourceType type) {
-    return snapshot.filter(actor, action, type);
+    return snapshot(actor.tenant()).filter(actor, action, type);
   }
 
   /**
@@ -97,12 +229,12 @@ public final class Rbac implements AccessPolicy {
    * role not held, the record out of an assignment's scope, or the parts of the condition that failed).
    */
   public Explanation explain(Actor actor, Action action, Resource resource) {
-    return snapshot.explain(actor, action, resource);
+    return snapshot(actor.tenant()).explain(actor, action, resource);
   }
 
   /** Rules that can never apply, rules shadowed by others, roles granting nothing, unindexed filter fields. */
   public List<PolicyProblem> warnings() {
-    return snapshot.warnings();
+    return baseSnapshot.warnings();
   }
 
   /**
@@ -110,7 +242,7 @@ public final class Rbac implements AccessPolicy {
    * export rules filter on (and the fields assignments are scoped to). Pass it to {@code Crm.builder().indexes}.
    */
   public IndexSet requiredIndexes(ResourceType type) {
-    Set<String> fields = snapshot.listingFields(type.name());
+    Set<String> fields = baseSnapshot.listingFields(type.name());
     IndexSet set = type.collection().indexSet();
     return fields.isEmpty() ? set : set.with(fields.stream().filter(f -> !f.equals("id")).toArray(String[]::new));
   }
@@ -127,7 +259,7 @@ public final class Rbac implements AccessPolicy {
     private Clock clock = Clock.systemUTC();
 
     private Builder() {
-      for (ResourceType t : List.of(CustomerFields.TYPE, InteractionFields.TYPE, CaseFields.TYPE)) {
+      for (ResourceType t : List.of(CustomerFields.TYPE, InteractionFields.TYPE, CaseFields.TYPE, ROLE, POLICY)) {
         types.put(t.name(), t);
       }
     }
@@ -234,11 +366,12 @@ public final class Rbac implements AccessPolicy {
     /** Compiles everything; throws {@link PolicyException} listing every error. */
     public Rbac build() {
       List<PolicyProblem> problems = new ArrayList<>();
-      Snapshot s = Snapshot.compile(defs.copy(), types.values(), clock, problems);
+      Defs copy = defs.copy();
+      Snapshot s = Snapshot.compile(copy, types.values(), clock, problems);
       if (s == null) {
         throw new PolicyException(problems);
       }
-      return new Rbac(s, Map.copyOf(types));
+      return new Rbac(copy, s, Map.copyOf(types), clock);
     }
   }
 

@@ -486,6 +486,102 @@ final class Snapshot {
     return any;
   }
 
+  // ---- administration ---------------------------------------------------------------------------------------------
+
+  /** How an actor holds a role: unscoped or only within some scopes ({@code field=value}), until when (null: open). */
+  record Holding(boolean unscoped, Set<String> scopes, java.time.@Nullable Instant until) {}
+
+  /** How {@code actor} holds {@code role} now (directly or through inheritance), or null when it does not. */
+  @Nullable Holding holding(Actor actor, String role) {
+    boolean unscoped = false;
+    Set<String> scopes = new TreeSet<>();
+    java.time.Instant until = null;
+    boolean open = false;
+    for (String r : actor.roles()) {
+      if (closure.getOrDefault(r, Set.of()).contains(role)) {
+        unscoped = true;
+        open = true;
+      }
+    }
+    Map<String, List<Assignment>> ofTenant = assignments.get(actor.tenant());
+    java.time.Instant now = clock.instant();
+    for (Assignment a : ofTenant == null ? List.<Assignment>of() : ofTenant.getOrDefault(actor.userId(), List.of())) {
+      if (!a.activeAt(now) || !closure.getOrDefault(a.role(), Set.of()).contains(role)) {
+        continue;
+      }
+      if (a.scopeField() == null) {
+        unscoped = true;
+      } else {
+        scopes.add(a.scopeField() + "=" + a.scopeValue());
+      }
+      if (a.validUntil() == null) {
+        open = true;
+      } else if (until == null || a.validUntil().isAfter(until)) {
+        until = a.validUntil();
+      }
+    }
+    if (!unscoped && scopes.isEmpty()) {
+      return null;
+    }
+    return new Holding(unscoped, scopes, open ? null : until);
+  }
+
+  record Permission(String type, Action action) {}
+
+  /**
+   * Whether {@code actor} may do {@code p} on every record: an unconditional permit through a role it holds
+   * unscoped, or for everyone, and no forbid for it.
+   */
+  boolean holdsUnconditionally(Actor actor, Permission p) {
+    TypeRules t = types.get(p.type());
+    if (t == null) {
+      return false;
+    }
+    int a = p.action().ordinal();
+    Held held = held(actor);
+    boolean permitted = false;
+    List<CRule[]> forbidLists = new ArrayList<>();
+    for (String role : held.roles) {
+      RoleRules rr = t.byRole.get(role);
+      if (rr != null) {
+        forbidLists.add(rr.forbids[a]);
+        for (CRule r : rr.permits[a]) {
+          permitted |= r.cond == null;
+        }
+      }
+    }
+    for (CRule r : t.openPermits[a]) {
+      permitted |= r.cond == null;
+    }
+    forbidLists.add(t.openForbids[a]);
+    for (CRule[] list : forbidLists) {
+      if (list.length > 0) {
+        return false;
+      }
+    }
+    return permitted;
+  }
+
+  /** What a role permits (its own permissions and those it inherits), or what a permit policy permits. */
+  List<Permission> permissionsOf(String kind, String id) {
+    List<Permission> out = new ArrayList<>();
+    Set<String> roles = closure.getOrDefault(id, Set.of(id));
+    for (TypeRules t : types.values()) {
+      for (CRule r : t.all) {
+        boolean mine = kind.equals("role") ? r.role != null && roles.contains(r.role)
+            : r.role == null && r.id.equals(id) && r.effect == Rule.Effect.PERMIT;
+        if (mine) {
+          for (Action a : Action.values()) {
+            if (r.actions.contains(a)) {
+              out.add(new Permission(r.type, a));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   // ---- explanations ------------------------------------------------------------------------------------------------
 
   public Explanation explain(Actor actor, Action action, Resource resource) {

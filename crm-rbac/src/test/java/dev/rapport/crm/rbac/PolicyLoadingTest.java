@@ -61,7 +61,7 @@ class PolicyLoadingTest {
         "access.yaml:13 [rep-edit] error: condition, column 22: found no matching overload for '_>_' applied to"
             + " '(double, string)'",
         "access.yaml:14 [rep-cases] error: unknown resource type kase (resource types: customer, interaction,"
-            + " case)",
+            + " case, role, policy)",
         "access.yaml:22 [forbid-x] error: unknown role ghost (roles: rep)",
         "access.yaml:18 [rep] error: unknown field(s) of customer: phone (its fields: name, emails, phones,"
             + " addresses, contactPersons, contactPersons.name, contactPersons.role, contactPersons.emails,"
