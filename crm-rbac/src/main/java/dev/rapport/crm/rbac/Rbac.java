@@ -167,6 +167,79 @@ public final class Rbac implements AccessPolicy, CrmModule {
     return changed;
   }
 
+  // ---- access review -----------------------------------------------------------------------------------------------
+
+  /** One person's access in a review: who, and why they may (the deciding rules and the roles they hold). */
+  public record Reviewed(Actor actor, Explanation why) {}
+
+  /**
+   * Who among {@code people} may do {@code action} on {@code record}, and why. {@code people} are the actors as
+   * your application knows them (with their roles and attributes); {@link #knownPeople} lists the users this
+   * policy and the directory know of in a tenant.
+   */
+  public List<Reviewed> whoCan(java.util.Collection<Actor> people, Action action, Resource record) {
+    List<Reviewed> out = new ArrayList<>();
+    for (Actor a : people) {
+      Explanation e = explain(a, action, record);
+      if (e.allowed()) {
+        out.add(new Reviewed(a, e));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The users of {@code tenant} this Rbac knows: those with assignments (in the policy file or stored), and the
+   * members of every role in the directory of its Crm — each as an actor with the roles the directory gives it (and
+   * no attributes: add them for conditions on the subject).
+   */
+  public List<Actor> knownPeople(dev.rapport.crm.actor.TenantId tenant) {
+    Map<String, java.util.Set<String>> roles = new java.util.TreeMap<>();
+    Snapshot s = snapshot(tenant);
+    for (Assignment a : s.assignmentsOf(tenant)) {
+      roles.computeIfAbsent(a.userId(), k -> new java.util.TreeSet<>());
+    }
+    ModuleContext c = context;
+    if (c != null) {
+      for (String role : s.roleIds()) {
+        for (String user : c.directory().membersOfRole(tenant, role)) {
+          roles.computeIfAbsent(user, k -> new java.util.TreeSet<>()).add(role);
+        }
+      }
+    }
+    List<Actor> out = new ArrayList<>();
+    roles.forEach((user, rs) -> out.add(Actor.of(tenant, user).withRoles(rs.toArray(String[]::new))));
+    return out;
+  }
+
+  /**
+   * Everything {@code actor} can reach: for each resource type and action it may do on some record, the records
+   * it may do it on (always, or a criteria over the type's fields; the view and export ones are exactly what its
+   * lists show).
+   */
+  public Map<String, Map<Action, DataFilter>> reach(Actor actor) {
+    Snapshot s = snapshot(actor.tenant());
+    Map<String, Map<Action, DataFilter>> out = new java.util.LinkedHashMap<>();
+    for (ResourceType t : types.values()) {
+      Map<Action, DataFilter> byAction = new java.util.EnumMap<>(Action.class);
+      for (Action a : Action.values()) {
+        DataFilter f = s.reach(actor, a, t);
+        if (!(f instanceof DataFilter.Never)) {
+          byAction.put(a, f);
+        }
+      }
+      if (!byAction.isEmpty()) {
+        out.put(t.name(), byAction);
+      }
+    }
+    return out;
+  }
+
+  /** Every assignment of {@code tenant}, from the policy file and stored, active or not. */
+  public List<Assignment> assignments(dev.rapport.crm.actor.TenantId tenant) {
+    return snapshot(tenant).assignmentsOf(tenant);
+  }
+
   /** Administration at run time (grants, revokes, stored roles and policies); needs this Rbac to be in a Crm. */
   public RbacAdmin admin() {
     ModuleContext c = context;

@@ -486,6 +486,35 @@ final class Snapshot {
     return any;
   }
 
+  // ---- review ------------------------------------------------------------------------------------------------------
+
+  List<Assignment> assignmentsOf(TenantId tenant) {
+    List<Assignment> out = new ArrayList<>();
+    Map<String, List<Assignment>> ofTenant = assignments.get(tenant);
+    if (ofTenant != null) {
+      ofTenant.values().forEach(out::addAll);
+    }
+    return out;
+  }
+
+  /**
+   * What {@code actor} may do {@code action} on: the filter, with conditions that need a record kept as criteria —
+   * for any action, not only the listing ones (an interpreted condition makes it "some records": a where on all).
+   */
+  DataFilter reach(Actor actor, Action action, ResourceType type) {
+    TypeRules t = types.get(type.name());
+    if (t == null) {
+      return DataFilter.never();
+    }
+    boolean pushable = t.all.stream().filter(r -> r.actions.contains(action))
+        .allMatch(r -> r.cond == null || r.cond.pushable());
+    if (pushable) {
+      return filter(actor, action, type);
+    }
+    return check(actor, action, Resource.ofType(type)).allowed() ? DataFilter.where(Criteria.all())
+        : DataFilter.never();
+  }
+
   // ---- administration ---------------------------------------------------------------------------------------------
 
   /** How an actor holds a role: unscoped or only within some scopes ({@code field=value}), until when (null: open). */
