@@ -34,7 +34,8 @@ class RbacOnTheCommandPathTest {
   private final InMemoryStore store = InMemoryStore.create();
   private final Crm crm = Crm.builder().store(store).accessPolicy(rbac)
       .audit(AuditRecorder.none())
-      .indexes(CustomerFields.COLLECTION, rbac.requiredIndexes(CustomerFields.TYPE))
+      .indexes(CustomerFields.COLLECTION, rbac.requiredIndexes(CustomerFields.TYPE)
+          .with(CustomerFields.CREDIT_LIMIT, CustomerFields.GRADE, CustomerFields.CREATED_AT))
       .build();
 
   private final Actor admin = Actor.of("acme", "root").withRoles("admin");
@@ -127,6 +128,25 @@ class RbacOnTheCommandPathTest {
     assertThat(crm.customers().export(service, Query.of(Criteria.all(), Sort.byId(), 10)).items()).isEmpty();
     assertThatThrownBy(() -> crm.customers().update(service, c.id(), CustomerPatch.builder().grade("B").build()))
         .isInstanceOf(AccessDeniedException.class);
+  }
+
+  @Test
+  void nobodySearchesOrSortsByAFieldTheyMayNotRead() {
+    Customer c = customer("Ningbo Ports", "CN-East", "li.wei");
+    crm.customers().changeCreditLimit(admin, c.id(), Money.of("500000", "CNY"), "big");
+    // the service rep cannot read credit limits or grades: a search on them would tell their values
+    assertThatThrownBy(() -> crm.customers().count(service, Criteria.gt("creditLimit", new java.math.BigDecimal("100000"))))
+        .isInstanceOfSatisfying(dev.rapport.crm.error.ValidationException.class, e -> assertThat(e.violations())
+            .extracting(v -> v.rule()).containsExactly("criteria.field.unreadable"));
+    assertThatThrownBy(() -> crm.customers().find(service, Query.of(Criteria.all(),
+        Sort.asc(CustomerFields.CREATED_AT).thenAsc("grade"), 10)))
+        .isInstanceOf(dev.rapport.crm.error.ValidationException.class).hasMessageContaining("grade");
+    // a field they see masked stays searchable: the service desk finds a caller by number
+    assertThat(crm.customers().find(service, Query.of(Criteria.eq(CustomerFields.PHONES, "+8613912345678"),
+        Sort.byId(), 10)).items()).extracting(Customer::id).containsExactly(c.id());
+    // and whoever reads every field searches as before
+    assertThat(crm.customers().count(admin, Criteria.gt("creditLimit", new java.math.BigDecimal("100000"))))
+        .isEqualTo(1);
   }
 
   @Test

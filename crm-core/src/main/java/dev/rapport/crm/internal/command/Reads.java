@@ -5,6 +5,7 @@ import dev.rapport.crm.access.Action;
 import dev.rapport.crm.access.DataFilter;
 import dev.rapport.crm.access.Decision;
 import dev.rapport.crm.access.FieldAccess;
+import dev.rapport.crm.access.FieldSet;
 import dev.rapport.crm.access.Masking;
 import dev.rapport.crm.access.Resource;
 import dev.rapport.crm.access.ResourceType;
@@ -76,6 +77,7 @@ public final class Reads {
       spec.check(query.criteria());
       refuseIllFormed(query.criteria());
       spec.check(query.sort());
+      refuseUnreadable(actor, action, rt, query.criteria(), query.sort());
       DataFilter filter = pipeline.visibility().filter(actor, action, rt);
       if (filter instanceof DataFilter.Never) {
         return new Page<>(List.of(), null);
@@ -108,6 +110,7 @@ public final class Reads {
       ResourceType rt = type.resource();
       pipeline.collection(type.collection()).check(criteria);
       refuseIllFormed(criteria);
+      refuseUnreadable(actor, Action.VIEW, rt, criteria, Sort.byId());
       DataFilter filter = pipeline.visibility().filter(actor, Action.VIEW, rt);
       if (filter instanceof DataFilter.Never) {
         return 0L;
@@ -172,6 +175,66 @@ public final class Reads {
     }
     return pipeline.store().findUnique(actor.tenant(), type.collection().name(), field, value)
         .filter(d -> Visibility.admits(filter, rt, d));
+  }
+
+  /**
+   * Refuses a criteria or sort on a field the actor may not read (its field access for the type, as the policy
+   * gives it without a record): a search or an order on a hidden field would tell its values. Masked fields stay
+   * searchable (finding a customer by a phone number one sees masked is what a service desk does).
+   */
+  private void refuseUnreadable(Actor actor, Action action, ResourceType rt, Criteria criteria, Sort sort) {
+    Decision d = pipeline.policy().check(actor, action, Resource.ofType(rt));
+    FieldSet readable = d.fields().readable();
+    if (!d.allowed() || readable.isAll()) {
+      return;
+    }
+    java.util.Set<String> named = new java.util.LinkedHashSet<>();
+    fields(criteria, named);
+    sort.keys().forEach(k -> named.add(k.field()));
+    List<ValidationException.Violation> refused = new ArrayList<>();
+    for (String f : named) {
+      if (!readable(rt, readable, f)) {
+        refused.add(new ValidationException.Violation("criteria." + f, "criteria.field.unreadable",
+            "the actor may not read " + f + ", so may not search or sort by it"));
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new ValidationException(refused);
+    }
+  }
+
+  private static void fields(Criteria c, java.util.Set<String> out) {
+    if (c instanceof Criteria.Eq x) {
+      out.add(x.field());
+    } else if (c instanceof Criteria.Compare x) {
+      out.add(x.field());
+    } else if (c instanceof Criteria.In x) {
+      out.add(x.field());
+    } else if (c instanceof Criteria.Prefix x) {
+      out.add(x.field());
+    } else if (c instanceof Criteria.Exists x) {
+      out.add(x.field());
+    } else if (c instanceof Criteria.And x) {
+      x.all().forEach(y -> fields(y, out));
+    } else if (c instanceof Criteria.Or x) {
+      x.any().forEach(y -> fields(y, out));
+    } else if (c instanceof Criteria.Not x) {
+      fields(x.criteria(), out);
+    }
+  }
+
+  /** Whether the indexed field {@code field} shows only what the readable catalog paths show. */
+  private static boolean readable(ResourceType rt, FieldSet readable, String field) {
+    if (rt.fields().field(field).isPresent()) {
+      return readable.contains(field) || readable.paths().stream().anyMatch(p -> p.startsWith(field + "."));
+    }
+    // indexed fields that are not catalog paths: derived from one, or bookkeeping (always readable)
+    return switch (field) {
+      case "countries", "cities" -> readable.contains("addresses");
+      case "currency" -> readable.contains("creditLimit");
+      case "stageChangedAt" -> readable.contains("stageEnteredAt");
+      default -> !field.startsWith("cf") || readable.contains("customFields");
+    };
   }
 
   private static void refuseIllFormed(Criteria criteria) {
