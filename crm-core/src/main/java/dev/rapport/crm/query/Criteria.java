@@ -124,6 +124,33 @@ public sealed interface Criteria {
     return false;
   }
 
+  /** The fields this criteria names, in the order it names them. */
+  default java.util.Set<String> fields() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    collectFields(this, out);
+    return out;
+  }
+
+  private static void collectFields(Criteria c, java.util.Set<String> out) {
+    if (c instanceof And x) {
+      x.all().forEach(y -> collectFields(y, out));
+    } else if (c instanceof Or x) {
+      x.any().forEach(y -> collectFields(y, out));
+    } else if (c instanceof Not x) {
+      collectFields(x.criteria(), out);
+    } else if (c instanceof Eq x) {
+      out.add(x.field());
+    } else if (c instanceof Compare x) {
+      out.add(x.field());
+    } else if (c instanceof In x) {
+      out.add(x.field());
+    } else if (c instanceof Prefix x) {
+      out.add(x.field());
+    } else if (c instanceof Exists x) {
+      out.add(x.field());
+    }
+  }
+
   static Criteria all() {
     return new All();
   }

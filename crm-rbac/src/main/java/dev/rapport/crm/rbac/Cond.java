@@ -248,37 +248,14 @@ abstract class Cond {
     }
   }
 
-  public static final class And extends Cond {
+  /** {@code &&} and {@code ||}: both sides are always evaluated, so an undecidable side fails the whole alike. */
+  abstract static class Binary extends Cond {
     final Cond a;
     final Cond b;
 
-    public And(Cond a, Cond b) {
+    Binary(Cond a, Cond b) {
       this.a = a;
       this.b = b;
-    }
-
-    @Override
-    public boolean test(Req r) {
-      // both sides are evaluated when the first is false only if the second could throw: an undecidable part
-      // fails the whole condition, whichever side it is on, as in the residual
-      boolean x = a.test(r);
-      boolean y = b.test(r);
-      return x && y;
-    }
-
-    @Override
-    public Criteria residual(Req r) {
-      return and(a.residual(r), b.residual(r));
-    }
-
-    @Override
-    public @Nullable Boolean fold() {
-      Boolean x = a.fold();
-      Boolean y = b.fold();
-      if (Boolean.FALSE.equals(x) || Boolean.FALSE.equals(y)) {
-        return false;
-      }
-      return x != null && y != null ? Boolean.TRUE : null;
     }
 
     @Override
@@ -291,15 +268,42 @@ abstract class Cond {
       a.fields(out);
       b.fields(out);
     }
+
+    /** The folded value given the sides' folded values, for the operator whose absorbing value is {@code zero}. */
+    static @Nullable Boolean fold(@Nullable Boolean x, @Nullable Boolean y, boolean zero) {
+      if (Boolean.valueOf(zero).equals(x) || Boolean.valueOf(zero).equals(y)) {
+        return zero;
+      }
+      return x != null && y != null ? !zero : null;
+    }
   }
 
-  public static final class Or extends Cond {
-    final Cond a;
-    final Cond b;
+  public static final class And extends Binary {
+    public And(Cond a, Cond b) {
+      super(a, b);
+    }
 
+    @Override
+    public boolean test(Req r) {
+      boolean x = a.test(r);
+      boolean y = b.test(r);
+      return x && y;
+    }
+
+    @Override
+    public Criteria residual(Req r) {
+      return and(a.residual(r), b.residual(r));
+    }
+
+    @Override
+    public @Nullable Boolean fold() {
+      return fold(a.fold(), b.fold(), false);
+    }
+  }
+
+  public static final class Or extends Binary {
     public Or(Cond a, Cond b) {
-      this.a = a;
-      this.b = b;
+      super(a, b);
     }
 
     @Override
@@ -316,23 +320,7 @@ abstract class Cond {
 
     @Override
     public @Nullable Boolean fold() {
-      Boolean x = a.fold();
-      Boolean y = b.fold();
-      if (Boolean.TRUE.equals(x) || Boolean.TRUE.equals(y)) {
-        return true;
-      }
-      return x != null && y != null ? Boolean.FALSE : null;
-    }
-
-    @Override
-    public boolean pushable() {
-      return a.pushable() && b.pushable();
-    }
-
-    @Override
-    public void fields(List<String> out) {
-      a.fields(out);
-      b.fields(out);
+      return fold(a.fold(), b.fold(), true);
     }
   }
 

@@ -188,8 +188,7 @@ public final class Reads {
     if (!d.allowed() || readable.isAll()) {
       return;
     }
-    java.util.Set<String> named = new java.util.LinkedHashSet<>();
-    fields(criteria, named);
+    java.util.Set<String> named = new java.util.LinkedHashSet<>(criteria.fields());
     sort.keys().forEach(k -> named.add(k.field()));
     List<ValidationException.Violation> refused = new ArrayList<>();
     for (String f : named) {
@@ -200,26 +199,6 @@ public final class Reads {
     }
     if (!refused.isEmpty()) {
       throw new ValidationException(refused);
-    }
-  }
-
-  private static void fields(Criteria c, java.util.Set<String> out) {
-    if (c instanceof Criteria.Eq x) {
-      out.add(x.field());
-    } else if (c instanceof Criteria.Compare x) {
-      out.add(x.field());
-    } else if (c instanceof Criteria.In x) {
-      out.add(x.field());
-    } else if (c instanceof Criteria.Prefix x) {
-      out.add(x.field());
-    } else if (c instanceof Criteria.Exists x) {
-      out.add(x.field());
-    } else if (c instanceof Criteria.And x) {
-      x.all().forEach(y -> fields(y, out));
-    } else if (c instanceof Criteria.Or x) {
-      x.any().forEach(y -> fields(y, out));
-    } else if (c instanceof Criteria.Not x) {
-      fields(x.criteria(), out);
     }
   }
 
