@@ -49,6 +49,8 @@ final class Snapshot {
   private final Map<String, TypeRules> types;
   private final Map<String, Set<String>> closure;
   private final Map<TenantId, Map<String, List<Assignment>>> assignments;
+  /** Per tenant and user whose assignments are all unscoped and open-ended: the roles they hold, computed once. */
+  private final Map<TenantId, Map<String, Held>> steadyHeld;
   private final List<PolicyProblem> warnings;
   private final Map<String, Set<String>> listingFields;
   private final Map<String, RoleInfo> roles;
@@ -116,6 +118,15 @@ final class Snapshot {
     this.types = types;
     this.closure = closure;
     this.assignments = assignments;
+    Map<TenantId, Map<String, Held>> steady = new HashMap<>();
+    assignments.forEach((tenant, users) -> users.forEach((user, list) -> {
+      if (list.stream().allMatch(a -> a.scopeField() == null && a.validFrom() == null && a.validUntil() == null)) {
+        Set<String> held = new java.util.LinkedHashSet<>();
+        list.forEach(a -> held.add(a.role()));
+        steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, new Held(Set.copyOf(held), List.of()));
+      }
+    }));
+    this.steadyHeld = steady;
     this.warnings = warnings;
     this.listingFields = listingFields;
     this.roles = roles;
@@ -169,6 +180,14 @@ final class Snapshot {
     List<Assignment> mine = ofTenant == null ? null : ofTenant.get(actor.userId());
     if (mine == null) {
       return new Held(actor.roles(), List.of());
+    }
+    if (actor.roles().isEmpty()) {
+      // the usual shape when roles come from assignments: nothing to compute per decision
+      Map<String, Held> ofTenantSteady = steadyHeld.get(actor.tenant());
+      Held steady = ofTenantSteady == null ? null : ofTenantSteady.get(actor.userId());
+      if (steady != null) {
+        return steady;
+      }
     }
     java.time.Instant now = clock.instant();
     Set<String> all = new HashSet<>(actor.roles());
