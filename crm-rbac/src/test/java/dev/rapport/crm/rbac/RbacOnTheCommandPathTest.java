@@ -79,6 +79,35 @@ class RbacOnTheCommandPathTest {
   }
 
   @Test
+  void aRecordOutsideTheFilterIsAbsentOnEveryReadPathAndEveryCommand() {
+    Customer west = crm.customers().create(admin, CustomerData.builder(CustomerKind.ORGANIZATION, "Lyon Textiles")
+        .region("EU-West").owner("li.wei").externalRef("SAP", "4711").tag("consent/marketing").build());
+    Query all = Query.of(Criteria.all(), Sort.byId(), 50);
+    assertThat(crm.customers().get(repEast, west.id())).isEmpty();
+    assertThat(crm.customers().find(repEast, all).items()).isEmpty();
+    assertThat(crm.customers().export(repEast, all).items()).isEmpty();
+    assertThat(crm.customers().stream(repEast, all)).isEmpty();
+    assertThat(crm.customers().count(repEast, Criteria.all())).isZero();
+    assertThat(crm.customers().findByExternalRef(repEast, "SAP", "4711")).isEmpty();
+    assertThat(crm.customers().changes(repEast, dev.rapport.crm.feed.FeedPosition.start(), 100).changes())
+        .isEmpty();
+    for (Runnable command : List.<Runnable>of(
+        () -> crm.customers().require(repEast, west.id()),
+        () -> crm.customers().update(repEast, west.id(), CustomerPatch.builder().phones("+8613800000000").build()),
+        () -> crm.customers().tag(repEast, west.id(), "x"),
+        () -> crm.customers().changeStage(repEast, west.id(), "PROSPECT", null),
+        () -> crm.customers().assignOwner(repEast, west.id(), "li.wei"),
+        () -> crm.customers().delete(repEast, west.id(), "gone"))) {
+      assertThatThrownBy(command::run).isInstanceOf(NotFoundException.class)
+          .hasMessageNotContaining("Lyon");
+    }
+    // the same calls by someone who may see it find it
+    assertThat(crm.customers().findByExternalRef(repWest, "SAP", "4711")).isPresent();
+    assertThat(crm.customers().changes(repWest, dev.rapport.crm.feed.FeedPosition.start(), 100).changes())
+        .isNotEmpty();
+  }
+
+  @Test
   void aRepEditsOnlyWhatTheyOwnAndWithinTheCreditCap() {
     Customer own = customer("Hangzhou Tea", "CN-East", "li.wei");
     Customer colleagues = customer("Suzhou Silk", "CN-East", "zhang");
