@@ -153,6 +153,7 @@ public final class Rbac implements AccessPolicy, CrmModule {
    * @return the number of tenants whose policy changed
    */
   public int refresh() {
+    recordUse();
     ModuleContext c = context;
     if (c == null) {
       return 0;
@@ -230,6 +231,71 @@ public final class Rbac implements AccessPolicy, CrmModule {
       }
       if (!byAction.isEmpty()) {
         out.put(t.name(), byAction);
+      }
+    }
+    return out;
+  }
+
+  /** An assignment nobody used lately, with when it was last used (null: not since it was granted, or known). */
+  public record Dormant(Assignment assignment, java.time.@org.jspecify.annotations.Nullable Instant lastUsed) {}
+
+  /** When grants last allowed a decision, as this node saw it: for assignments not stored (the file's). */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.time.Instant> lastUse =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Records which grants allowed decisions since the last call: in the stored assignment (its {@code lastUsedAt},
+   * written at most once a day per grant) or, for the policy file's assignments, in this node's memory.
+   * {@link #refresh()} calls it.
+   */
+  private void recordUse() {
+    java.time.Instant now = clock.instant();
+    List<Snapshot> snapshots = new ArrayList<>();
+    snapshots.add(baseSnapshot);
+    layers.values().forEach(l -> snapshots.add(l.snapshot()));
+    ModuleContext c = context;
+    for (Snapshot s : snapshots) {
+      for (Assignment a : s.drainUsed()) {
+        String id = StoredPolicy.assignmentId(a);
+        lastUse.put(a.tenant().value() + "\u0000" + id, now);
+        if (c != null) {
+          StoredPolicy.recordUse(c.store(), a, id, now);
+        }
+      }
+    }
+  }
+
+  /**
+   * The grants of {@code tenant} that allowed no decision for {@code unusedFor} (or ever, as far as is known): the
+   * stored ones by their recorded last use (or their grant time), the policy file's by this node's memory since it
+   * started.
+   */
+  public List<Dormant> dormantGrants(dev.rapport.crm.actor.TenantId tenant, java.time.Duration unusedFor) {
+    recordUse();
+    java.time.Instant cutoff = clock.instant().minus(unusedFor);
+    Map<String, com.fasterxml.jackson.databind.JsonNode> stored = new java.util.HashMap<>();
+    ModuleContext c = context;
+    if (c != null) {
+      for (dev.rapport.crm.store.Document d : StoredPolicy.load(c.store(), tenant).assignments()) {
+        stored.put(d.id(), d.body());
+      }
+    }
+    List<Dormant> out = new ArrayList<>();
+    for (Assignment a : snapshot(tenant).assignmentsOf(tenant)) {
+      String id = StoredPolicy.assignmentId(a);
+      com.fasterxml.jackson.databind.JsonNode body = stored.get(id);
+      java.time.Instant used = lastUse.get(tenant.value() + "\u0000" + id);
+      java.time.Instant since = used;
+      if (body != null && body.hasNonNull("lastUsedAt")) {
+        java.time.Instant recorded = java.time.Instant.parse(body.get("lastUsedAt").asText());
+        used = used == null || recorded.isAfter(used) ? recorded : used;
+        since = used;
+      }
+      if (since == null && body != null && body.hasNonNull("grantedAt")) {
+        since = java.time.Instant.parse(body.get("grantedAt").asText());
+      }
+      if (since == null || since.isBefore(cutoff)) {
+        out.add(new Dormant(a, used));
       }
     }
     return out;

@@ -51,6 +51,7 @@ final class Snapshot {
   private final Map<TenantId, Map<String, List<Assignment>>> assignments;
   /** Per tenant and user whose assignments are all unscoped and open-ended: the roles they hold, computed once. */
   private final Map<TenantId, Map<String, Held>> steadyHeld;
+  private final Map<TenantId, Map<String, Usage>> usage;
   private final List<PolicyProblem> warnings;
   private final Map<String, Set<String>> listingFields;
   private final Map<String, RoleInfo> roles;
@@ -119,14 +120,18 @@ final class Snapshot {
     this.closure = closure;
     this.assignments = assignments;
     Map<TenantId, Map<String, Held>> steady = new HashMap<>();
+    Map<TenantId, Map<String, Usage>> uses = new HashMap<>();
     assignments.forEach((tenant, users) -> users.forEach((user, list) -> {
+      Usage u = new Usage(list);
+      uses.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, u);
       if (list.stream().allMatch(a -> a.scopeField() == null && a.validFrom() == null && a.validUntil() == null)) {
         Set<String> held = new java.util.LinkedHashSet<>();
         list.forEach(a -> held.add(a.role()));
-        steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, new Held(Set.copyOf(held), List.of()));
+        steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, new Held(Set.copyOf(held), List.of(), u));
       }
     }));
     this.steadyHeld = steady;
+    this.usage = uses;
     this.warnings = warnings;
     this.listingFields = listingFields;
     this.roles = roles;
@@ -168,18 +173,66 @@ final class Snapshot {
   private static final class Held {
     final Set<String> roles;
     final List<Assignment> scoped;
+    final @Nullable Usage usage;
 
-    Held(Set<String> roles, List<Assignment> scoped) {
+    Held(Set<String> roles, List<Assignment> scoped, @Nullable Usage usage) {
       this.roles = roles;
       this.scoped = scoped;
+      this.usage = usage;
     }
+  }
+
+  /**
+   * Which of a user's assignments allowed a decision since the last {@link #drainUsed}: one flag per assignment,
+   * set without a lock or a clock (a lost race only sets a flag already being set).
+   */
+  static final class Usage {
+    final Assignment[] assignments;
+    final boolean[] used;
+
+    Usage(List<Assignment> assignments) {
+      this.assignments = assignments.toArray(Assignment[]::new);
+      this.used = new boolean[this.assignments.length];
+    }
+
+    void mark(String role) {
+      for (int i = 0; i < assignments.length; i++) {
+        if (!used[i] && assignments[i].scopeField() == null && assignments[i].role().equals(role)) {
+          used[i] = true;
+        }
+      }
+    }
+
+    void mark(Assignment scoped) {
+      for (int i = 0; i < assignments.length; i++) {
+        if (assignments[i] == scoped) {
+          used[i] = true;
+        }
+      }
+    }
+  }
+
+  /** The assignments that allowed a decision since the last call, flags cleared. */
+  List<Assignment> drainUsed() {
+    List<Assignment> out = new ArrayList<>();
+    for (Map<String, Usage> users : usage.values()) {
+      for (Usage u : users.values()) {
+        for (int i = 0; i < u.used.length; i++) {
+          if (u.used[i]) {
+            u.used[i] = false;
+            out.add(u.assignments[i]);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private Held held(Actor actor) {
     Map<String, List<Assignment>> ofTenant = assignments.get(actor.tenant());
     List<Assignment> mine = ofTenant == null ? null : ofTenant.get(actor.userId());
     if (mine == null) {
-      return new Held(actor.roles(), List.of());
+      return new Held(actor.roles(), List.of(), null);
     }
     if (actor.roles().isEmpty()) {
       // the usual shape when roles come from assignments: nothing to compute per decision
@@ -202,7 +255,7 @@ final class Snapshot {
         scoped.add(a);
       }
     }
-    return new Held(all, scoped);
+    return new Held(all, scoped, usage.get(actor.tenant()).get(actor.userId()));
   }
 
   public Decision check(Actor actor, Action action, Resource resource) {
@@ -258,6 +311,9 @@ final class Snapshot {
         CRule[] ps = rr.permits[a];
         for (int i = 0; i < ps.length; i++) {
           if (permits(ps[i], req, known, null)) {
+            if (held.usage != null) {
+              held.usage.mark(role);
+            }
             return allowed(t, held, rr, rr.allow[a][i], ps[i]);
           }
         }
@@ -269,6 +325,9 @@ final class Snapshot {
         CRule[] ps = rr.permits[a];
         for (int i = 0; i < ps.length; i++) {
           if (permits(ps[i], req, known, s)) {
+            if (held.usage != null) {
+              held.usage.mark(s);
+            }
             return allowed(t, held, rr, rr.allow[a][i], ps[i]);
           }
         }

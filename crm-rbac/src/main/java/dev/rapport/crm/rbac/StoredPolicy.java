@@ -127,6 +127,27 @@ final class StoredPolicy {
     return new Document(assignmentId(a), 1, body, Map.of("user", List.of(a.userId()), "role", List.of(a.role())));
   }
 
+  /** Writes {@code now} as the stored assignment's last use, unless it already holds a use of the same day. */
+  static void recordUse(Store store, Assignment a, String id, Instant now) {
+    Document doc = store.get(a.tenant(), ASSIGNMENTS, id).orElse(null);
+    if (doc == null) {
+      return;
+    }
+    JsonNode last = doc.body().get("lastUsedAt");
+    if (last != null && Instant.parse(last.asText()).truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+        .equals(now.truncatedTo(java.time.temporal.ChronoUnit.DAYS))) {
+      return;
+    }
+    ObjectNode body = doc.body().deepCopy();
+    body.put("lastUsedAt", now.toString());
+    try {
+      store.commit(a.tenant(), dev.rapport.crm.store.WriteBatch.builder().update(ASSIGNMENTS,
+          new Document(id, doc.version() + 1, body, doc.index())).build());
+    } catch (dev.rapport.crm.error.VersionConflictException revokedOrTouched) {
+      // revoked, or another node recorded its use first: either way nothing to add
+    }
+  }
+
   static String definitionId(String kind, String id) {
     return kind + ":" + id;
   }

@@ -185,6 +185,43 @@ class AdministrationTest {
   }
 
   @Test
+  void grantsNobodyUsedLatelyAreDormant() {
+    dev.rapport.crm.testkit.MutableClock clock = dev.rapport.crm.testkit.MutableClock.at("2026-01-01T09:00:00Z");
+    Rbac timed = Rbac.builder().loadYaml(POLICY, "access.yaml").clock(clock)
+        .assign(Assignment.of("acme", "file.user", "sales_rep")).build();
+    Crm c = Crm.builder().store(InMemoryStore.create()).accessPolicy(timed).audit(AuditRecorder.none()).clock(clock)
+        .indexes(CustomerFields.COLLECTION, timed.requiredIndexes(CustomerFields.TYPE)).build();
+    c.customers().create(admin, CustomerData.builder(CustomerKind.ORGANIZATION, "Hangzhou Tea")
+        .region("CN-East").build());
+    timed.admin().grant(manager, Assignment.of("acme", "li.wei", "sales_rep"), "hire");
+    timed.admin().grant(manager, Assignment.of("acme", "ana", "sales_rep"), "hire");
+
+    clock.advance(java.time.Duration.ofDays(1));
+    assertThat(visibleTo(c, wei)).hasSize(1);            // li.wei's grant allows a decision on day 1
+    timed.refresh();
+    clock.advance(java.time.Duration.ofDays(39));
+    assertThat(timed.dormantGrants(wei.tenant(), java.time.Duration.ofDays(30)))
+        .extracting(d -> d.assignment().userId(), d -> d.lastUsed())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("ana", null),
+            org.assertj.core.groups.Tuple.tuple("file.user", null),
+            org.assertj.core.groups.Tuple.tuple("li.wei", java.time.Instant.parse("2026-01-02T09:00:00Z")));
+
+    assertThat(visibleTo(c, wei)).hasSize(1);            // used again on day 40
+    assertThat(timed.dormantGrants(wei.tenant(), java.time.Duration.ofDays(30)))
+        .extracting(d -> d.assignment().userId()).containsExactlyInAnyOrder("ana", "file.user");
+    // recorded in the store: another node sees the last use too
+    assertThat(StoredPolicy.load(store(c), wei.tenant()).assignments())
+        .filteredOn(d -> d.body().path("user").asText().equals("li.wei")).singleElement()
+        .satisfies(d -> assertThat(d.body().get("lastUsedAt").asText()).isEqualTo("2026-02-10T09:00:00Z"));
+    c.close();
+  }
+
+  private static Store store(Crm c) {
+    return c.store();
+  }
+
+  @Test
   void administrationNeedsACrm() {
     assertThatThrownBy(() -> Rbac.fromYaml(POLICY, "access.yaml").admin())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("accessPolicy(rbac)");
