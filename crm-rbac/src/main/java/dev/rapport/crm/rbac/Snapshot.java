@@ -885,15 +885,21 @@ final class Snapshot {
         }
       }
       Map<TenantId, Map<String, List<Assignment>>> assignments = new HashMap<>();
+      Map<String, Set<String>> typesOfRole = new HashMap<>();
+      for (CRule c : rules) {
+        if (c.role != null && types.containsKey(c.type)) {
+          typesOfRole.computeIfAbsent(c.role, k -> new HashSet<>()).add(c.type);
+        }
+      }
       for (Defs.AssignmentDef ad : defs.assignments) {
         Assignment a = ad.assignment();
         if (!roleDefs.containsKey(a.role())) {
           error(ad.loc(), a.userId(), "unknown role " + a.role() + " assigned to " + a.userId() + knownRoles());
           continue;
         }
-        if (a.scopeField() != null && rules.stream().noneMatch(c -> c.role != null
-            && closure.getOrDefault(a.role(), Set.of()).contains(c.role) && types.containsKey(c.type)
-            && types.get(c.type).collection().index(a.scopeField()).isPresent())) {
+        if (a.scopeField() != null && closure.getOrDefault(a.role(), Set.of()).stream()
+            .flatMap(q -> typesOfRole.getOrDefault(q, Set.of()).stream())
+            .noneMatch(t -> types.get(t).collection().index(a.scopeField()).isPresent())) {
           error(ad.loc(), a.userId(), "scope field " + a.scopeField() + " is not a queryable field of any resource "
               + "type role " + a.role() + " has permissions on");
           continue;
@@ -1081,38 +1087,60 @@ final class Snapshot {
     }
 
     private void warnings(List<CRule> rules, Map<String, Set<String>> closure) {
+      // indexes, so that a policy of 100,000 rules is checked in linear time
+      Map<String, List<CRule>> byRole = new HashMap<>();
+      Map<String, List<CRule>> openByType = new HashMap<>();
+      Map<String, List<CRule>> voidingForbids = new HashMap<>();
+      Map<CRule, Integer> order = new java.util.IdentityHashMap<>();
+      for (CRule r : rules) {
+        order.put(r, order.size());
+        if (r.role != null) {
+          byRole.computeIfAbsent(r.role, k -> new ArrayList<>()).add(r);
+        } else if (r.effect == Rule.Effect.PERMIT) {
+          openByType.computeIfAbsent(r.type, k -> new ArrayList<>()).add(r);
+        } else if (r.cond == null && r.forRoles.isEmpty()) {
+          voidingForbids.computeIfAbsent(r.type, k -> new ArrayList<>()).add(r);
+        }
+      }
       for (CRule r : rules) {
         if (r.cond != null && Boolean.FALSE.equals(r.cond.fold())) {
           warn(r.loc, r.id, "the condition is always false: the rule can never apply");
         }
-        if (r.effect == Rule.Effect.PERMIT) {
-          for (CRule o : rules) {
-            if (o == r || o.effect != Rule.Effect.PERMIT || o.cond != null || !o.type.equals(r.type)
-                || !o.actions.containsAll(r.actions)) {
-              continue;
-            }
-            boolean sameHolders = r.role != null ? o.role != null && closure.getOrDefault(r.role, Set.of())
-                .contains(o.role) : o.role == null && o.forRoles.isEmpty()
-                || (o.role == null && r.forRoles.containsAll(o.forRoles) && o.forRoles.containsAll(r.forRoles));
-            if (sameHolders && (r.cond != null || rules.indexOf(o) < rules.indexOf(r))) {
-              warn(r.loc, r.id, "shadowed by rule " + o.id + ", which permits the same without a condition");
-              break;
-            }
+        if (r.effect != Rule.Effect.PERMIT) {
+          continue;
+        }
+        List<CRule> candidates = new ArrayList<>();
+        if (r.role != null) {
+          for (String q : closure.getOrDefault(r.role, Set.of(r.role))) {
+            candidates.addAll(byRole.getOrDefault(q, List.of()));
           }
-          for (CRule o : rules) {
-            if (o.effect == Rule.Effect.FORBID && o.cond == null && o.forRoles.isEmpty() && o.role == null
-                && o.type.equals(r.type) && o.actions.containsAll(r.actions)) {
-              warn(r.loc, r.id, "can never apply: forbid " + o.id + " denies " + r.actions + " on " + r.type
-                  + " to everyone");
-              break;
-            }
+        } else {
+          candidates.addAll(openByType.getOrDefault(r.type, List.of()));
+        }
+        for (CRule o : candidates) {
+          if (o == r || o.effect != Rule.Effect.PERMIT || o.cond != null || !o.type.equals(r.type)
+              || !o.actions.containsAll(r.actions)) {
+            continue;
+          }
+          boolean sameHolders = r.role != null || o.forRoles.isEmpty()
+              || (r.forRoles.containsAll(o.forRoles) && o.forRoles.containsAll(r.forRoles));
+          if (sameHolders && (r.cond != null || order.get(o) < order.get(r))) {
+            warn(r.loc, r.id, "shadowed by rule " + o.id + ", which permits the same without a condition");
+            break;
+          }
+        }
+        for (CRule o : voidingForbids.getOrDefault(r.type, List.of())) {
+          if (o.actions.containsAll(r.actions)) {
+            warn(r.loc, r.id, "can never apply: forbid " + o.id + " denies " + r.actions + " on " + r.type
+                + " to everyone");
+            break;
           }
         }
       }
+      Set<String> named = new HashSet<>();
+      defs.policies.forEach(p -> named.addAll(p.rule().roles()));
       for (RoleDef r : roleDefs.values()) {
-        boolean hasSomething = !r.permissions.isEmpty() || !r.inherits.isEmpty()
-            || defs.policies.stream().anyMatch(p -> p.rule().roles().contains(r.id));
-        if (!hasSomething) {
+        if (r.permissions.isEmpty() && r.inherits.isEmpty() && !named.contains(r.id)) {
           warn(r.loc, r.id, "role " + r.id + " grants nothing: no permissions, no inherited role, no policy names it");
         }
       }
@@ -1122,6 +1150,8 @@ final class Snapshot {
       TypeRules tr = new TypeRules(t);
       List<CRule> ofType = rules.stream().filter(r -> r.type.equals(t.name())).toList();
       tr.all.addAll(ofType);
+      Map<CRule, Integer> position = new java.util.IdentityHashMap<>();
+      ofType.forEach(r -> position.put(r, position.size()));
       for (Action action : Action.values()) {
         int a = action.ordinal();
         tr.openPermits[a] = ofType.stream().filter(r -> r.effect == Rule.Effect.PERMIT && r.role == null
@@ -1129,27 +1159,48 @@ final class Snapshot {
         tr.openForbids[a] = ofType.stream().filter(r -> r.effect == Rule.Effect.FORBID && r.role == null
             && r.forRoles.isEmpty() && r.actions.contains(action)).toArray(CRule[]::new);
       }
+      // a role's own rules of this type, the policies naming roles, and the roles whose definitions touch the type
+      Map<String, List<CRule>> ownRules = new HashMap<>();
+      List<CRule> forRoles = new ArrayList<>();
+      for (CRule r : ofType) {
+        if (r.role != null) {
+          ownRules.computeIfAbsent(r.role, k -> new ArrayList<>()).add(r);
+        } else if (!r.forRoles.isEmpty()) {
+          forRoles.add(r);
+        }
+      }
+      Set<String> touching = new HashSet<>();
+      for (RoleDef q : roleDefs.values()) {
+        if (q.fields.stream().anyMatch(f -> f.resource().equals(t.name()))
+            || q.permissions.stream().anyMatch(p -> t.name().equals(p.rule().resource()))) {
+          touching.add(q.id);
+        }
+      }
       for (RoleDef role : roleDefs.values()) {
         Set<String> c = closure.get(role.id);
-        List<CRule> mine = ofType.stream().filter(r -> r.role != null ? c.contains(r.role)
-            : r.forRoles.stream().anyMatch(c::contains)).toList();
-        boolean touches = c.stream().map(roleDefs::get).anyMatch(q -> q.fields.stream()
-            .anyMatch(f -> f.resource().equals(t.name()))
-            || q.permissions.stream().anyMatch(p -> t.name().equals(p.rule().resource())));
+        List<CRule> mine = new ArrayList<>();
+        boolean touches = false;
+        for (String q : c) {
+          mine.addAll(ownRules.getOrDefault(q, List.of()));
+          touches |= touching.contains(q);
+        }
+        for (CRule r : forRoles) {
+          if (r.forRoles.stream().anyMatch(c::contains)) {
+            mine.add(r);
+          }
+        }
         if (mine.isEmpty() && !touches) {
           continue;
         }
+        mine.sort(java.util.Comparator.comparingInt(position::get));
         RoleRules rr = new RoleRules();
         rr.contributes = touches;
         List<FieldAccess> declared = new ArrayList<>();
         for (String q : c) {
-          RoleDef qd = roleDefs.get(q);
-          boolean qTouches = qd.permissions.stream().anyMatch(p -> t.name().equals(p.rule().resource()))
-              || qd.fields.stream().anyMatch(f -> f.resource().equals(t.name()));
-          if (!qTouches) {
+          if (!touching.contains(q)) {
             continue;
           }
-          declared.add(qd.fields.stream().filter(f -> f.resource().equals(t.name())).findFirst()
+          declared.add(roleDefs.get(q).fields.stream().filter(f -> f.resource().equals(t.name())).findFirst()
               .map(f -> f.rules().access()).orElse(FieldAccess.all()));
         }
         rr.fields = declared.isEmpty() ? FieldAccess.all() : union(declared);
