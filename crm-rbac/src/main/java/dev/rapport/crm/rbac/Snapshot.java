@@ -52,6 +52,11 @@ final class Snapshot {
   /** Per tenant and user whose assignments are all unscoped and open-ended: the roles they hold, computed once. */
   private final Map<TenantId, Map<String, Held>> steadyHeld;
   private final Map<TenantId, Map<String, Usage>> usage;
+  private final TypeRules[] typeArray;
+  /** Per set of host roles (actors without assignments): the resolved roles, up to {@link #HOST_SETS} sets. */
+  private final java.util.concurrent.ConcurrentHashMap<Set<String>, Held> hostHeld =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int HOST_SETS = 4096;
   private final List<PolicyProblem> warnings;
   private final Map<String, Set<String>> listingFields;
   private final Map<String, RoleInfo> roles;
@@ -99,6 +104,8 @@ final class Snapshot {
   }
 
   static final class TypeRules {
+    /** This type's place in every {@link Held}'s resolved arrays. */
+    int index;
     final ResourceType type;
     final Map<String, RoleRules> byRole = new HashMap<>();
     final CRule[][] openPermits = new CRule[ACTIONS][];
@@ -119,6 +126,10 @@ final class Snapshot {
     this.types = types;
     this.closure = closure;
     this.assignments = assignments;
+    this.typeArray = types.values().toArray(TypeRules[]::new);
+    for (int i = 0; i < typeArray.length; i++) {
+      typeArray[i].index = i;
+    }
     Map<TenantId, Map<String, Held>> steady = new HashMap<>();
     Map<TenantId, Map<String, Usage>> uses = new HashMap<>();
     assignments.forEach((tenant, users) -> users.forEach((user, list) -> {
@@ -127,7 +138,7 @@ final class Snapshot {
       if (list.stream().allMatch(a -> a.scopeField() == null && a.validFrom() == null && a.validUntil() == null)) {
         Set<String> held = new java.util.LinkedHashSet<>();
         list.forEach(a -> held.add(a.role()));
-        steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, new Held(Set.copyOf(held), List.of(), u));
+        steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, new Held(Set.copyOf(held), List.of(), u, typeArray));
       }
     }));
     this.steadyHeld = steady;
@@ -170,15 +181,52 @@ final class Snapshot {
   // ---- decisions ---------------------------------------------------------------------------------------------------
 
   /** The roles an actor holds now: the host's, plus active unscoped assignments; scoped ones apart. */
+  /**
+   * The roles an actor holds in one decision, resolved once against every type: for each type, the {@link RoleRules}
+   * of the unscoped roles that have any (in the roles' order), and the field access of their union. Precomputed for
+   * users whose roles come from steady assignments and cached per set of host roles, so that a decision makes no
+   * map look-up per role and iterates arrays.
+   */
   private static final class Held {
     final Set<String> roles;
     final List<Assignment> scoped;
     final @Nullable Usage usage;
+    final RoleRules[][] rules;
+    final String[][] names;
+    /** Per type: the union of the contributing unscoped roles' field access, or null when none contributes. */
+    final @Nullable FieldAccess[] fields;
+    /** Per type: the one contributing unscoped role's rules, when exactly one contributes (its decisions are precomputed). */
+    final @Nullable RoleRules[] single;
 
-    Held(Set<String> roles, List<Assignment> scoped, @Nullable Usage usage) {
+    Held(Set<String> roles, List<Assignment> scoped, @Nullable Usage usage, TypeRules[] types) {
       this.roles = roles;
       this.scoped = scoped;
       this.usage = usage;
+      this.rules = new RoleRules[types.length][];
+      this.names = new String[types.length][];
+      this.fields = new FieldAccess[types.length];
+      this.single = new RoleRules[types.length];
+      for (TypeRules t : types) {
+        List<RoleRules> rs = new ArrayList<>();
+        List<String> ns = new ArrayList<>();
+        List<FieldAccess> contributing = new ArrayList<>();
+        RoleRules one = null;
+        for (String role : roles) {
+          RoleRules rr = t.byRole.get(role);
+          if (rr != null) {
+            rs.add(rr);
+            ns.add(role);
+            if (rr.contributes) {
+              contributing.add(rr.fields);
+              one = contributing.size() == 1 ? rr : null;
+            }
+          }
+        }
+        rules[t.index] = rs.toArray(RoleRules[]::new);
+        names[t.index] = ns.toArray(String[]::new);
+        fields[t.index] = contributing.isEmpty() ? null : union(contributing);
+        single[t.index] = one;
+      }
     }
   }
 
@@ -229,11 +277,6 @@ final class Snapshot {
   }
 
   private Held held(Actor actor) {
-    Map<String, List<Assignment>> ofTenant = assignments.get(actor.tenant());
-    List<Assignment> mine = ofTenant == null ? null : ofTenant.get(actor.userId());
-    if (mine == null) {
-      return new Held(actor.roles(), List.of(), null);
-    }
     if (actor.roles().isEmpty()) {
       // the usual shape when roles come from assignments: nothing to compute per decision
       Map<String, Held> ofTenantSteady = steadyHeld.get(actor.tenant());
@@ -241,6 +284,18 @@ final class Snapshot {
       if (steady != null) {
         return steady;
       }
+    }
+    Map<String, List<Assignment>> ofTenant = assignments.get(actor.tenant());
+    List<Assignment> mine = ofTenant == null ? null : ofTenant.get(actor.userId());
+    if (mine == null) {
+      Held h = hostHeld.get(actor.roles());
+      if (h == null) {
+        h = new Held(actor.roles(), List.of(), null, typeArray);
+        if (hostHeld.size() < HOST_SETS) {
+          hostHeld.put(actor.roles(), h);
+        }
+      }
+      return h;
     }
     java.time.Instant now = clock.instant();
     Set<String> all = new HashSet<>(actor.roles());
@@ -255,7 +310,7 @@ final class Snapshot {
         scoped.add(a);
       }
     }
-    return new Held(all, scoped, usage.get(actor.tenant()).get(actor.userId()));
+    return new Held(all, scoped, usage.get(actor.tenant()).get(actor.userId()), typeArray);
   }
 
   public Decision check(Actor actor, Action action, Resource resource) {
@@ -281,13 +336,11 @@ final class Snapshot {
     boolean known = res != null;
 
     // forbid overrides permit
-    for (String role : held.roles) {
-      RoleRules rr = t.byRole.get(role);
-      if (rr != null) {
-        CRule f = firstForbid(rr.forbids[a], req, known);
-        if (f != null) {
-          return f.deny;
-        }
+    RoleRules[] mine = held.rules[t.index];
+    for (RoleRules rr : mine) {
+      CRule f = firstForbid(rr.forbids[a], req, known);
+      if (f != null) {
+        return f.deny;
       }
     }
     for (Assignment s : held.scoped) {
@@ -305,17 +358,15 @@ final class Snapshot {
     }
 
     // the first permit that applies decides
-    for (String role : held.roles) {
-      RoleRules rr = t.byRole.get(role);
-      if (rr != null) {
-        CRule[] ps = rr.permits[a];
-        for (int i = 0; i < ps.length; i++) {
-          if (permits(ps[i], req, known, null)) {
-            if (held.usage != null) {
-              held.usage.mark(role);
-            }
-            return allowed(t, held, rr, rr.allow[a][i], ps[i]);
+    for (int k = 0; k < mine.length; k++) {
+      RoleRules rr = mine[k];
+      CRule[] ps = rr.permits[a];
+      for (int i = 0; i < ps.length; i++) {
+        if (permits(ps[i], req, known, null)) {
+          if (held.usage != null) {
+            held.usage.mark(held.names[t.index][k]);
           }
+          return allowed(t, held, rr, rr.allow[a][i], ps[i]);
         }
       }
     }
@@ -385,6 +436,14 @@ final class Snapshot {
 
   private Decision allowed(TypeRules t, Held held, @Nullable RoleRules decider, @Nullable Decision precomputed,
                            CRule rule) {
+    if (held.scoped.isEmpty()) {
+      RoleRules one = held.single[t.index];
+      if (one != null && one == decider && precomputed != null) {
+        return precomputed;
+      }
+      FieldAccess union = held.fields[t.index];
+      return Decision.allow(union == null ? FieldAccess.all() : union, rule.id);
+    }
     // the fields: the union over the roles the actor holds that have something on this type
     RoleRules only = null;
     int contributing = 0;
@@ -1206,10 +1265,10 @@ final class Snapshot {
         rr.fields = declared.isEmpty() ? FieldAccess.all() : union(declared);
         for (Action action : Action.values()) {
           int a = action.ordinal();
-          rr.permits[a] = mine.stream().filter(r -> r.effect == Rule.Effect.PERMIT && r.actions.contains(action))
-              .toArray(CRule[]::new);
-          rr.forbids[a] = mine.stream().filter(r -> r.effect == Rule.Effect.FORBID && r.actions.contains(action))
-              .toArray(CRule[]::new);
+          rr.permits[a] = shared(mine.stream().filter(r -> r.effect == Rule.Effect.PERMIT
+              && r.actions.contains(action)).toArray(CRule[]::new));
+          rr.forbids[a] = shared(mine.stream().filter(r -> r.effect == Rule.Effect.FORBID
+              && r.actions.contains(action)).toArray(CRule[]::new));
           rr.allow[a] = new Decision[rr.permits[a].length];
           for (int i = 0; i < rr.permits[a].length; i++) {
             rr.allow[a][i] = Decision.allow(rr.fields, rr.permits[a][i].id);
@@ -1219,6 +1278,11 @@ final class Snapshot {
       }
       return tr;
     }
+  }
+
+  /** One empty array for every role and action without rules: no cold object to read for its length. */
+  private static CRule[] shared(CRule[] rules) {
+    return rules.length == 0 ? NO_RULES : rules;
   }
 
   /** Splits CEL text at its top-level {@code &&} (outside parentheses, brackets and string literals). */
