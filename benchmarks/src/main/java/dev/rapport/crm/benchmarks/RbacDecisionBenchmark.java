@@ -67,8 +67,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@code rapportFilter} measures {@link Rbac#filter} (turning a rep's view rules into store criteria) on the same
  * generated policy with the rep's customer view limited to the user's region.
  *
- * <p>jCasbin takes ~15 ms per decision at 110,000 lines: run that size on its own with shorter iterations (the
- * commands are in {@code docs/benchmarks.md}).
+ * <p>jCasbin takes 5-15 ms per decision at 110,000 lines: run that size on its own with shorter iterations:
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar 'RbacDecisionBenchmark\.' -p rules=100,1100 -f 1
+ * java -jar benchmarks/target/benchmarks.jar 'RbacDecisionBenchmark\.' -p rules=110000 -f 1 -wi 2 -i 3
+ * </pre>
  */
 @BenchmarkMode({Mode.SampleTime, Mode.AverageTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
