@@ -5,6 +5,7 @@ import dev.rapport.crm.customer.CustomerFields;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.CompositeIndex;
+import dev.rapport.crm.store.Document;
 import dev.rapport.crm.jdbc.JdbcStore;
 import dev.rapport.crm.store.WriteBatch;
 import java.sql.Connection;
@@ -14,6 +15,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -122,6 +125,15 @@ public class PgPageQueryBenchmark {
    * True when it loaded (the caller then updates the tables' statistics).
    */
   static boolean loadUnlessPresent(JdbcStore store, String schema, int rows) {
+    return loadUnlessPresent(store, schema, rows, () -> new PgBench.Customers()::get);
+  }
+
+  /**
+   * {@link #loadUnlessPresent(JdbcStore, String, int)} with other rows: row {@code i} is {@code source.get().apply(i)}
+   * (the supplier is asked only when the rows are loaded).
+   */
+  static boolean loadUnlessPresent(JdbcStore store, String schema, int rows,
+                                   Supplier<IntFunction<Document>> source) {
     long present = store.count(PgBench.TENANT, CustomerFields.COLLECTION, dev.rapport.crm.query.Criteria.all());
     if (present == rows) {
       return false;
@@ -129,12 +141,12 @@ public class PgPageQueryBenchmark {
     if (present != 0) {
       throw new IllegalStateException(schema + " holds " + present + " customers, not " + rows + "; drop it");
     }
-    PgBench.Customers customers = new PgBench.Customers();
+    IntFunction<Document> customers = source.get();
     long start = System.nanoTime();
     for (int from = 0; from < rows; from += COMMIT) {
       WriteBatch.Builder batch = WriteBatch.builder();
       for (int i = from; i < Math.min(rows, from + COMMIT); i++) {
-        batch.insert(CustomerFields.COLLECTION, customers.get(i));
+        batch.insert(CustomerFields.COLLECTION, customers.apply(i));
       }
       store.commit(PgBench.TENANT, batch.build());
     }
@@ -146,8 +158,13 @@ public class PgPageQueryBenchmark {
 
   /** {@code sql}'s parameters written as the page's literals ({@link #PAGE_VALUES}), for EXPLAIN. */
   static String withPageValues(String sql) {
+    return withValues(sql, PAGE_VALUES);
+  }
+
+  /** {@code sql}'s parameters written as the literals {@code values}, in order, for EXPLAIN. */
+  static String withValues(String sql, String... values) {
     String out = sql;
-    for (String v : PAGE_VALUES) {
+    for (String v : values) {
       out = out.replaceFirst("\\?", "'" + v + "'");
     }
     return out;
@@ -158,10 +175,19 @@ public class PgPageQueryBenchmark {
    * the rows as {@code [id, version, parsed body]}.
    */
   static List<Object> readHandWrittenPage(DataSource pool, String sql, ObjectMapper json) throws Exception {
+    return readHandWrittenPage(pool, sql, PAGE_VALUES, json);
+  }
+
+  /**
+   * Runs a hand-written page statement that binds {@code values} in that order and selects id, version, body: the
+   * rows as {@code [id, version, parsed body]}.
+   */
+  static List<Object> readHandWrittenPage(DataSource pool, String sql, String[] values, ObjectMapper json)
+      throws Exception {
     List<Object> out = new ArrayList<>(50);
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < PAGE_VALUES.length; i++) {
-        ps.setString(i + 1, PAGE_VALUES[i]);
+      for (int i = 0; i < values.length; i++) {
+        ps.setString(i + 1, values[i]);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
