@@ -131,6 +131,7 @@ final class Snapshot {
       typeArray[i].index = i;
     }
     Map<TenantId, Map<String, Held>> steady = new HashMap<>();
+    Map<Set<String>, Held> sharedHeld = new HashMap<>();
     Map<TenantId, Map<String, Usage>> uses = new HashMap<>();
     assignments.forEach((tenant, users) -> users.forEach((user, list) -> {
       Usage u = new Usage(list);
@@ -138,7 +139,9 @@ final class Snapshot {
       if (list.stream().allMatch(a -> a.scopeField() == null && a.validFrom() == null && a.validUntil() == null)) {
         Set<String> held = new java.util.LinkedHashSet<>();
         list.forEach(a -> held.add(a.role()));
-        steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, new Held(Set.copyOf(held), List.of(), u, typeArray));
+        // users holding the same roles share the resolved arrays: fewer distinct objects for decisions to touch
+        Held base = sharedHeld.computeIfAbsent(Set.copyOf(held), r -> new Held(r, List.of(), null, typeArray));
+        steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, base.withUsage(u));
       }
     }));
     this.steadyHeld = steady;
@@ -197,6 +200,21 @@ final class Snapshot {
     final @Nullable FieldAccess[] fields;
     /** Per type: the one contributing unscoped role's rules, when exactly one contributes (its decisions are precomputed). */
     final @Nullable RoleRules[] single;
+
+    private Held(Held base, @Nullable Usage usage) {
+      this.roles = base.roles;
+      this.scoped = base.scoped;
+      this.usage = usage;
+      this.rules = base.rules;
+      this.names = base.names;
+      this.fields = base.fields;
+      this.single = base.single;
+    }
+
+    /** The same resolved roles, counting the uses of one user's assignments. */
+    Held withUsage(@Nullable Usage value) {
+      return new Held(this, value);
+    }
 
     Held(Set<String> roles, List<Assignment> scoped, @Nullable Usage usage, TypeRules[] types) {
       this.roles = roles;
