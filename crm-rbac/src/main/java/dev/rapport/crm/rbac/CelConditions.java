@@ -203,6 +203,7 @@ final class CelConditions {
   /** An operand: a field of the record, a known value, the subject's roles, or a list of known values. */
   private sealed interface Operand {}
 
+  /** A field of the record: one of its type's queryable fields, or its id (which no {@link IndexSpec} may name). */
   private record FieldRef(String name, IndexType type, boolean multiValued, State state) implements Operand {
     FieldRef(IndexSpec spec, State state) {
       this(spec.name(), spec.type(), spec.multiValued(), state);

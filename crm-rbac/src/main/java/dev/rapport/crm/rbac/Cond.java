@@ -399,7 +399,13 @@ abstract class Cond {
 
     final @Nullable List<Object> values(Req r) {
       Map<String, List<Object>> m = state == State.RESOURCE ? r.resource : r.before;
-      return m == null ? null : m.get(field);
+      if (m == null) {
+        return null;
+      }
+      List<Object> vs = m.get(field);
+      // the id is not an index value: values derived from a JSON state (Resource.stored(type, id, body), a write's
+      // result) do not carry it, the store's read values do; the residual compares the store's id either way
+      return vs == null && r.id != null && field.equals("id") ? List.of(r.id) : vs;
     }
 
     @Override

@@ -350,7 +350,7 @@ final class Snapshot {
       before = null;
     }
     Held held = held(actor);
-    Req req = new Req(actor, held.roles, res, before, clock);
+    Req req = new Req(actor, held.roles, resource.id(), res, before, clock);
     boolean known = res != null;
 
     // forbid overrides permit
@@ -561,7 +561,7 @@ final class Snapshot {
     }
     int a = action.ordinal();
     Held held = held(actor);
-    Req req = new Req(actor, held.roles, null, null, clock);
+    Req req = new Req(actor, held.roles, null, null, null, clock);
     List<CRule> seen = new ArrayList<>();
     Criteria forbid = Criteria.none();
     List<CRule[]> forbidLists = new ArrayList<>();
@@ -780,7 +780,7 @@ final class Snapshot {
     Map<String, List<Object>> res = resource.proposed() != null ? resource.proposedValues()
         : resource.current() != null ? resource.currentValues() : null;
     Map<String, List<Object>> before = resource.current() != null ? resource.currentValues() : null;
-    Req req = new Req(actor, held.roles, res, before, clock);
+    Req req = new Req(actor, held.roles, resource.id(), res, before, clock);
     boolean known = res != null;
     List<RuleOutcome> applied = new ArrayList<>();
     List<RuleOutcome> heldButFailed = new ArrayList<>();
