@@ -7,9 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A role held by a user in one tenant, beyond the roles the host puts on the {@code Actor}: optionally only for the
- * records of one team, department or region (a queryable field and its value: {@code region = CN-East}), and
- * optionally only for a period. A scoped assignment grants the role's permissions on the records whose field holds
- * the value, on resource types that have that field, and on no others.
+ * records of one team, department or region (a queryable text field and its value: {@code region = CN-East}; a
+ * field of another kind is refused when the policy loads), and optionally only for a period. A scoped assignment
+ * grants the role's permissions on the records whose field holds the value, on resource types that have that field,
+ * and on no others.
  *
  * <pre>{@code
  * Assignment.of("acme", "alice", "sales_rep").scopedTo("region", "CN-East")

@@ -17,6 +17,7 @@ import dev.rapport.crm.rbac.Defs.Loc;
 import dev.rapport.crm.rbac.Defs.RoleDef;
 import dev.rapport.crm.rbac.Defs.RuleDef;
 import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -979,6 +980,18 @@ final class Snapshot {
             .noneMatch(t -> types.get(t).collection().index(a.scopeField()).isPresent())) {
           error(ad.loc(), a.userId(), "scope field " + a.scopeField() + " is not a queryable field of any resource "
               + "type role " + a.role() + " has permissions on");
+          continue;
+        }
+        // a scope's value is text: on a field of another kind, check would never match it and the filter's
+        // criteria (a text compared with a number, a time or a boolean) would be refused at every read
+        String notText = a.scopeField() == null ? null : types.values().stream()
+            .flatMap(t -> t.collection().index(a.scopeField()).stream()
+                .filter(f -> f.type() != IndexType.STRING)
+                .map(f -> t.name() + " holds " + f.type() + " values"))
+            .findFirst().orElse(null);
+        if (notText != null) {
+          error(ad.loc(), a.userId(), "scope field " + a.scopeField() + " of " + notText + ": a scope is a text field "
+              + "and its value (a team, a department, a region)");
           continue;
         }
         assignments.computeIfAbsent(a.tenant(), k -> new HashMap<>())

@@ -1,6 +1,7 @@
 package dev.rapport.crm.rbac;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
@@ -58,5 +59,36 @@ class RbacFilterCheckRegressionTest {
         .indexes(CustomerFields.COLLECTION, rbac.requiredIndexes(CustomerFields.TYPE)).build();
     assertThat(crm.customers().find(actor, Query.of(Criteria.all(), Sort.byId(), 10)).items())
         .extracting(Customer::id).containsExactly(ada.id());
+  }
+
+  /**
+   * An assignment scoped to a field that does not hold text ({@code scopedTo("creditLimit", "1000")}, or
+   * {@code scope: {deleted: false}} in a policy file) loaded, and then {@code check} and {@code filter} disagreed:
+   * {@code check} compared the text with the record's number and never matched (deny), while the filter's
+   * {@code creditLimit = '1000'} was refused by the collection's criteria check, so every read by that user (find,
+   * count, get, and the visibility check of every write) threw {@code IllegalStateException}, on every store. It is
+   * now refused when the policy loads.
+   */
+  @Test
+  void aScopeOnAFieldThatDoesNotHoldTextIsRefusedWhenThePolicyLoads() {
+    for (String[] scope : new String[][] {{"creditLimit", "1000"}, {"deleted", "false"},
+        {"createdAt", "2030-01-01T00:00:00Z"}}) {
+      assertThatThrownBy(() -> Rbac.builder()
+              .role("viewer", r -> r.permit("customer", Action.VIEW))
+              .assign(Assignment.of("acme", "u1", "viewer").scopedTo(scope[0], scope[1]))
+              .build())
+          .isInstanceOf(PolicyException.class)
+          .hasMessageContaining("scope field " + scope[0] + " of customer holds");
+    }
+    // text fields stay scopable, and their filter and check agree
+    Customer ada = setup.customers().create(root, CustomerData.builder(CustomerKind.PERSON, "Ada").team("alpha")
+        .build());
+    Rbac rbac = Rbac.builder().role("viewer", r -> r.permit("customer", Action.VIEW))
+        .assign(Assignment.of("acme", "u1", "viewer").scopedTo("kind", "PERSON")).build();
+    Actor u1 = Actor.of("acme", "u1");
+    assertThat(rbac.filter(u1, Action.VIEW, CustomerFields.TYPE))
+        .isEqualTo(DataFilter.where(Criteria.eq("kind", "PERSON")));
+    assertThat(rbac.check(u1, Action.VIEW, Resource.stored(CustomerFields.TYPE, ada.id(),
+        store.get(TenantId.of("acme"), CustomerFields.COLLECTION, ada.id()).orElseThrow().body())).allowed()).isTrue();
   }
 }
