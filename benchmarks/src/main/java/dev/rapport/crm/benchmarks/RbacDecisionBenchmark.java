@@ -208,7 +208,7 @@ public class RbacDecisionBenchmark {
     return rules / LINES_PER_TENANT;
   }
 
-  /** The role level (0 rep, 1 manager, 2 admin) user {@code u} holds in tenant {@code t}: ~10% admins, ~20% managers. */
+  /** The role level (0 rep, 1 manager, 2 admin) of user {@code u} in tenant {@code t}: ~10% admins, ~20% managers. */
   static int level(int t, int u) {
     int h = Math.floorMod(t * 31 + u * 17, 10);
     return h == 0 ? 2 : h <= 2 ? 1 : 0;
