@@ -463,47 +463,26 @@ final class Snapshot {
       FieldAccess union = held.fields[t.index];
       return Decision.allow(union == null ? FieldAccess.all() : union, rule.id);
     }
-    // the fields: the union over the roles the actor holds that have something on this type
-    RoleRules only = null;
-    int contributing = 0;
-    List<FieldAccess> all = null;
-    for (String role : held.roles) {
-      RoleRules rr = t.byRole.get(role);
-      if (rr != null && rr.contributes) {
-        contributing++;
-        if (only == null) {
-          only = rr;
-        } else {
-          if (all == null) {
-            all = new ArrayList<>();
-            all.add(only.fields);
-          }
-          all.add(rr.fields);
-        }
+    // with scoped roles too: the union over every role the actor holds that has something on this type
+    List<RoleRules> contributing = new ArrayList<>();
+    for (RoleRules rr : held.rules[t.index]) {
+      if (rr.contributes) {
+        contributing.add(rr);
       }
     }
     for (Assignment s : held.scoped) {
       RoleRules rr = t.byRole.get(s.role());
       if (rr != null && rr.contributes) {
-        contributing++;
-        if (only == null) {
-          only = rr;
-        } else {
-          if (all == null) {
-            all = new ArrayList<>();
-            all.add(only.fields);
-          }
-          all.add(rr.fields);
-        }
+        contributing.add(rr);
       }
     }
-    if (contributing == 0) {
+    if (contributing.isEmpty()) {
       return Decision.allow(FieldAccess.all(), rule.id);
     }
-    if (contributing == 1 && only == decider && precomputed != null) {
+    if (contributing.size() == 1 && contributing.get(0) == decider && precomputed != null) {
       return precomputed;
     }
-    return Decision.allow(all == null ? only.fields : union(all), rule.id);
+    return Decision.allow(union(contributing.stream().map(rr -> rr.fields).toList()), rule.id);
   }
 
   /** The union of field access: readable/writable when one allows it; masked only when every reader masks it. */
