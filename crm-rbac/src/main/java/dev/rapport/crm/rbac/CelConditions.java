@@ -475,8 +475,19 @@ final class CelConditions {
       subject.put("tenant", r.actor.tenant().value());
       subject.put("roles", List.copyOf(r.actor.roles()));
       vars.put("subject", subject);
-      vars.put("resource", celValues(r.resource));
-      vars.put("before", celValues(r.before));
+      Map<String, Object> resource = celValues(r.resource);
+      Map<String, Object> before = celValues(r.before);
+      // the record's id, which values derived from a JSON state do not carry
+      if (r.id != null) {
+        if (r.resource != null) {
+          resource.putIfAbsent("id", r.id);
+        }
+        if (r.before != null) {
+          before.putIfAbsent("id", r.id);
+        }
+      }
+      vars.put("resource", resource);
+      vars.put("before", before);
       vars.put("env", Map.of("now", timestamp(r.now())));
       try {
         return Boolean.TRUE.equals(program.eval(vars));

@@ -87,6 +87,19 @@ class FailClosedTest {
   }
 
   @Test
+  void anInterpretedConditionReadsTheRecordsId() {
+    Rbac byId = Rbac.builder()
+        .role("one", r -> r.permitWhen("customer", "resource.id.endsWith('1') && size(resource.id) == 2", Action.EDIT))
+        .build();
+    Actor a = Actor.of("acme", "u").withRoles("one");
+    ObjectNode body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("id", "c1");
+    assertThat(byId.check(a, Action.EDIT, Resource.stored(CustomerFields.TYPE, "c1", body, Map.of())).allowed())
+        .isTrue();
+    assertThat(byId.check(a, Action.EDIT, Resource.stored(CustomerFields.TYPE, "c2", body, Map.of())).allowed())
+        .isFalse();
+  }
+
+  @Test
   void unknownTypesAndRolesDeny() {
     ResourceType invoices = new ResourceType("invoice", dev.rapport.crm.store.CollectionSpec.of("invoices",
         dev.rapport.crm.store.IndexSpec.single("total", dev.rapport.crm.store.IndexType.DECIMAL)),
