@@ -555,8 +555,16 @@ abstract class Cond {
     }
   }
 
+  /** A condition on the subject and environment only: decided before the resource is read, its residual a constant. */
+  abstract static class KnownOnly extends Cond {
+    @Override
+    public final Criteria residual(Req r) {
+      return constant(test(r));
+    }
+  }
+
   /** A comparison of known values only (subject, environment, constants): decided before the resource is read. */
-  public static final class KnownCmp extends Cond {
+  public static final class KnownCmp extends KnownOnly {
     final Known a;
     final Op op;
     final Known b;
@@ -577,10 +585,6 @@ abstract class Cond {
       return x.getClass() == y.getClass() && op.holds(Values.compare(x, y));
     }
 
-    @Override
-    public Criteria residual(Req r) {
-      return constant(test(r));
-    }
 
     @Override
     public @Nullable Boolean fold() {
@@ -589,7 +593,7 @@ abstract class Cond {
   }
 
   /** {@code known in [known, ...]}. */
-  public static final class KnownIn extends Cond {
+  public static final class KnownIn extends KnownOnly {
     final Known a;
     final Known[] list;
 
@@ -608,14 +612,10 @@ abstract class Cond {
       return found;
     }
 
-    @Override
-    public Criteria residual(Req r) {
-      return constant(test(r));
-    }
   }
 
   /** {@code known in subject.roles}: the actor holds the role (directly, as the host says, or by assignment). */
-  public static final class HasRole extends Cond {
+  public static final class HasRole extends KnownOnly {
     final Known role;
 
     public HasRole(Known role) {
@@ -627,14 +627,10 @@ abstract class Cond {
       return r.holds(String.valueOf(role.value(r)));
     }
 
-    @Override
-    public Criteria residual(Req r) {
-      return constant(test(r));
-    }
   }
 
   /** {@code has(subject.attr)}. */
-  public static final class HasAttribute extends Cond {
+  public static final class HasAttribute extends KnownOnly {
     final String name;
 
     public HasAttribute(String name) {
@@ -646,10 +642,6 @@ abstract class Cond {
       return r.actor.attributes().containsKey(name);
     }
 
-    @Override
-    public Criteria residual(Req r) {
-      return constant(test(r));
-    }
   }
 
   /** What the compiler does not translate: CEL's interpreter decides; there is no residual form. */
