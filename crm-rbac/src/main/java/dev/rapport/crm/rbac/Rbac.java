@@ -82,7 +82,8 @@ public final class Rbac implements AccessPolicy, CrmModule {
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile @org.jspecify.annotations.Nullable ModuleContext context;
 
-  private record Layer(long version, Snapshot snapshot) {}
+  /** @param valid false when the stored layer did not compile and {@code snapshot} denies everything */
+  private record Layer(long version, Snapshot snapshot, boolean valid) {}
 
   private Rbac(Defs base, Snapshot snapshot, Map<String, ResourceType> types, Clock clock) {
     this.base = base;
@@ -107,17 +108,27 @@ public final class Rbac implements AccessPolicy, CrmModule {
   private Layer load(dev.rapport.crm.actor.TenantId tenant) {
     StoredPolicy.Layer stored = StoredPolicy.load(context.store(), tenant);
     if (stored.version() == 0) {
-      return new Layer(0, baseSnapshot);
+      return new Layer(0, baseSnapshot, true);
     }
     List<PolicyProblem> problems = new ArrayList<>();
     Snapshot s = compile(tenant, stored, problems);
+    boolean valid = s != null;
     if (s == null) {
       // validated before it was written, so only a change to the base (a new policy file) gets here: fail closed
       LOG.error("the stored access policy of tenant {} does not compile with this policy file; every decision for"
           + " the tenant denies until it is fixed: {}", tenant.value(), problems);
       s = Snapshot.compile(new Defs(), types.values(), clock, new ArrayList<>());
     }
-    return new Layer(stored.version(), s);
+    return new Layer(stored.version(), s, valid);
+  }
+
+  /**
+   * The compiled policy of {@code tenant} at the stored {@code version}, when this node already holds it (so that
+   * administration does not compile the whole policy again to decide who may change it), else null.
+   */
+  @org.jspecify.annotations.Nullable Snapshot compiled(dev.rapport.crm.actor.TenantId tenant, long version) {
+    Layer l = layers.get(tenant);
+    return l != null && l.valid() && l.version() == version ? l.snapshot() : null;
   }
 
   /** The base with {@code tenant}'s stored layer {@code stored}: null (and errors in {@code problems}) if invalid. */

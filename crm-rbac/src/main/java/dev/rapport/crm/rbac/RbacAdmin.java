@@ -268,6 +268,10 @@ public final class RbacAdmin {
 
   /** The tenant's policy as stored now. */
   private Snapshot current(TenantId tenant, StoredPolicy.Layer layer) {
+    Snapshot held = rbac.compiled(tenant, layer.version());
+    if (held != null) {
+      return held;
+    }
     List<PolicyProblem> problems = new ArrayList<>();
     Snapshot s = rbac.compile(tenant, layer, problems);
     if (s == null) {
