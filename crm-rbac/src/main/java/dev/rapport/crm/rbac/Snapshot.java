@@ -141,7 +141,7 @@ final class Snapshot {
         Set<String> held = new java.util.LinkedHashSet<>();
         list.forEach(a -> held.add(a.role()));
         // users holding the same roles share the resolved arrays: fewer distinct objects for decisions to touch
-        Held base = sharedHeld.computeIfAbsent(Set.copyOf(held), r -> new Held(r, List.of(), null, typeArray));
+        Held base = sharedHeld.computeIfAbsent(Set.copyOf(held), r -> new Held(r, List.of(), null, typeArray, true));
         steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, base.withUsage(u));
       }
     }));
@@ -201,6 +201,13 @@ final class Snapshot {
     final @Nullable FieldAccess[] fields;
     /** Per type: the one contributing unscoped role's rules, when exactly one contributes (its decisions are precomputed). */
     final @Nullable RoleRules[] single;
+    /**
+     * Per type and action ({@code type * ACTIONS + action}): the decision when it does not depend on the request (no
+     * condition is read before an unconditional rule decides, and no scoped role takes part), else null.
+     */
+    final @Nullable Decision @Nullable [] fixed;
+    /** Per type and action: the place in {@link #names} of the role whose permit makes {@link #fixed}, else -1. */
+    final int @Nullable [] fixedBy;
 
     private Held(Held base, @Nullable Usage usage) {
       this.roles = base.roles;
@@ -210,6 +217,8 @@ final class Snapshot {
       this.names = base.names;
       this.fields = base.fields;
       this.single = base.single;
+      this.fixed = base.fixed;
+      this.fixedBy = base.fixedBy;
     }
 
     /** The same resolved roles, counting the uses of one user's assignments. */
@@ -217,7 +226,8 @@ final class Snapshot {
       return new Held(this, value);
     }
 
-    Held(Set<String> roles, List<Assignment> scoped, @Nullable Usage usage, TypeRules[] types) {
+    /** @param reused whether the holder serves many decisions (then its {@link #fixed} decisions are computed) */
+    Held(Set<String> roles, List<Assignment> scoped, @Nullable Usage usage, TypeRules[] types, boolean reused) {
       this.roles = roles;
       this.scoped = scoped;
       this.usage = usage;
@@ -246,6 +256,77 @@ final class Snapshot {
         fields[t.index] = contributing.isEmpty() ? null : union(contributing);
         single[t.index] = one;
       }
+      if (!reused || !scoped.isEmpty()) {
+        this.fixed = null;
+        this.fixedBy = null;
+      } else {
+        this.fixed = new Decision[types.length * ACTIONS];
+        this.fixedBy = new int[types.length * ACTIONS];
+        java.util.Arrays.fill(fixedBy, -1);
+        for (TypeRules t : types) {
+          for (int a = 0; a < ACTIONS; a++) {
+            fix(t, a);
+          }
+        }
+      }
+    }
+
+    /**
+     * Walks the rules {@link #check} would walk, in its order, up to the first that decides: fixed when that rule
+     * is unconditional (a forbid denies, a permit allows) and no conditional rule comes before it, or when no rule
+     * applies at all.
+     */
+    private void fix(TypeRules t, int a) {
+      Decision[] fixed = java.util.Objects.requireNonNull(this.fixed);
+      int[] fixedBy = java.util.Objects.requireNonNull(this.fixedBy);
+      int at = t.index * ACTIONS + a;
+      RoleRules[] mine = rules[t.index];
+      for (RoleRules rr : mine) {
+        for (CRule f : rr.forbids[a]) {
+          if (f.cond != null) {
+            return;
+          }
+          fixed[at] = f.deny;
+          return;
+        }
+      }
+      for (CRule f : t.openForbids[a]) {
+        if (f.cond != null) {
+          return;
+        }
+        fixed[at] = f.deny;
+        return;
+      }
+      for (int k = 0; k < mine.length; k++) {
+        RoleRules rr = mine[k];
+        CRule[] ps = rr.permits[a];
+        if (ps.length > 0) {
+          if (ps[0].cond != null) {
+            return;
+          }
+          fixed[at] = allowedWith(t, rr, rr.allow[a][0], ps[0]);
+          fixedBy[at] = k;
+          return;
+        }
+      }
+      for (CRule p : t.openPermits[a]) {
+        if (p.cond != null) {
+          return;
+        }
+        fixed[at] = allowedWith(t, null, null, p);
+        return;
+      }
+      fixed[at] = DENY_NO_PERMIT;
+    }
+
+    /** {@link Snapshot#allowed} for a holder without scoped roles. */
+    private Decision allowedWith(TypeRules t, @Nullable RoleRules decider, @Nullable Decision precomputed, CRule rule) {
+      RoleRules one = single[t.index];
+      if (one != null && one == decider && precomputed != null) {
+        return precomputed;
+      }
+      FieldAccess union = fields[t.index];
+      return Decision.allow(union == null ? FieldAccess.all() : union, rule.id);
     }
   }
 
@@ -309,7 +390,7 @@ final class Snapshot {
     if (mine == null) {
       Held h = hostHeld.get(actor.roles());
       if (h == null) {
-        h = new Held(actor.roles(), List.of(), null, typeArray);
+        h = new Held(actor.roles(), List.of(), null, typeArray, true);
         if (hostHeld.size() < HOST_SETS) {
           hostHeld.put(actor.roles(), h);
         }
@@ -329,7 +410,7 @@ final class Snapshot {
         scoped.add(a);
       }
     }
-    return new Held(all, scoped, usage.get(actor.tenant()).get(actor.userId()), typeArray);
+    return new Held(all, scoped, usage.get(actor.tenant()).get(actor.userId()), typeArray, false);
   }
 
   public Decision check(Actor actor, Action action, Resource resource) {
@@ -351,6 +432,16 @@ final class Snapshot {
       before = null;
     }
     Held held = held(actor);
+    Decision[] fixedDecisions = held.fixed;
+    int at = t.index * ACTIONS + a;
+    Decision fixed = fixedDecisions == null ? null : fixedDecisions[at];
+    if (fixed != null) {
+      int k = java.util.Objects.requireNonNull(held.fixedBy)[at];
+      if (k >= 0 && held.usage != null) {
+        held.usage.mark(held.names[t.index][k]);
+      }
+      return fixed;
+    }
     Req req = new Req(actor, held.roles, resource.id(), res, before, clock);
     boolean known = res != null;
 
