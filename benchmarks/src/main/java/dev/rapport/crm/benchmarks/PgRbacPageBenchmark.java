@@ -120,17 +120,13 @@ public class PgRbacPageBenchmark {
     pool = new TinyPool(PgBench.dataSource(), 2);
     keep = Boolean.getBoolean("rapport.bench.keep");
     schema = keep ? "bench_rbac_page_keep" : PgBench.freshSchemaName("rbacpage");
-    Rbac rbac = Rbac.builder().attributes("region", "team")
-        .role("rep", r -> r.permitWhen("customer", "resource.region == subject.region && resource.team == "
-            + "subject.team", Action.VIEW))
-        .build();
     JdbcStore store = JdbcStore.builder(JdbcStore.Database.POSTGRESQL, pool).schema(schema).build();
-    crm = crm(store, rbac);
+    crm = crm(store, policy());
     // the diagnostic side: the same Crm on connections that never use a generic plan
     PGSimpleDataSource customPlans = PgBench.dataSource();
     customPlans.setOptions("-c plan_cache_mode=force_custom_plan");
     customPlanPool = new TinyPool(customPlans, 2);
-    crmCustomPlans = crm(JdbcStore.builder(JdbcStore.Database.POSTGRESQL, customPlanPool).schema(schema).build(), rbac);
+    crmCustomPlans = crm(JdbcStore.builder(JdbcStore.Database.POSTGRESQL, customPlanPool).schema(schema).build(), policy());
     PgPageQueryBenchmark.loadUnlessPresent(store, schema, rows, PgRbacPageBenchmark::customersWithTeams);
     loadPlainTableUnlessPresent();
     // the state autovacuum leaves a loaded table in (visibility map set, statistics current), on both sides, also
@@ -155,6 +151,14 @@ public class PgRbacPageBenchmark {
           + ", Rapport with custom plans " + byCustomPlans);
     }
     LOG.info("both sides return the same {} customers (a page holds {})", byRapport.size(), PAGE);
+  }
+
+  /** The rep's policy; an {@link Rbac} serves one {@link Crm}, so each side gets its own. */
+  private static Rbac policy() {
+    return Rbac.builder().attributes("region", "team")
+        .role("rep", r -> r.permitWhen("customer", "resource.region == subject.region && resource.team == "
+            + "subject.team", Action.VIEW))
+        .build();
   }
 
   /** A Crm on {@code store} with {@code rbac} and the index set of this page. */

@@ -81,6 +81,7 @@ final class BatchWriter {
               .append(", body = ").json(ctx.toJson(doc.body()))
               .append(", updated_at = ").value(now);
           setColumns(s, true, l.singleIndexes(), doc, twoPass);
+          setArrays(s, l, doc);
           s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id())
               .append(" AND version = ").longValue(u.expectedVersion());
           expectOne(c, s, w, u.expectedVersion());
@@ -129,6 +130,7 @@ final class BatchWriter {
           // version = version: a statement even for a collection without single-valued fields, its row count the check
           Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET version = version");
           setColumns(s, true, l.singleIndexes(), doc, true);
+          setArrays(s, l, doc);
           s.append(" WHERE tenant = ").string(tenant.value()).append(" AND id = ").key(doc.id())
               .append(" AND version = ").longValue(doc.version());
           if (execute(c, s) == 1) {
@@ -160,13 +162,33 @@ final class BatchWriter {
     for (IndexSpec x : l.singleIndexes()) {
       s.append(", " + Layout.column(x.name()));
     }
+    for (IndexSpec x : l.arrayIndexes()) {
+      s.append(", " + Layout.arrayColumn(x.name()));
+    }
     s.append(") VALUES (").string(tenant.value()).append(", ").key(doc.id()).append(", ").longValue(1)
         .append(", ").json(ctx.toJson(doc.body()))
         .append(", ").value(now).append(", ").value(now);
     for (IndexSpec x : l.singleIndexes()) {
       s.append(", ").param(columnBinder(x, doc));
     }
+    for (IndexSpec x : l.arrayIndexes()) {
+      s.append(", ").param(arrayBinder(x, doc));
+    }
     return s.append(")");
+  }
+
+  /** {@code , a_x = ?, ...}: the array columns of {@code doc} (continuing a SET list). */
+  private void setArrays(Sql s, Layout l, Document doc) {
+    for (IndexSpec x : l.arrayIndexes()) {
+      s.append(", " + Layout.arrayColumn(x.name()) + " = ").param(arrayBinder(x, doc));
+    }
+  }
+
+  /** The values of a multi-valued string field as the array its column holds (empty when it has none). */
+  private Sql.Binder arrayBinder(IndexSpec index, Document doc) {
+    Object[] values = doc.values(index.name()).stream().map(v -> dialect.encodeKey((String) v)).toArray();
+    String type = dialect.arrayElementType();
+    return (ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf(type, values));
   }
 
   /**

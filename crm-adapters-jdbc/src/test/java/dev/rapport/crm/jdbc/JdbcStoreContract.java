@@ -311,6 +311,39 @@ abstract class JdbcStoreContract {
   }
 
   @Test
+  void onPostgresqlATableOfAnEarlierReleaseGetsItsArrayColumnsFilledAtTheNextStart() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(kind() == TestDatabases.Kind.POSTGRESQL,
+        "array columns are PostgreSQL's");
+    insert(T1, doc("a", 1, "EU", "r1", List.of("a@x.org", "a2@x.org")));
+    insert(T1, doc("b", 1, "EU", "r2", List.of()));
+    insert(T2, doc("a", 1, "US", "r1", List.of("other@x.org")));
+    // tables made by earlier snapshots had the side table only
+    String table = where.qualifier() + "rapport_doc_customers";
+    try (Connection c = where.dataSource().getConnection(); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + table + " DROP COLUMN a_emails");
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+
+    JdbcStore upgraded = where.builder(clock).build();
+    upgraded.register(CUSTOMERS);
+    try (Connection c = where.dataSource().getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT tenant, id, array_to_string(ARRAY(SELECT unnest(a_emails) ORDER BY 1),"
+            + " ' ') FROM " + table + " ORDER BY tenant, id")) {
+      List<String> rows = new java.util.ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString(1) + "/" + rs.getString(2) + ": " + rs.getString(3));
+      }
+      assertThat(rows).containsExactly(T1.value() + "/a: a2@x.org a@x.org", T1.value() + "/b: ",
+          T2.value() + "/a: other@x.org");
+    }
+    assertThat(upgraded.count(T1, "customers", Criteria.eq("emails", "a2@x.org"))).isEqualTo(1);
+    assertThat(upgraded.count(T1, "customers", Criteria.not(Criteria.exists("emails")))).isEqualTo(1);
+    assertThat(upgraded.count(T1, "customers", Criteria.eq("emails", "other@x.org"))).isZero();
+  }
+
+  @Test
   void declaresItsCapabilities() {
     assertThat(store.capabilities()).contains(Capability.MULTI_DOCUMENT_TRANSACTIONS, Capability.HOST_TRANSACTIONS);
     assertThat(store.supports(Capability.DURABLE)).isEqualTo(kind() != TestDatabases.Kind.H2_MEMORY);

@@ -45,6 +45,8 @@ public final class CriteriaSql {
     } else if (c instanceof Criteria.Exists e) {
       if (e.field().equals(Sort.ID)) {
         out.append(negated ? "1=0" : "1=1");
+      } else if (layout.hasArray(index(e.field()))) {
+        out.append("cardinality(d." + Layout.arrayColumn(e.field()) + (negated ? ") = 0" : ") > 0"));
       } else if (index(e.field()).multiValued()) {
         out.append(negated ? "NOT " : "");
         exists(e.field(), out);
@@ -66,7 +68,7 @@ public final class CriteriaSql {
   /** The comparison an atom makes on its column, or null when {@code c} is not a comparison atom. */
   private static @Nullable Predicate predicate(Criteria c) {
     if (c instanceof Criteria.Eq eq) {
-      return (col, side, s) -> s.append(col + " = ").value(eq.value());
+      return new EqualTo(eq.value());
     } else if (c instanceof Criteria.Compare cmp) {
       String op = switch (cmp.op()) {
         case GT -> " > ";
@@ -76,13 +78,7 @@ public final class CriteriaSql {
       };
       return (col, side, s) -> s.append(col + op).value(cmp.value());
     } else if (c instanceof Criteria.In in && !in.values().isEmpty()) {
-      return (col, side, s) -> {
-        s.append(col + " IN (");
-        for (int i = 0; i < in.values().size(); i++) {
-          s.append(i == 0 ? "" : ", ").value(in.values().get(i));
-        }
-        s.append(")");
-      };
+      return new OneOf(in.values());
     } else if (c instanceof Criteria.Prefix p && !p.prefix().isEmpty()) {
       return (col, side, s) -> prefix(col, side, p.prefix(), s);
     }
@@ -203,12 +199,16 @@ public final class CriteriaSql {
       Object part = parts.get(i);
       if (part instanceof AnyOf any) {
         out.append(negated ? "NOT " : "");
-        exists(any.field(), out);
-        out.append(" AND (");
+        if (layout.hasArray(index(any.field()))) {
+          existsElement(any.field(), out);
+        } else {
+          exists(any.field(), out);
+          out.append(" AND ");
+        }
+        out.append("(");
         for (int n = 0; n < any.atoms().size(); n++) {
           out.append(n == 0 ? "" : " OR ");
-          java.util.Objects.requireNonNull(predicate(any.atoms().get(n)))
-              .write("m." + Layout.valueColumn(index(any.field()).type()), true, out);
+          java.util.Objects.requireNonNull(predicate(any.atoms().get(n))).write(valueColumn(any.field()), true, out);
         }
         out.append("))");
       } else {
@@ -220,8 +220,28 @@ public final class CriteriaSql {
 
   @FunctionalInterface
   private interface Predicate {
-    /** {@code sideTable}: the column is the side table's value column. */
+    /** {@code sideTable}: the column is the side table's value column (or an array's element). */
     void write(String column, boolean sideTable, Sql out);
+  }
+
+  /** {@code column = value}. */
+  private record EqualTo(Object value) implements Predicate {
+    @Override
+    public void write(String column, boolean sideTable, Sql out) {
+      out.append(column + " = ").value(value);
+    }
+  }
+
+  /** {@code column IN (values)}, never empty. */
+  private record OneOf(List<Object> values) implements Predicate {
+    @Override
+    public void write(String column, boolean sideTable, Sql out) {
+      out.append(column + " IN (");
+      for (int i = 0; i < values.size(); i++) {
+        out.append(i == 0 ? "" : ", ").value(values.get(i));
+      }
+      out.append(")");
+    }
   }
 
   private void atom(String field, boolean negated, Sql out, Predicate p) {
@@ -229,6 +249,8 @@ public final class CriteriaSql {
       out.append(negated ? "NOT (" : "(");
       p.write("d.id", false, out);
       out.append(")");
+    } else if (layout.hasArray(index(field))) {
+      arrayAtom(field, negated, out, p);
     } else if (index(field).multiValued()) {
       out.append(negated ? "NOT " : "");
       exists(field, out);
@@ -247,6 +269,43 @@ public final class CriteriaSql {
         out.append(")");
       }
     }
+  }
+
+  /**
+   * An atom on a multi-valued field with an {@linkplain Layout#arrayIndexes array column}, read on the document's own
+   * row: equality as {@code ? = ANY(d.a_f)} (an IN as one such test per value, OR-ed), any other comparison as
+   * {@code EXISTS} over the array's elements. The array is never NULL and holds no NULL, so each is true or false and
+   * its negation is plain {@code NOT}.
+   */
+  private void arrayAtom(String field, boolean negated, Sql out, Predicate p) {
+    String array = "d." + Layout.arrayColumn(field);
+    out.append(negated ? "NOT (" : "(");
+    if (p instanceof EqualTo eq) {
+      out.value(eq.value()).append(" = ANY(" + array + ")");
+    } else if (p instanceof OneOf in) {
+      for (int i = 0; i < in.values().size(); i++) {
+        out.append(i == 0 ? "" : " OR ").value(in.values().get(i)).append(" = ANY(" + array + ")");
+      }
+    } else {
+      existsElement(field, out);
+      p.write(valueColumn(field), true, out);
+      out.append(")");
+    }
+    out.append(")");
+  }
+
+  /**
+   * Opens {@code EXISTS (SELECT 1 FROM unnest(d.a_f) AS u(v) WHERE } over an array column's elements; the caller
+   * writes the condition on {@link #valueColumn} and closes it.
+   */
+  private void existsElement(String field, Sql out) {
+    out.append("EXISTS (SELECT 1 FROM unnest(d." + Layout.arrayColumn(field) + ") AS u(v) WHERE ");
+  }
+
+  /** What a condition on one value of a multi-valued field names: the array's element or the side table's column. */
+  private String valueColumn(String field) {
+    return layout.hasArray(index(field)) ? layout.dialect().arrayElement("u.v")
+        : "m." + Layout.valueColumn(index(field).type());
   }
 
   /**

@@ -177,6 +177,34 @@ public abstract class Dialect {
 
   // --- DDL -------------------------------------------------------------------------------------------------------
 
+  /**
+   * Whether the document table holds each multi-valued string field a second time, as an array column that page and
+   * count filters read instead of probing the side table ({@link Layout#arrayIndexes}). No by default: the side
+   * table serves every database; PostgreSQL says yes.
+   */
+  public boolean arrayColumns() {
+    return false;
+  }
+
+  /**
+   * The DDL that adds the array column {@code column} of strings of at most {@code length} characters to
+   * {@code table}, never NULL, and fills it for the documents already there from their rows in {@code sideTable}
+   * (field {@code field}), in one statement: a start interrupted half-way leaves the column absent, not empty.
+   */
+  public String addArrayColumn(String table, String column, int length, String sideTable, String field) {
+    throw new UnsupportedOperationException("no array columns on " + migrationFolder());
+  }
+
+  /** The SQL type name of the elements of an array column, as JDBC's {@code createArrayOf} takes it. */
+  public String arrayElementType() {
+    throw new UnsupportedOperationException("no array columns on " + migrationFolder());
+  }
+
+  /** An element {@code element} of an array column ({@code unnest}ed), in the order of the document table's strings. */
+  public String arrayElement(String element) {
+    return element;
+  }
+
   public String createTable(String table, String body) {
     return "CREATE TABLE IF NOT EXISTS " + table + " (" + body + ")" + tableOptions();
   }

@@ -34,6 +34,7 @@ public final class Layout {
   private final List<IndexSpec> singleIndexes;
   private final List<IndexSpec> multiIndexes;
   private final List<IndexSpec> uniqueSingleIndexes;
+  private final List<IndexSpec> arrayIndexes;
   private final String selectColumns;
 
   public Layout(CollectionSpec spec, String schemaQualifier, String prefix, Dialect dialect) {
@@ -44,6 +45,8 @@ public final class Layout {
     this.singleIndexes = spec.indexes().stream().filter(i -> !i.multiValued()).toList();
     this.multiIndexes = spec.indexes().stream().filter(IndexSpec::multiValued).toList();
     this.uniqueSingleIndexes = singleIndexes.stream().filter(IndexSpec::unique).toList();
+    this.arrayIndexes = dialect.arrayColumns()
+        ? multiIndexes.stream().filter(i -> i.type() == IndexType.STRING).toList() : List.of();
     StringBuilder select = new StringBuilder("d.id, d.version, d.body");
     singleIndexes.forEach(i -> select.append(", d.").append(column(i.name())));
     this.selectColumns = select.toString();
@@ -51,6 +54,10 @@ public final class Layout {
 
   public CollectionSpec spec() {
     return spec;
+  }
+
+  public Dialect dialect() {
+    return dialect;
   }
 
   /** The document table: tenant, id, version, body, timestamps, one column per single-valued field. */
@@ -113,6 +120,25 @@ public final class Layout {
   }
 
   /**
+   * The multi-valued fields the document table also holds as an array column ({@link #arrayColumn}), where the
+   * dialect has {@linkplain Dialect#arrayColumns array columns}: the string ones. Filters on them read the array;
+   * the side table still holds every value (unique values, the lookup by a value).
+   */
+  public List<IndexSpec> arrayIndexes() {
+    return arrayIndexes;
+  }
+
+  /** Whether {@code index} has an {@linkplain #arrayIndexes array column}. */
+  public boolean hasArray(IndexSpec index) {
+    return index.multiValued() && index.type() == IndexType.STRING && dialect.arrayColumns();
+  }
+
+  /** The array column of a multi-valued field: {@code tags} becomes {@code a_tags}. */
+  public static String arrayColumn(String field) {
+    return "a_" + column(field).substring(2);
+  }
+
+  /**
    * The columns a read selects from the document table {@code d}: id, version, body, then the column of each
    * {@linkplain #singleIndexes single-valued field} in that order (a read returns their values, nothing else of the
    * index: {@link Document#asRead}).
@@ -158,6 +184,10 @@ public final class Layout {
       String name = indexName("mv", valueColumn(t));
       out.add(new Ddl(dialect.createIndex(name, sideTable(), List.of("tenant", "field", valueColumn(t), "id"),
           false), sideTableName(), name));
+    }
+    for (IndexSpec i : arrayIndexes) {
+      String col = arrayColumn(i.name());
+      out.add(new Ddl(dialect.addArrayColumn(table(), col, IndexSpec.MAX_STRING_LENGTH, sideTable(), i.name()), tableName(), col));
     }
     for (IndexSpec i : singleIndexes()) {
       String col = column(i.name());
