@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.error.Violations;
+import dev.rapport.crm.internal.StoredRead;
 import dev.rapport.crm.store.TextRules;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ public record EmailAddress(String value, boolean isMasked) {
 
   public EmailAddress {
     Objects.requireNonNull(value, "value");
-    if (!isMasked) {
+    if (!isMasked && !StoredRead.active()) {
       AddrSpecParser.Parsed parsed;
       try {
         parsed = AddrSpecParser.parse(value);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import dev.rapport.crm.error.Violations;
+import dev.rapport.crm.internal.StoredRead;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Collections;
@@ -45,21 +46,27 @@ public record LocalizedText(
   public LocalizedText {
     Objects.requireNonNull(defaultValue, "defaultValue");
     Objects.requireNonNull(variants, "variants");
-    Violations v = new Violations();
-    defaultValue = value(v, "default", defaultValue);
-    Map<String, String> checked = new TreeMap<>();
-    for (Map.Entry<String, String> e : variants.entrySet()) {
-      String path = "variants." + e.getKey();
-      String tag = canonicalTag(e.getKey());
-      String text = value(v, path, Objects.requireNonNull(e.getValue(), path));
-      if (tag == null) {
-        v.add(path, "text.locale", "'" + e.getKey() + "' is not a BCP 47 language tag such as en, ja or zh-Hans-CN");
-      } else if (checked.put(tag, text) != null) {
-        v.add(path, "text.locale", "the language tag " + tag + " is given twice");
+    if (StoredRead.active()) {
+      // stored checked and sorted by tag
+      variants = variants.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(variants));
+    } else {
+      Violations v = new Violations();
+      defaultValue = value(v, "default", defaultValue);
+      Map<String, String> checked = new TreeMap<>();
+      for (Map.Entry<String, String> e : variants.entrySet()) {
+        String path = "variants." + e.getKey();
+        String tag = canonicalTag(e.getKey());
+        String text = value(v, path, Objects.requireNonNull(e.getValue(), path));
+        if (tag == null) {
+          v.add(path, "text.locale",
+              "'" + e.getKey() + "' is not a BCP 47 language tag such as en, ja or zh-Hans-CN");
+        } else if (checked.put(tag, text) != null) {
+          v.add(path, "text.locale", "the language tag " + tag + " is given twice");
+        }
       }
+      v.throwIfAny();
+      variants = Collections.unmodifiableMap(checked);
     }
-    v.throwIfAny();
-    variants = Collections.unmodifiableMap(checked);
   }
 
   /** A text with no variants. */

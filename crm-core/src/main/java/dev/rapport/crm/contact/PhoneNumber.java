@@ -9,6 +9,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.internal.StoredRead;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +46,9 @@ public record PhoneNumber(String e164) {
   /** Accepts only the canonical E.164 form (or a masked form); use {@link #parse} for anything a person typed. */
   public PhoneNumber {
     Objects.requireNonNull(e164, "e164");
-    if (JUST_PARSED.get() != e164 && !isMaskedForm(e164) && PROVEN.getIfPresent(e164) == null) {
+    // a stored number was canonical when it was written (StoredRead)
+    if (JUST_PARSED.get() != e164 && !StoredRead.active() && !isMaskedForm(e164)
+        && PROVEN.getIfPresent(e164) == null) {
       Phonenumber.PhoneNumber parsed = parseValid(e164, null);
       String canonical = UTIL.format(parsed, PhoneNumberFormat.E164);
       if (!canonical.equals(e164)) {

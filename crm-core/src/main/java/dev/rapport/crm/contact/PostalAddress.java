@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import dev.rapport.crm.error.Violations;
 import dev.rapport.crm.contact.AddressRules.Component;
+import dev.rapport.crm.internal.StoredRead;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,67 +56,72 @@ public record PostalAddress(
   public PostalAddress {
     Objects.requireNonNull(country, "country");
     Objects.requireNonNull(streetLines, "streetLines");
-    Violations v = new Violations();
+    if (StoredRead.active()) {
+      streetLines = List.copyOf(streetLines); // stored checked and canonical
+    } else {
+      Violations v = new Violations();
 
-    country = nfc(country).toUpperCase(Locale.ROOT);
-    // messages are built only for a broken rule (a valid address is the common case, and they cost)
-    boolean knownCountry = ISO_COUNTRIES.contains(country);
-    if (!knownCountry) {
-      v.add("country", "address.country", "'" + country + "' is not an ISO 3166-1 alpha-2 country code");
-    }
-    AddressRules rules = knownCountry ? AddressRules.forCountry(country) : AddressRules.DEFAULT;
-
-    region = text(v, "region", region);
-    if (region != null && !rules.regionCodes().isEmpty()) {
-      region = region.toUpperCase(Locale.ROOT);
-      if (!rules.acceptsRegion(region)) {
-        v.add("region", "address.region",
-            "'" + region + "' is not a region code of " + country + " (one of " + sorted(rules.regionCodes()) + ")");
+      country = nfc(country).toUpperCase(Locale.ROOT);
+      // messages are built only for a broken rule (a valid address is the common case, and they cost)
+      boolean knownCountry = ISO_COUNTRIES.contains(country);
+      if (!knownCountry) {
+        v.add("country", "address.country", "'" + country + "' is not an ISO 3166-1 alpha-2 country code");
       }
-    }
-    city = text(v, "city", city);
-    district = text(v, "district", district);
+      AddressRules rules = knownCountry ? AddressRules.forCountry(country) : AddressRules.DEFAULT;
 
-    if (streetLines.size() > MAX_STREET_LINES) {
-      v.add("streetLines", "address.streetLines",
-          "at most " + MAX_STREET_LINES + " street lines, not " + streetLines.size());
-    }
-    List<String> lines = new ArrayList<>(streetLines.size());
-    for (int i = 0; i < streetLines.size(); i++) {
-      String path = "streetLines[" + i + "]";
-      String line = text(v, path, Objects.requireNonNull(streetLines.get(i), path));
-      if (v.require(line != null, path, "address.blank", "a street line may not be blank")) {
-        lines.add(line);
+      region = text(v, "region", region);
+      if (region != null && !rules.regionCodes().isEmpty()) {
+        region = region.toUpperCase(Locale.ROOT);
+        if (!rules.acceptsRegion(region)) {
+          v.add("region", "address.region",
+              "'" + region + "' is not a region code of " + country + " (one of " + sorted(rules.regionCodes()) + ")");
+        }
       }
-    }
-    streetLines = List.copyOf(lines);
+      city = text(v, "city", city);
+      district = text(v, "district", district);
 
-    postalCode = text(v, "postalCode", postalCode);
-    if (postalCode != null) {
-      postalCode = postalCode(postalCode);
+      if (streetLines.size() > MAX_STREET_LINES) {
+        v.add("streetLines", "address.streetLines",
+            "at most " + MAX_STREET_LINES + " street lines, not " + streetLines.size());
+      }
+      List<String> lines = new ArrayList<>(streetLines.size());
+      for (int i = 0; i < streetLines.size(); i++) {
+        String path = "streetLines[" + i + "]";
+        String line = text(v, path, Objects.requireNonNull(streetLines.get(i), path));
+        if (v.require(line != null, path, "address.blank", "a street line may not be blank")) {
+          lines.add(line);
+        }
+      }
+      streetLines = List.copyOf(lines);
+
+      postalCode = text(v, "postalCode", postalCode);
+      if (postalCode != null) {
+        postalCode = postalCode(postalCode);
+        if (knownCountry) {
+          if (!rules.postalCode().matcher(postalCode).matches()) {
+            v.add("postalCode", "address.postalCode",
+                "'" + postalCode + "' is not a postal code of " + country + " (e.g. " + rules.postalCodeExample()
+                    + ")");
+          }
+        }
+      }
+
       if (knownCountry) {
-        if (!rules.postalCode().matcher(postalCode).matches()) {
-          v.add("postalCode", "address.postalCode",
-              "'" + postalCode + "' is not a postal code of " + country + " (e.g. " + rules.postalCodeExample() + ")");
+        for (Set<Component> anyOf : rules.required()) {
+          boolean present = false;
+          for (Component c : anyOf) {
+            present |= isPresent(c, region, city, district, streetLines, postalCode);
+          }
+          if (!present) {
+            List<Component> names = anyOf.stream().sorted().toList();
+            v.add(names.get(0).path(), "address.required",
+                names.stream().map(Component::path).collect(Collectors.joining(" or "))
+                    + " is required for an address in " + country);
+          }
         }
       }
+      v.throwIfAny();
     }
-
-    if (knownCountry) {
-      for (Set<Component> anyOf : rules.required()) {
-        boolean present = false;
-        for (Component c : anyOf) {
-          present |= isPresent(c, region, city, district, streetLines, postalCode);
-        }
-        if (!present) {
-          List<Component> names = anyOf.stream().sorted().toList();
-          v.add(names.get(0).path(), "address.required",
-              names.stream().map(Component::path).collect(Collectors.joining(" or "))
-                  + " is required for an address in " + country);
-        }
-      }
-    }
-    v.throwIfAny();
   }
 
   /** The rules this address was checked against. */

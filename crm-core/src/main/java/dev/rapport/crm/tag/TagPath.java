@@ -3,6 +3,7 @@ package dev.rapport.crm.tag;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.rapport.crm.error.Violations;
+import dev.rapport.crm.internal.StoredRead;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.List;
@@ -33,27 +34,29 @@ public record TagPath(String value) {
 
   public TagPath {
     Objects.requireNonNull(value, "value");
-    value = Normalizer.normalize(value.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
-    Violations v = new Violations();
-    if (value.isEmpty()) {
-      v.add("", "tag.empty", "a tag may not be empty");
-    } else {
-      String[] segments = value.split(String.valueOf(SEPARATOR), -1);
-      if (segments.length > MAX_SEGMENTS) {
-        v.add("", "tag.depth", "a tag has at most " + MAX_SEGMENTS + " segments, not " + segments.length);
-      }
-      int length = value.codePointCount(0, value.length());
-      if (length > MAX_LENGTH) {
-        v.add("", "tag.length", "a tag has at most " + MAX_LENGTH + " characters, not " + length);
-      }
-      for (int i = 0; i < segments.length; i++) {
-        String problem = segmentProblem(segments[i]);
-        if (problem != null) {
-          v.add("", "tag.segment", "segment " + (i + 1) + " ('" + segments[i] + "') " + problem);
+    if (!StoredRead.active()) { // a stored tag is canonical
+      value = Normalizer.normalize(value.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+      Violations v = new Violations();
+      if (value.isEmpty()) {
+        v.add("", "tag.empty", "a tag may not be empty");
+      } else {
+        String[] segments = value.split(String.valueOf(SEPARATOR), -1);
+        if (segments.length > MAX_SEGMENTS) {
+          v.add("", "tag.depth", "a tag has at most " + MAX_SEGMENTS + " segments, not " + segments.length);
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > MAX_LENGTH) {
+          v.add("", "tag.length", "a tag has at most " + MAX_LENGTH + " characters, not " + length);
+        }
+        for (int i = 0; i < segments.length; i++) {
+          String problem = segmentProblem(segments[i]);
+          if (problem != null) {
+            v.add("", "tag.segment", "segment " + (i + 1) + " ('" + segments[i] + "') " + problem);
+          }
         }
       }
+      v.throwIfAny();
     }
-    v.throwIfAny();
   }
 
   @JsonCreator

@@ -3,6 +3,7 @@ package dev.rapport.crm.internal.command;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.access.ResourceType;
 import dev.rapport.crm.internal.Json;
+import dev.rapport.crm.internal.StoredRead;
 import dev.rapport.crm.store.Document;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,10 @@ public abstract class JsonAggregateType<A> implements AggregateType<A> {
     return Json.toTree(aggregate);
   }
 
+  /** The aggregate a stored body holds, its values taken as stored ({@link StoredRead}). */
   @Override
   public final A fromBody(ObjectNode body) {
-    return Json.fromTree(body, javaType);
+    return StoredRead.fromTree(body, javaType);
   }
 
   /** The index values of an aggregate, by the field names of the collection spec. */

@@ -62,7 +62,7 @@ public final class Reads {
         return Optional.empty();
       }
       recordRead(actor, Action.VIEW, rt, List.of(id), "", correlationId);
-      return Optional.of(shown(type, d.fields(), type.fromDocument(doc.get()), doc.get().body()));
+      return Optional.of(shown(type, d.fields(), doc.get()));
     });
   }
 
@@ -96,7 +96,7 @@ public final class Reads {
               doc.id());
           continue;
         }
-        items.add(shown(type, d.fields(), type.fromDocument(doc), doc.body()));
+        items.add(shown(type, d.fields(), doc));
         ids.add(doc.id());
       }
       recordRead(actor, action, rt, ids, query.criteria() + " " + query.sort(), pipeline.correlationId());
@@ -234,7 +234,15 @@ public final class Reads {
         correlationId, action, rt.name(), ids, query)));
   }
 
-  /** The aggregate as {@code fields} lets it be seen: itself when nothing is hidden, else read from a masked body. */
+  /** The stored aggregate as {@code fields} lets it be seen: read from a masked body when something is hidden. */
+  static <A> A shown(AggregateType<A> type, FieldAccess fields, Document stored) {
+    if (fields.showsEverything()) {
+      return type.fromDocument(stored);
+    }
+    return type.fromBody(Masking.apply(type.resource(), fields, stored.body()));
+  }
+
+  /** {@code aggregate} (whose stored body is {@code body}) as {@code fields} lets it be seen. */
   static <A> A shown(AggregateType<A> type, FieldAccess fields, A aggregate, ObjectNode body) {
     if (fields.showsEverything()) {
       return aggregate;
