@@ -37,7 +37,7 @@ public final class InstantText extends StdScalarDeserializer<Instant> {
   }
 
   /** The instant {@code s} spells in the form {@link Instant#toString} writes for years 0000-9999, else null. */
-  static @Nullable Instant parse(String s) {
+  public static @Nullable Instant parse(String s) {
     int n = s.length();
     if (n < 20 || n > 30 || n == 21 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
         || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {

@@ -1,6 +1,7 @@
 package dev.rapport.crm.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Supplier;
 
 /**
  * Turns a body the store holds back into its aggregate without checking its values again.
@@ -25,12 +26,17 @@ public final class StoredRead {
 
   /** {@link Json#fromTree} for a body read from the store. */
   public static <T> T fromTree(ObjectNode body, Class<T> type) {
+    return read(() -> Json.fromTree(body, type));
+  }
+
+  /** What {@code read} returns, the value types taking their values as stored while it runs on this thread. */
+  public static <T> T read(Supplier<T> read) {
     if (active()) {
-      return Json.fromTree(body, type);
+      return read.get();
     }
     ACTIVE.set(Boolean.TRUE);
     try {
-      return Json.fromTree(body, type);
+      return read.get();
     } finally {
       ACTIVE.remove();
     }

@@ -7,6 +7,7 @@ import dev.rapport.crm.internal.StoredRead;
 import dev.rapport.crm.store.Document;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** An aggregate stored as its own JSON form, with index values derived from it. */
 public abstract class JsonAggregateType<A> implements AggregateType<A> {
@@ -37,7 +38,18 @@ public abstract class JsonAggregateType<A> implements AggregateType<A> {
   /** The aggregate a stored body holds, its values taken as stored ({@link StoredRead}). */
   @Override
   public final A fromBody(ObjectNode body) {
-    return StoredRead.fromTree(body, javaType);
+    return StoredRead.read(() -> {
+      A read = read(body);
+      return read != null ? read : Json.fromTree(body, javaType);
+    });
+  }
+
+  /**
+   * The aggregate read straight off {@code body} without Jackson, or null to let Jackson read it (the default): a
+   * type whose reads are hot reads the form it writes itself and leaves anything else to Jackson.
+   */
+  protected @Nullable A read(ObjectNode body) {
+    return null;
   }
 
   /** The index values of an aggregate, by the field names of the collection spec. */

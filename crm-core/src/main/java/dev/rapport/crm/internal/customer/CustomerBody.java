@@ -1,7 +1,9 @@
 package dev.rapport.crm.internal.customer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.contact.EmailAddress;
 import dev.rapport.crm.contact.LocalizedText;
 import dev.rapport.crm.contact.PhoneNumber;
@@ -9,10 +11,15 @@ import dev.rapport.crm.contact.PostalAddress;
 import dev.rapport.crm.customer.Consent;
 import dev.rapport.crm.customer.ContactPerson;
 import dev.rapport.crm.customer.Customer;
+import dev.rapport.crm.customer.CustomerKind;
+import dev.rapport.crm.internal.InstantText;
 import dev.rapport.crm.internal.Json;
 import dev.rapport.crm.money.Money;
 import dev.rapport.crm.tag.TagPath;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  * order, node types and text), without Jackson serialising to a token buffer and reading that back. Every customer
  * write goes through it, so its cost is the command path's. {@code CustomerBodyTest} compares the two on generated
  * customers with every optional part set and unset; a field added to {@link Customer} or its values fails there.
+ *
+ * <p>{@link #read} is the way back for the form this class writes (and what masking leaves of it), read straight
+ * off the tree instead of through Jackson's token stream and creator buffers; every read and every page of
+ * customers goes through it. Anything else (a node of another type, a missing list, an instant in another form) is
+ * left to Jackson, which accepts or refuses it exactly as before. {@code CustomerBodyTest} checks that both give
+ * the same customer, masked or not.
  */
 final class CustomerBody {
   private CustomerBody() {}
@@ -98,6 +111,179 @@ final class CustomerBody {
     putIfPresent(o, "deletedBy", c.deletedBy());
     o.put("deleted", c.isDeleted());
     return o;
+  }
+
+  /**
+   * The customer {@code o} holds, when it is in the form {@link #of} writes (masked or not), else null: the caller
+   * then reads it with Jackson. Values are constructed as given; on a stored read their checks are skipped
+   * ({@code StoredRead}).
+   */
+  static @Nullable Customer read(ObjectNode o) {
+    try {
+      return readOrNull(o);
+    } catch (RuntimeException notThisFormOrRefused) {
+      return null; // Jackson reads it, or refuses it with its own message
+    }
+  }
+
+  private static @Nullable Customer readOrNull(ObjectNode o) {
+    String id = text(o, "id");
+    String tenant = text(o, "tenant");
+    String kind = text(o, "kind");
+    String stage = text(o, "stage");
+    JsonNode version = o.get("version");
+    String createdBy = text(o, "createdBy");
+    String updatedBy = text(o, "updatedBy");
+    if (id == null || tenant == null || kind == null || stage == null || version == null
+        || !version.isIntegralNumber() || !version.canConvertToLong() || createdBy == null || updatedBy == null) {
+      return null;
+    }
+    CustomerKind customerKind = CustomerKind.valueOf(kind);
+    List<PostalAddress> addresses = new ArrayList<>();
+    for (JsonNode n : array(o, "addresses")) {
+      ObjectNode a = object(n);
+      String country = text(a, "country");
+      if (country == null) {
+        return null;
+      }
+      addresses.add(new PostalAddress(country, text(a, "region"), text(a, "city"), text(a, "district"),
+          texts(array(a, "streetLines")), text(a, "postalCode")));
+    }
+    List<ContactPerson> persons = new ArrayList<>();
+    for (JsonNode n : array(o, "contactPersons")) {
+      ObjectNode p = object(n);
+      persons.add(new ContactPerson(localized(p.get("name")), text(p, "role"), emails(array(p, "emails")),
+          phones(array(p, "phones"))));
+    }
+    List<TagPath> tags = new ArrayList<>();
+    for (String t : texts(array(o, "tags"))) {
+      tags.add(TagPath.of(t));
+    }
+    Map<String, Instant> entered = new LinkedHashMap<>();
+    object(o.get("stageEnteredAt")).fields().forEachRemaining(e -> entered.put(e.getKey(), instant(e.getValue())));
+    Money credit = null;
+    JsonNode creditNode = o.get("creditLimit");
+    if (creditNode != null && !creditNode.isNull()) {
+      ObjectNode m = object(creditNode);
+      String amount = text(m, "amount");
+      String currency = text(m, "currency");
+      if (amount == null || currency == null) {
+        return null;
+      }
+      credit = new Money(new BigDecimal(amount), Currency.getInstance(currency));
+    }
+    Map<String, Consent> consents = new LinkedHashMap<>();
+    object(o.get("consents")).fields().forEachRemaining(e -> {
+      ObjectNode c = object(e.getValue());
+      JsonNode granted = c.get("granted");
+      String source = text(c, "source");
+      if (granted == null || !granted.isBoolean() || source == null) {
+        throw new NotThisForm();
+      }
+      consents.put(e.getKey(), new Consent(granted.booleanValue(), instant(c.get("at")), source));
+    });
+    JsonNode deletedAt = o.get("deletedAt");
+    return new Customer(id, TenantId.of(tenant), customerKind, localized(o.get("name")), emails(array(o, "emails")),
+        phones(array(o, "phones")), addresses, persons, tags, stage, entered, text(o, "grade"), text(o, "owner"),
+        text(o, "team"), text(o, "department"), text(o, "region"), credit, textMap(o.get("externalRefs")),
+        textMap(o.get("customFields")), consents, version.longValue(), instant(o.get("createdAt")), createdBy,
+        instant(o.get("updatedAt")), updatedBy, deletedAt == null || deletedAt.isNull() ? null : instant(deletedAt),
+        text(o, "deletedBy"));
+  }
+
+  /** Thrown inside {@link #read}: not the form it reads (Jackson reads it instead); without a stack trace. */
+  private static final class NotThisForm extends RuntimeException {
+    NotThisForm() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The text of an optional field: null when absent or null; not this form when it is not text. */
+  private static @Nullable String text(ObjectNode o, String field) {
+    JsonNode n = o.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual()) {
+      throw new NotThisForm();
+    }
+    return n.textValue();
+  }
+
+  private static ObjectNode object(@Nullable JsonNode n) {
+    if (n instanceof ObjectNode o) {
+      return o;
+    }
+    throw new NotThisForm();
+  }
+
+  private static ArrayNode array(ObjectNode o, String field) {
+    if (o.get(field) instanceof ArrayNode a) {
+      return a;
+    }
+    throw new NotThisForm();
+  }
+
+  private static List<String> texts(ArrayNode a) {
+    List<String> out = new ArrayList<>(a.size());
+    for (JsonNode n : a) {
+      if (!n.isTextual()) {
+        throw new NotThisForm();
+      }
+      out.add(n.textValue());
+    }
+    return out;
+  }
+
+  private static Map<String, String> textMap(@Nullable JsonNode n) {
+    Map<String, String> out = new LinkedHashMap<>();
+    object(n).fields().forEachRemaining(e -> {
+      if (!e.getValue().isTextual()) {
+        throw new NotThisForm();
+      }
+      out.put(e.getKey(), e.getValue().textValue());
+    });
+    return out;
+  }
+
+  private static Instant instant(@Nullable JsonNode n) {
+    Instant at = n != null && n.isTextual() ? InstantText.parse(n.textValue()) : null;
+    if (at == null) {
+      throw new NotThisForm();
+    }
+    return at;
+  }
+
+  private static LocalizedText localized(@Nullable JsonNode n) {
+    ObjectNode o = object(n);
+    String value = text(o, "default");
+    JsonNode variants = o.get("variants");
+    if (value == null) {
+      throw new NotThisForm();
+    }
+    return new LocalizedText(value, variants == null || variants.isNull() ? Map.of() : textMap(variants));
+  }
+
+  private static List<EmailAddress> emails(ArrayNode a) {
+    List<EmailAddress> out = new ArrayList<>(a.size());
+    for (JsonNode n : a) {
+      if (n.isTextual()) {
+        out.add(EmailAddress.of(n.textValue()));
+      } else if (n instanceof ObjectNode masked && masked.has("masked")) {
+        out.add(EmailAddress.masked(masked.get("masked").asText())); // as its JSON creator reads it
+      } else {
+        throw new NotThisForm();
+      }
+    }
+    return out;
+  }
+
+  private static List<PhoneNumber> phones(ArrayNode a) {
+    List<PhoneNumber> out = new ArrayList<>(a.size());
+    for (String p : texts(a)) {
+      out.add(PhoneNumber.of(p));
+    }
+    return out;
   }
 
   private static ObjectNode text(LocalizedText t) {

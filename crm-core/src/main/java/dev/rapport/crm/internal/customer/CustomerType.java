@@ -81,6 +81,11 @@ public final class CustomerType extends JsonAggregateType<Customer> {
   }
 
   @Override
+  protected @Nullable Customer read(ObjectNode body) {
+    return CustomerBody.read(body);
+  }
+
+  @Override
   public Map<String, List<Object>> index(Customer c) {
     Map<String, List<Object>> values = CustomerFields.indexValues(c);
     if (settings == null || c.customFields().isEmpty()) {
