@@ -1,6 +1,5 @@
 package dev.rapport.crm.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Supplier;
 
 /**
@@ -8,7 +7,7 @@ import java.util.function.Supplier;
  *
  * <p>Every value of a stored body was checked and put in canonical form when it was written (the command path
  * builds aggregates from checked values only), so the value types ({@code EmailAddress}, {@code PhoneNumber},
- * {@code TagPath}, {@code LocalizedText}, {@code PostalAddress}) skip their checks while {@link #fromTree} maps on
+ * {@code TagPath}, {@code LocalizedText}, {@code PostalAddress}) skip their checks while {@link #read} maps on
  * this thread. That is most of the cost of a read (parsing an address again, libphonenumber, Unicode
  * normalisation), and it keeps a stored record readable when a rule has since become stricter (an update of
  * libphonenumber's metadata that no longer knows a number range, a tightened address rule): such a record is read
@@ -19,14 +18,9 @@ public final class StoredRead {
 
   private StoredRead() {}
 
-  /** True while {@link #fromTree} maps a stored body on this thread: values are taken as stored. */
+  /** True while {@link #read} maps a stored body on this thread: values are taken as stored. */
   public static boolean active() {
     return ACTIVE.get() != null;
-  }
-
-  /** {@link Json#fromTree} for a body read from the store. */
-  public static <T> T fromTree(ObjectNode body, Class<T> type) {
-    return read(() -> Json.fromTree(body, type));
   }
 
   /** What {@code read} returns, the value types taking their values as stored while it runs on this thread. */

@@ -120,13 +120,14 @@ final class CustomerBody {
    */
   static @Nullable Customer read(ObjectNode o) {
     try {
-      return readOrNull(o);
+      return readOrThrow(o);
     } catch (RuntimeException notThisFormOrRefused) {
       return null; // Jackson reads it, or refuses it with its own message
     }
   }
 
-  private static @Nullable Customer readOrNull(ObjectNode o) {
+  /** The customer {@code o} holds; {@link NotThisForm} (or the refusal of a value type) when not this form. */
+  private static Customer readOrThrow(ObjectNode o) {
     String id = text(o, "id");
     String tenant = text(o, "tenant");
     String kind = text(o, "kind");
@@ -136,7 +137,7 @@ final class CustomerBody {
     String updatedBy = text(o, "updatedBy");
     if (id == null || tenant == null || kind == null || stage == null || version == null
         || !version.isIntegralNumber() || !version.canConvertToLong() || createdBy == null || updatedBy == null) {
-      return null;
+      throw new NotThisForm();
     }
     CustomerKind customerKind = CustomerKind.valueOf(kind);
     List<PostalAddress> addresses = new ArrayList<>();
@@ -144,7 +145,7 @@ final class CustomerBody {
       ObjectNode a = object(n);
       String country = text(a, "country");
       if (country == null) {
-        return null;
+        throw new NotThisForm();
       }
       addresses.add(new PostalAddress(country, text(a, "region"), text(a, "city"), text(a, "district"),
           texts(array(a, "streetLines")), text(a, "postalCode")));
@@ -168,7 +169,7 @@ final class CustomerBody {
       String amount = text(m, "amount");
       String currency = text(m, "currency");
       if (amount == null || currency == null) {
-        return null;
+        throw new NotThisForm();
       }
       credit = new Money(new BigDecimal(amount), Currency.getInstance(currency));
     }
