@@ -217,6 +217,31 @@ class AdministrationTest {
     c.close();
   }
 
+  @Test
+  void aGrantDecidingWithoutAConditionIsRecordedInEveryPeriodItIsUsed() {
+    dev.rapport.crm.testkit.MutableClock clock = dev.rapport.crm.testkit.MutableClock.at("2026-01-01T09:00:00Z");
+    Rbac timed = Rbac.builder().loadYaml(POLICY, "access.yaml").clock(clock)
+        .assign(Assignment.of("acme", "fin", "finance")).assign(Assignment.of("acme", "idle", "finance")).build();
+    Actor fin = Actor.of("acme", "fin");
+    dev.rapport.crm.access.Resource any = dev.rapport.crm.access.Resource.ofType(CustomerFields.TYPE);
+    java.time.Duration month = java.time.Duration.ofDays(30);
+
+    assertThat(timed.check(fin, Action.VIEW, any).decidingRules()).containsExactly("finance-view");
+    assertThat(timed.dormantGrants(fin.tenant(), month)).extracting(d -> d.assignment().userId())
+        .containsExactly("idle");
+    clock.advance(java.time.Duration.ofDays(40));
+    // the same decision in a later period: recorded again, although the first one already flagged this grant
+    assertThat(timed.check(fin, Action.VIEW, any).allowed()).isTrue();
+    assertThat(timed.dormantGrants(fin.tenant(), month)).extracting(d -> d.assignment().userId())
+        .containsExactly("idle");
+    clock.advance(java.time.Duration.ofDays(40));
+    assertThat(timed.dormantGrants(fin.tenant(), month))
+        .extracting(d -> d.assignment().userId(), d -> d.lastUsed())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("idle", null),
+            org.assertj.core.groups.Tuple.tuple("fin", java.time.Instant.parse("2026-02-10T09:00:00Z")));
+  }
+
   private static Store store(Crm c) {
     return c.store();
   }
