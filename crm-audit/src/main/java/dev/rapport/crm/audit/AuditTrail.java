@@ -1,0 +1,616 @@
+package dev.rapport.crm.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.error.DuplicateKeyException;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.module.CrmModule;
+import dev.rapport.crm.module.ModuleContext;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Page;
+import dev.rapport.crm.query.Query;
+import dev.rapport.crm.query.Sort;
+import dev.rapport.crm.recording.AuditEntry;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexType;
+import dev.rapport.crm.store.Lease;
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.StreamRecord;
+import dev.rapport.crm.store.WriteBatch;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tamper-evident audit trail: core's {@link AuditRecorder}, and a {@link CrmModule} keeping the chain's blocks.
+ *
+ * <pre>{@code
+ * AuditTrail audit = AuditTrail.hashChained();           // or AuditTrail.builder().witness(...).build()
+ * Crm crm = Crm.builder().store(store).accessPolicy(policy).audit(audit).build();
+ * ...
+ * audit.sealPending();                                    // on the host's scheduler, every few seconds
+ * Verification v = audit.verify(TenantId.of("acme"));    // v.intact(), v.firstProblem()
+ * }</pre>
+ *
+ * <p><b>Writing.</b> Every entry becomes one record on stream {@value #STREAM}, written by the command path in the
+ * command's own commit: who (actor, on-behalf-of, approver), when, the action and command, the record's type, id and
+ * version, its field-level changes (old → new, lists with the elements added and removed), the reason, the
+ * correlation id, the access rules that decided and the outcome. Each record carries the SHA-256 of its own content
+ * ({@code hash}), so that writing needs no lock and no read of the chain.
+ *
+ * <p><b>Sealing.</b> {@link #seal} links the records in stream-position order (the order every reader sees) into a
+ * hash chain, in blocks of at most {@link Builder#blockSize} records. A block is a document of collection
+ * {@value #BLOCKS} with the positions, ids and content hashes it seals, the head before and after it and the running
+ * count; it is a checkpoint, handed to the {@link CheckpointWitness}. One sealer per tenant at a time holds the
+ * kernel lease {@value #LEASE}; the block's id is its sequence number, so two sealers that raced past the lease (a
+ * store checking the lease apart from the write) still cannot fork the chain: the second insert of a block id fails.
+ *
+ * <p><b>Verifying.</b> {@link #verify} walks the stream and the blocks together and names the first record that was
+ * altered, removed, inserted, reordered or truncated away, and compares the chain with the witness's newest
+ * checkpoint.
+ */
+public final class AuditTrail implements AuditRecorder, CrmModule {
+  /** The stream the records are appended to. */
+  public static final String STREAM = "audit";
+  /** The collection holding the chain's blocks. */
+  public static final String BLOCKS = "audit_blocks";
+  /** The kernel lease the sealer of a tenant holds. */
+  public static final String LEASE = "audit.sealer";
+  static final String HASH = "hash";
+  private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final CollectionSpec BLOCK_SPEC = CollectionSpec.of(BLOCKS, IndexSpec.unique("seq", IndexType.LONG));
+  private static final byte[] GENESIS = new byte[Hashes.LENGTH];
+  private static final int READ_BATCH = 500;
+
+  private final int blockSize;
+  private final Duration leaseTtl;
+  private final CheckpointWitness witness;
+  private volatile @Nullable ModuleContext context;
+  /** Tenants with records committed through this node since their last complete seal. */
+  private final Set<TenantId> pending = ConcurrentHashMap.newKeySet();
+
+  private AuditTrail(Builder b) {
+    this.blockSize = b.blockSize;
+    this.leaseTtl = b.leaseTtl;
+    this.witness = b.witness;
+  }
+
+  /** A trail with the defaults: blocks of 1,000 records, a 30-second lease, no witness. */
+  public static AuditTrail hashChained() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings of an {@link AuditTrail}. */
+  public static final class Builder {
+    private int blockSize = 1000;
+    private Duration leaseTtl = Duration.ofSeconds(30);
+    private CheckpointWitness witness = CheckpointWitness.none();
+
+    private Builder() {}
+
+    /** The most records a block seals (1 to 10,000; default 1,000): a checkpoint every that many records at most. */
+    public Builder blockSize(int records) {
+      if (records < 1 || records > 10_000) {
+        throw new IllegalArgumentException("blockSize must be 1-10000: " + records);
+      }
+      this.blockSize = records;
+      return this;
+    }
+
+    /** How long a sealer's lease lasts unless renewed (default 30 s): how soon another node takes over. */
+    public Builder leaseTtl(Duration ttl) {
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new IllegalArgumentException("leaseTtl must be positive: " + ttl);
+      }
+      this.leaseTtl = ttl;
+      return this;
+    }
+
+    /** Where checkpoints go besides the database (default: nowhere). */
+    public Builder witness(CheckpointWitness value) {
+      this.witness = Objects.requireNonNull(value, "witness");
+      return this;
+    }
+
+    public AuditTrail build() {
+      return new AuditTrail(this);
+    }
+  }
+
+  // ---- module ------------------------------------------------------------------------------------------------------
+
+  @Override
+  public String name() {
+    return "audit";
+  }
+
+  @Override
+  public List<CollectionSpec> collections() {
+    return List.of(BLOCK_SPEC);
+  }
+
+  @Override
+  public void start(ModuleContext value) {
+    this.context = value;
+  }
+
+  private ModuleContext context() {
+    ModuleContext c = context;
+    if (c == null) {
+      throw new IllegalStateException("the audit trail is not part of a Crm yet: pass it to Crm.builder().audit(trail)");
+    }
+    return c;
+  }
+
+  // ---- writing -----------------------------------------------------------------------------------------------------
+
+  @Override
+  public List<WriteBatch.Append> record(AuditEntry entry) {
+    ObjectNode payload = payload(entry);
+    payload.put(HASH, Hashes.content(payload, HASH));
+    String kind = payload.get("kind").textValue();
+    return List.of(new WriteBatch.Append(STREAM, UUID.randomUUID().toString(), "audit." + kind, payload));
+  }
+
+  @Override
+  public void committed(TenantId tenant, List<StreamRecord> records) {
+    pending.add(tenant);
+  }
+
+  static ObjectNode payload(AuditEntry entry) {
+    ObjectNode p = NODES.objectNode();
+    Actor actor = entry.actor();
+    p.put("kind", entry instanceof AuditEntry.Change ? "change" : entry instanceof AuditEntry.Denied ? "denied" : "read");
+    p.put("tenant", actor.tenant().value());
+    p.put("actor", actor.userId());
+    if (actor.onBehalfOf() != null) {
+      p.put("onBehalfOf", actor.onBehalfOf());
+    }
+    if (!actor.roles().isEmpty()) {
+      ArrayNode roles = p.putArray("roles");
+      actor.roles().forEach(roles::add);
+    }
+    p.put("at", entry.at().toString());
+    p.put("correlationId", entry.correlationId());
+    p.put("outcome", entry.outcome().name());
+    if (entry instanceof AuditEntry.Change c) {
+      p.put("action", c.action().name());
+      p.put("command", c.command());
+      p.put("resourceType", c.resourceType());
+      p.put("resourceId", c.resourceId());
+      p.put("resourceVersion", c.resourceVersion());
+      if (c.reason() != null) {
+        p.put("reason", c.reason());
+      }
+      strings(p, "decidingRules", c.decidingRules());
+      if (c.approval() != null) {
+        ObjectNode a = p.putObject("approval");
+        a.put("requestId", c.approval().requestId());
+        strings(a, "approvers", c.approval().approvers());
+        a.put("decidedAt", c.approval().decidedAt().toString());
+      }
+      if (c.requestId() != null) {
+        p.put("requestId", c.requestId());
+      }
+      p.set("changes", Diff.between(c.before(), c.after()));
+    } else if (entry instanceof AuditEntry.Denied d) {
+      p.put("action", d.action().name());
+      p.put("command", d.command());
+      p.put("resourceType", d.resourceType());
+      if (d.resourceId() != null) {
+        p.put("resourceId", d.resourceId());
+      }
+      if (d.reason() != null) {
+        p.put("reason", d.reason());
+      }
+      strings(p, "decidingRules", d.decidingRules());
+    } else if (entry instanceof AuditEntry.Read r) {
+      p.put("action", r.action().name());
+      p.put("resourceType", r.resourceType());
+      strings(p, "resourceIds", r.resourceIds());
+      p.put("query", r.query());
+    }
+    return p;
+  }
+
+  private static void strings(ObjectNode into, String name, List<String> values) {
+    ArrayNode a = into.putArray(name);
+    values.forEach(a::add);
+  }
+
+  // ---- sealing -----------------------------------------------------------------------------------------------------
+
+  /** What one {@link #seal} did. */
+  public record Seal(boolean leaseHeld, int blocks, long records, @Nullable Checkpoint checkpoint) {}
+
+  /**
+   * Seals the tenants whose records this node committed since their last complete seal; call it on the host's
+   * scheduler (every few seconds). A tenant whose lease another node holds stays pending here until its records are
+   * sealed, by whichever node.
+   */
+  public Map<TenantId, Seal> sealPending() {
+    Map<TenantId, Seal> out = new HashMap<>();
+    for (TenantId t : List.copyOf(pending)) {
+      pending.remove(t);
+      try {
+        Seal s = seal(t);
+        out.put(t, s);
+        if (!s.leaseHeld()) {
+          pending.add(t);
+        }
+      } catch (RuntimeException e) {
+        pending.add(t);
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Links the tenant's records not sealed yet into the chain, in blocks, if this node can hold the sealer lease;
+   * otherwise seals nothing ({@link Seal#leaseHeld()} false). Stops at a record whose content does not match its own
+   * hash (altered before it was sealed: {@link #verify} names it) rather than seal it.
+   */
+  public Seal seal(TenantId tenant) {
+    ModuleContext c = context();
+    Store store = c.store();
+    Optional<Lease> lease = store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl);
+    if (lease.isEmpty()) {
+      return new Seal(false, 0, 0, null);
+    }
+    Block last = lastBlock(store, tenant);
+    long seq = last == null ? 0 : last.seq;
+    long total = last == null ? 0 : last.total;
+    long after = last == null ? 0 : last.lastPosition;
+    byte[] head = last == null ? GENESIS : last.head;
+    int blocks = 0;
+    long sealed = 0;
+    Checkpoint checkpoint = null;
+    while (true) {
+      List<StreamRecord> records = store.read(tenant, STREAM, after, blockSize);
+      int usable = 0;
+      for (StreamRecord r : records) {
+        if (!Hashes.content(r.payload(), HASH).equals(r.payload().path(HASH).asText())) {
+          LOG.error("audit record {} at position {} of tenant {} does not match its hash: not sealed; verify() reports"
+              + " it", r.id(), r.position(), tenant.value());
+          break;
+        }
+        usable++;
+      }
+      if (usable == 0) {
+        break;
+      }
+      List<StreamRecord> sealing = records.subList(0, usable);
+      byte[] prev = head;
+      ArrayNode positions = NODES.arrayNode();
+      ArrayNode ids = NODES.arrayNode();
+      ArrayNode hashes = NODES.arrayNode();
+      for (StreamRecord r : sealing) {
+        String h = r.payload().get(HASH).asText();
+        head = link(head, r.position(), r.id(), h);
+        positions.add(r.position());
+        ids.add(r.id());
+        hashes.add(h);
+      }
+      seq++;
+      total += sealing.size();
+      after = sealing.get(sealing.size() - 1).position();
+      Instant now = c.clock().instant();
+      ObjectNode body = NODES.objectNode();
+      body.put("seq", seq).put("prev", Hashes.hex(prev)).put("head", Hashes.hex(head)).put("total", total)
+          .put("lastPosition", after).put("sealedAt", now.toString());
+      body.set("positions", positions);
+      body.set("ids", ids);
+      body.set("hashes", hashes);
+      Document doc = new Document(blockId(seq), 1, body, Map.of("seq", List.of(seq)));
+      try {
+        store.commit(tenant, WriteBatch.builder().insert(BLOCKS, doc).guardedBy(WriteBatch.LeaseGuard.of(lease.get()))
+            .build());
+      } catch (DuplicateKeyException | VersionConflictException e) {
+        // another sealer took over (our lease expired) and wrote this block: the chain stays single
+        LOG.info("audit sealer of tenant {} lost its lease at block {}: {}", tenant.value(), seq, e.getMessage());
+        return new Seal(false, blocks, sealed, checkpoint);
+      }
+      blocks++;
+      sealed += sealing.size();
+      checkpoint = new Checkpoint(seq, total, after, Hashes.hex(head), now);
+      try {
+        witness.accept(tenant, checkpoint);
+      } catch (RuntimeException e) {
+        LOG.error("the checkpoint witness {} refused block {} of tenant {}", witness, seq, tenant.value(), e);
+      }
+      if (usable < records.size() || records.size() < blockSize) {
+        break;
+      }
+    }
+    return new Seal(true, blocks, sealed, checkpoint);
+  }
+
+  static String blockId(long seq) {
+    return String.format("b%019d", seq);
+  }
+
+  /** The chain's next head: SHA-256 of the previous head, the record's position, id and content hash. */
+  static byte[] link(byte[] head, long position, String id, String contentHash) {
+    MessageDigest d = Hashes.sha256();
+    d.update(head);
+    for (int i = 7; i >= 0; i--) {
+      d.update((byte) (position >>> (8 * i)));
+    }
+    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+    d.update((byte) idBytes.length);
+    d.update(idBytes);
+    d.update(Hashes.fromHex(contentHash));
+    return d.digest();
+  }
+
+  /** A block as stored. */
+  private record Block(long seq, byte[] prev, byte[] head, long total, long lastPosition, long[] positions,
+                       String[] ids, String[] hashes) {
+
+    static Block of(Document d) {
+      JsonNode b = d.body();
+      int n = b.path("positions").size();
+      long[] positions = new long[n];
+      String[] ids = new String[n];
+      String[] hashes = new String[n];
+      for (int i = 0; i < n; i++) {
+        positions[i] = b.path("positions").path(i).asLong();
+        ids[i] = b.path("ids").path(i).asText();
+        hashes[i] = b.path("hashes").path(i).asText();
+      }
+      return new Block(b.path("seq").asLong(), hex(b, "prev"), hex(b, "head"), b.path("total").asLong(),
+          b.path("lastPosition").asLong(), positions, ids, hashes);
+    }
+
+    private static byte[] hex(JsonNode b, String field) {
+      try {
+        return Hashes.fromHex(b.path(field).asText());
+      } catch (IllegalArgumentException e) {
+        return new byte[0];
+      }
+    }
+  }
+
+  private static @Nullable Block lastBlock(Store store, TenantId tenant) {
+    Page<Document> page = store.query(tenant, BLOCKS, Query.of(Criteria.all(), Sort.desc("seq"), 1));
+    return page.items().isEmpty() ? null : Block.of(page.items().get(0));
+  }
+
+  // ---- verifying ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Walks the tenant's records and the chain's blocks in order and returns the first problem: a record whose content
+   * does not match its hash or the hash the chain sealed (altered), a sealed record missing (removed), a record the
+   * chain does not hold between sealed ones (inserted), a sealed record at another place (reordered), the newest
+   * sealed records missing (truncated), or a block missing, altered or not linking to the one before it; then checks
+   * the chain against the witness's newest checkpoint. Records after the last block are checked against their own
+   * hashes only (they are not sealed yet).
+   */
+  public Verification verify(TenantId tenant) {
+    Store store = context().store();
+    Records records = new Records(store, tenant);
+    byte[] head = GENESIS;
+    long expectedSeq = 1;
+    long sealed = 0;
+    Map<Long, byte[]> headBySeq = new HashMap<>();
+    Query query = Query.of(Criteria.all(), Sort.asc("seq"), 100);
+    for (String cursor = null; ; ) {
+      Page<Document> page = store.query(tenant, BLOCKS, query.after(cursor));
+      for (Document d : page.items()) {
+        Block b = Block.of(d);
+        if (b.seq != expectedSeq) {
+          return new Verification(records.count(), sealed, expectedSeq - 1, new Verification.Problem(
+              Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null,
+              "block " + expectedSeq + " is missing (the next block is " + b.seq + ")"));
+        }
+        if (!MessageDigest.isEqual(b.prev, head)) {
+          return broken(records, sealed, b, "block " + b.seq + " does not link to the block before it");
+        }
+        byte[] h = head;
+        for (int i = 0; i < b.positions.length; i++) {
+          h = link(h, b.positions[i], b.ids[i], b.hashes[i]);
+        }
+        if (!MessageDigest.isEqual(h, b.head) || b.total != sealed + b.positions.length) {
+          return broken(records, sealed, b, "block " + b.seq + " was altered: its records do not hash to its head");
+        }
+        for (int i = 0; i < b.positions.length; i++) {
+          Verification.Problem p = records.expect(b.positions[i], b.ids[i], b.hashes[i],
+              id -> sealedPosition(store, tenant, id));
+          if (p != null) {
+            return new Verification(records.count(), sealed, b.seq - 1, p);
+          }
+          sealed++;
+        }
+        head = b.head;
+        headBySeq.put(b.seq, b.head);
+        expectedSeq++;
+      }
+      if (page.nextCursor() == null) {
+        break;
+      }
+      cursor = page.nextCursor();
+    }
+    long blocks = expectedSeq - 1;
+    Optional<Checkpoint> witnessed = witness.latest(tenant);
+    if (witnessed.isPresent()) {
+      Checkpoint w = witnessed.get();
+      byte[] ours = headBySeq.get(w.block());
+      if (ours == null) {
+        return new Verification(records.count(), sealed, blocks, new Verification.Problem(Verification.Kind.TRUNCATED,
+            w.lastPosition(), null, "the witness holds block " + w.block() + " with " + w.records()
+            + " records; the chain ends at block " + blocks + " with " + sealed));
+      }
+      if (!Hashes.hex(ours).equals(w.head())) {
+        return new Verification(records.count(), sealed, blocks, new Verification.Problem(
+            Verification.Kind.CHAIN_BROKEN, w.lastPosition(), null, "block " + w.block()
+            + " differs from the witness's checkpoint: the chain was rewritten"));
+      }
+    }
+    Verification.Problem tail = records.rest();
+    return new Verification(records.count(), sealed, blocks, tail);
+  }
+
+  /** Where the chain sealed record {@code id}, if anywhere: a scan of the blocks, made only to name a problem. */
+  private static @Nullable Long sealedPosition(Store store, TenantId tenant, String id) {
+    Query query = Query.of(Criteria.all(), Sort.asc("seq"), 100);
+    for (String cursor = null; ; ) {
+      Page<Document> page = store.query(tenant, BLOCKS, query.after(cursor));
+      for (Document d : page.items()) {
+        Block b = Block.of(d);
+        for (int i = 0; i < b.ids.length; i++) {
+          if (b.ids[i].equals(id)) {
+            return b.positions[i];
+          }
+        }
+      }
+      if (page.nextCursor() == null) {
+        return null;
+      }
+      cursor = page.nextCursor();
+    }
+  }
+
+  private static Verification broken(Records records, long sealed, Block b, String message) {
+    return new Verification(records.count(), sealed, b.seq - 1, new Verification.Problem(
+        Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null, message));
+  }
+
+  /** The tenant's records in position order, read ahead in batches. */
+  private static final class Records {
+    private final Store store;
+    private final TenantId tenant;
+    private final ArrayDeque<StreamRecord> buffer = new ArrayDeque<>();
+    private long after;
+    private boolean done;
+    private long seen;
+
+    Records(Store store, TenantId tenant) {
+      this.store = store;
+      this.tenant = tenant;
+    }
+
+    long count() {
+      return seen + buffer.size();
+    }
+
+    /** Reads ahead until the buffer holds {@code n} records or the stream ends. */
+    private void fill(int n) {
+      while (buffer.size() < n && !done) {
+        List<StreamRecord> next = store.read(tenant, STREAM, after, READ_BATCH);
+        buffer.addAll(next);
+        if (!next.isEmpty()) {
+          after = next.get(next.size() - 1).position();
+        }
+        done = next.size() < READ_BATCH;
+      }
+    }
+
+    private @Nullable StreamRecord peek() {
+      fill(1);
+      return buffer.peekFirst();
+    }
+
+    /** The record after the next one, if any. */
+    private @Nullable StreamRecord second() {
+      fill(2);
+      if (buffer.size() < 2) {
+        return null;
+      }
+      java.util.Iterator<StreamRecord> it = buffer.iterator();
+      it.next();
+      return it.next();
+    }
+
+    private void take() {
+      buffer.removeFirst();
+      seen++;
+    }
+
+    /**
+     * Checks that the next record is the sealed one; null when it is.
+     *
+     * @param sealedAt where the chain sealed a record id, if it did (asked only once a problem is found, to name it)
+     */
+    Verification.@Nullable Problem expect(long position, String id, String hash,
+                                          java.util.function.Function<String, @Nullable Long> sealedAt) {
+      StreamRecord r = peek();
+      if (r == null) {
+        return new Verification.Problem(Verification.Kind.TRUNCATED, position, id,
+            "sealed record " + id + " at position " + position + " and every record after it are missing");
+      }
+      if (r.position() < position) {
+        Long at = sealedAt.apply(r.id());
+        if (at != null) {
+          return new Verification.Problem(Verification.Kind.REORDERED, r.position(), r.id(),
+              "record " + r.id() + " is at position " + r.position() + "; the chain sealed it at " + at);
+        }
+        return new Verification.Problem(Verification.Kind.INSERTED, r.position(), r.id(),
+            "record " + r.id() + " at position " + r.position() + " is not in the chain");
+      }
+      if (r.position() > position) {
+        return new Verification.Problem(Verification.Kind.REMOVED, position, id,
+            "sealed record " + id + " at position " + position + " is missing");
+      }
+      if (!r.id().equals(id)) {
+        Long at = sealedAt.apply(r.id());
+        if (at != null) {
+          return new Verification.Problem(Verification.Kind.REORDERED, position, r.id(), "record " + r.id()
+              + " is at position " + position + "; the chain sealed it at " + at);
+        }
+        StreamRecord next = second();
+        if (next != null && next.id().equals(id)) {
+          return new Verification.Problem(Verification.Kind.INSERTED, position, r.id(), "record " + r.id()
+              + " at position " + position + " is not in the chain; sealed record " + id + " follows it");
+        }
+        return new Verification.Problem(Verification.Kind.ALTERED, position, r.id(), "record " + r.id()
+            + " at position " + position + " replaced sealed record " + id);
+      }
+      String content = Hashes.content(r.payload(), HASH);
+      if (!content.equals(r.payload().path(HASH).asText()) || !content.equals(hash)) {
+        return new Verification.Problem(Verification.Kind.ALTERED, position, id,
+            "record " + id + " at position " + position + " was altered: its content does not hash to the sealed hash");
+      }
+      take();
+      return null;
+    }
+
+    /** Checks the records after the chain against their own hashes. */
+    Verification.@Nullable Problem rest() {
+      for (StreamRecord r; (r = peek()) != null; ) {
+        if (!Hashes.content(r.payload(), HASH).equals(r.payload().path(HASH).asText())) {
+          return new Verification.Problem(Verification.Kind.ALTERED, r.position(), r.id(), "unsealed record "
+              + r.id() + " at position " + r.position() + " does not match its own hash");
+        }
+        take();
+      }
+      return null;
+    }
+  }
+}

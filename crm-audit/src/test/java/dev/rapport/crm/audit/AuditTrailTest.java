@@ -1,0 +1,202 @@
+package dev.rapport.crm.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.Crm;
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.access.Action;
+import dev.rapport.crm.access.DataFilter;
+import dev.rapport.crm.access.Decision;
+import dev.rapport.crm.access.Resource;
+import dev.rapport.crm.access.ResourceType;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.customer.Customer;
+import dev.rapport.crm.customer.CustomerData;
+import dev.rapport.crm.customer.CustomerKind;
+import dev.rapport.crm.customer.CustomerPatch;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.money.Money;
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.StreamRecord;
+import dev.rapport.crm.store.memory.InMemoryStore;
+import dev.rapport.crm.testkit.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditTrailTest {
+  private final MutableClock clock = MutableClock.at("2026-03-01T08:00:00Z");
+  private final Store store = InMemoryStore.create(clock);
+  private final AuditTrail audit = AuditTrail.builder().blockSize(3).build();
+  private final Crm crm = crm(store, audit, AccessPolicy.allowAll());
+  private final Actor alice = Actor.of("acme", "alice");
+
+  private Crm crm(Store s, AuditTrail trail, AccessPolicy policy) {
+    return Crm.builder().store(s).accessPolicy(policy).audit(trail).clock(clock).build();
+  }
+
+  private List<StreamRecord> records() {
+    return store.read(alice.tenant(), AuditTrail.STREAM, 0, 1000);
+  }
+
+  private static Map<String, JsonNode> changes(StreamRecord r) {
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    r.payload().path("changes").forEach(c -> out.put(c.path("field").asText(), c));
+    return out;
+  }
+
+  private Customer hangzhouTea() {
+    return crm.customers().create(alice, CustomerData.builder(CustomerKind.ORGANIZATION, "杭州茶业")
+        .region("CN-East").tag("tea").tag("export").email("li@hz-tea.cn").build());
+  }
+
+  @Test
+  void everyCommandWritesOneRecordWithItsFieldChanges() {
+    Customer c = hangzhouTea();
+    assertThat(records()).singleElement().satisfies(r -> {
+      ObjectNode p = r.payload();
+      assertThat(r.type()).isEqualTo("audit.change");
+      assertThat(p.path("actor").asText()).isEqualTo("alice");
+      assertThat(p.path("outcome").asText()).isEqualTo("APPLIED");
+      assertThat(p.path("action").asText()).isEqualTo("CREATE");
+      assertThat(p.path("resourceId").asText()).isEqualTo(c.id());
+      assertThat(p.path("resourceVersion").asLong()).isEqualTo(1);
+      assertThat(p.path("at").asText()).isEqualTo("2026-03-01T08:00:00Z");
+      Map<String, JsonNode> changes = changes(r);
+      assertThat(changes.get("name.default").path("new").asText()).isEqualTo("杭州茶业");
+      assertThat(changes.get("name.default").has("old")).isFalse();
+      // bookkeeping is the record's own (actor, time, version); an empty list is no change
+      assertThat(changes).doesNotContainKeys("version", "updatedAt", "updatedBy", "addresses", "phones");
+      assertThat(changes.get("tags").path("added")).extracting(JsonNode::asText)
+          .containsExactlyInAnyOrder("tea", "export");
+    });
+
+    clock.advance(Duration.ofMinutes(5));
+    crm.customers().update(alice, c.id(), CustomerPatch.builder().name("杭州茶业集团").region("CN-South").build());
+    crm.customers().tag(alice, c.id(), "premium");
+    crm.customers().untag(alice, c.id(), "export");
+    crm.customers().changeCreditLimit(alice, c.id(), Money.of("250000.00", "CNY"), "annual review");
+    List<StreamRecord> all = records();
+    assertThat(all).hasSize(5);
+
+    Map<String, JsonNode> update = changes(all.get(1));
+    assertThat(update.get("name.default").path("old").asText()).isEqualTo("杭州茶业");
+    assertThat(update.get("name.default").path("new").asText()).isEqualTo("杭州茶业集团");
+    assertThat(update).containsOnlyKeys("name.default", "region");
+    assertThat(update.get("region").path("new").asText()).isEqualTo("CN-South");
+    assertThat(all.get(1).payload().path("resourceVersion").asLong()).isEqualTo(2);
+
+    assertThat(changes(all.get(2)).get("tags").path("added")).extracting(JsonNode::asText)
+        .containsExactly("premium");
+    assertThat(changes(all.get(2)).get("tags").path("removed")).isEmpty();
+    assertThat(changes(all.get(3)).get("tags").path("removed")).extracting(JsonNode::asText)
+        .containsExactly("export");
+    assertThat(all.get(4).payload().path("reason").asText()).isEqualTo("annual review");
+    assertThat(changes(all.get(4)).keySet()).anySatisfy(f -> assertThat(f).startsWith("creditLimit"));
+    // nothing but what changed: the region did not change in the credit limit's record
+    assertThat(changes(all.get(4))).doesNotContainKey("region");
+  }
+
+  @Test
+  void aFailedCommandWritesNoRecord() {
+    Customer c = hangzhouTea();
+    assertThatThrownBy(() -> crm.customers().update(alice, c.id(), CustomerPatch.builder().name(" ").build()))
+        .isInstanceOf(ValidationException.class);
+    assertThat(records()).hasSize(1);
+  }
+
+  @Test
+  void aDeniedCommandWritesItsDenialOnly() {
+    AccessPolicy readOnly = new AccessPolicy() {
+      @Override
+      public Decision check(Actor actor, Action action, Resource resource) {
+        return action == Action.VIEW ? Decision.allow("read-only") : Decision.deny("read-only");
+      }
+
+      @Override
+      public DataFilter filter(Actor actor, Action action, ResourceType type) {
+        return DataFilter.always();
+      }
+    };
+    Crm guarded = crm(store, audit, readOnly);
+    assertThatThrownBy(() -> guarded.customers().create(alice, CustomerData.builder(CustomerKind.PERSON, "Ada")
+        .build())).isInstanceOf(AccessDeniedException.class);
+    assertThat(records()).singleElement().satisfies(r -> {
+      assertThat(r.type()).isEqualTo("audit.denied");
+      assertThat(r.payload().path("outcome").asText()).isEqualTo("DENIED");
+      assertThat(r.payload().path("decidingRules")).extracting(JsonNode::asText).containsExactly("read-only");
+    });
+  }
+
+  @Test
+  void sealedRecordsVerifyAndEveryBlockIsACheckpoint(@TempDir Path dir) {
+    Path file = dir.resolve("checkpoints.jsonl");
+    AuditTrail witnessed = AuditTrail.builder().blockSize(3).witness(CheckpointWitness.file(file)).build();
+    Crm c = crm(store, witnessed, AccessPolicy.allowAll());
+    for (int i = 0; i < 7; i++) {
+      c.customers().create(alice, CustomerData.builder(CustomerKind.PERSON, "Person " + i).build());
+    }
+    assertThat(witnessed.sealPending()).containsOnlyKeys(alice.tenant());
+    AuditTrail.Seal seal = witnessed.seal(alice.tenant());
+    assertThat(seal.records()).isZero();   // nothing left
+    assertThat(witnessed.verify(alice.tenant())).satisfies(v -> {
+      assertThat(v.intact()).isTrue();
+      assertThat(v.records()).isEqualTo(7);
+      assertThat(v.sealed()).isEqualTo(7);
+      assertThat(v.blocks()).isEqualTo(3);   // 3 + 3 + 1
+    });
+    assertThat(CheckpointWitness.file(file).latest(alice.tenant())).hasValueSatisfying(cp -> {
+      assertThat(cp.block()).isEqualTo(3);
+      assertThat(cp.records()).isEqualTo(7);
+    });
+
+    // records after the last block verify against their own hashes, and are sealed on the next run
+    c.customers().create(alice, CustomerData.builder(CustomerKind.PERSON, "Late").build());
+    assertThat(witnessed.verify(alice.tenant()).sealed()).isEqualTo(7);
+    assertThat(witnessed.verify(alice.tenant()).intact()).isTrue();
+    assertThat(witnessed.sealPending().get(alice.tenant()).records()).isEqualTo(1);
+    assertThat(witnessed.verify(alice.tenant()).sealed()).isEqualTo(8);
+  }
+
+  @Test
+  void aSecondNodeSealsNothingWhileTheFirstHoldsTheLease() {
+    hangzhouTea();
+    AuditTrail other = AuditTrail.builder().blockSize(3).build();
+    Crm node2 = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(other).clock(clock)
+        .nodeId("node-2").build();
+    assertThat(audit.seal(alice.tenant()).leaseHeld()).isTrue();
+    node2.customers().create(alice, CustomerData.builder(CustomerKind.PERSON, "Ada").build());
+    assertThat(other.seal(alice.tenant()).leaseHeld()).isFalse();
+    assertThat(other.sealPending()).containsOnlyKeys(alice.tenant());   // stays pending on node 2
+    assertThat(audit.seal(alice.tenant()).records()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(1));                                // node 1's lease expires
+    assertThat(other.seal(alice.tenant())).satisfies(s -> {
+      assertThat(s.leaseHeld()).isTrue();
+      assertThat(s.records()).isZero();
+    });
+    assertThat(other.verify(alice.tenant()).sealed()).isEqualTo(2);
+  }
+
+  @Test
+  void anAuditTrailOutsideACrmSaysHowToWireIt() {
+    assertThatThrownBy(() -> AuditTrail.hashChained().verify(alice.tenant()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("Crm.builder().audit(trail)");
+  }
+
+  @Test
+  void theFileWitnessNamesALineItCannotRead(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("w.jsonl");
+    Files.writeString(file, "{\"tenant\":\"acme\",\"block\":1,\"records\":3,\"lastPosition\":3,\"head\":\"00\","
+        + "\"sealedAt\":\"2026-03-01T08:00:00Z\"}\n{\"tenant\":\"acme\",\"block\":2}\n");
+    assertThatThrownBy(() -> CheckpointWitness.file(file).latest(alice.tenant()))
+        .hasMessageContaining("line 2");
+  }
+}
