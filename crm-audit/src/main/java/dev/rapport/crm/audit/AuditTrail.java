@@ -87,6 +87,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   private final int blockSize;
   private final Duration leaseTtl;
   private final CheckpointWitness witness;
+  private final Set<String> viewsRecorded;
   private volatile @Nullable ModuleContext context;
   /** Tenants with records committed through this node since their last complete seal. */
   private final Set<TenantId> pending = ConcurrentHashMap.newKeySet();
@@ -95,6 +96,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     this.blockSize = b.blockSize;
     this.leaseTtl = b.leaseTtl;
     this.witness = b.witness;
+    this.viewsRecorded = Set.copyOf(b.viewsRecorded);
   }
 
   /** A trail with the defaults: blocks of 1,000 records, a 30-second lease, no witness. */
@@ -111,8 +113,21 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     private int blockSize = 1000;
     private Duration leaseTtl = Duration.ofSeconds(30);
     private CheckpointWitness witness = CheckpointWitness.none();
+    private final Set<String> viewsRecorded = new java.util.TreeSet<>();
 
     private Builder() {}
+
+    /**
+     * Also records reads ({@code VIEW}: single reads, pages, counts) of these resource types ({@code customer},
+     * {@code interaction}, {@code case}): one record per call, naming the records returned. Exports are always
+     * recorded; other reads are not, unless named here (each recorded read is a write).
+     */
+    public Builder recordReadsOf(String... resourceTypes) {
+      for (String t : resourceTypes) {
+        viewsRecorded.add(Objects.requireNonNull(t, "resourceType"));
+      }
+      return this;
+    }
 
     /** The most records a block seals (1 to 10,000; default 1,000): a checkpoint every that many records at most. */
     public Builder blockSize(int records) {
@@ -172,6 +187,10 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   @Override
   public List<WriteBatch.Append> record(AuditEntry entry) {
+    if (entry instanceof AuditEntry.Read r && r.action() != dev.rapport.crm.access.Action.EXPORT
+        && !viewsRecorded.contains(r.resourceType())) {
+      return List.of();
+    }
     ObjectNode payload = payload(entry);
     payload.put(HASH, Hashes.content(payload, HASH));
     String kind = payload.get("kind").textValue();
@@ -242,6 +261,16 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   private static void strings(ObjectNode into, String name, List<String> values) {
     ArrayNode a = into.putArray(name);
     values.forEach(a::add);
+  }
+
+  /**
+   * The tenant's records after stream position {@code afterPosition} (0 for the first), oldest first, at most
+   * {@code limit}: each record's payload holds {@code kind} ({@code change}, {@code denied}, {@code read}), {@code actor},
+   * {@code at}, {@code action}, {@code resourceType}, {@code resourceId}, {@code changes} ({@code field}, {@code old},
+   * {@code new}, and {@code added}/{@code removed} for lists), {@code reason}, {@code outcome} and its {@code hash}.
+   */
+  public List<StreamRecord> records(TenantId tenant, long afterPosition, int limit) {
+    return context().store().read(tenant, STREAM, afterPosition, limit);
   }
 
   // ---- sealing -----------------------------------------------------------------------------------------------------

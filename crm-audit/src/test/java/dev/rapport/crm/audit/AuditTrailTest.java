@@ -137,6 +137,32 @@ class AuditTrailTest {
   }
 
   @Test
+  void exportsAreRecordedOnePerCallAndReadsOnlyOfTheTypesAsked() {
+    Customer c = hangzhouTea();
+    hangzhouTea();
+    dev.rapport.crm.query.Query all = dev.rapport.crm.query.Query.of(dev.rapport.crm.query.Criteria.all(),
+        dev.rapport.crm.query.Sort.byId(), 50);
+    crm.customers().require(alice, c.id());
+    crm.customers().find(alice, all);
+    assertThat(records()).hasSize(2);                                     // the two creations only
+    crm.customers().export(alice, all);
+    assertThat(records()).hasSize(3).last().satisfies(r -> {
+      assertThat(r.type()).isEqualTo("audit.read");
+      assertThat(r.payload().path("action").asText()).isEqualTo("EXPORT");
+      assertThat(r.payload().path("resourceIds")).hasSize(2);            // one record for the whole page
+    });
+
+    AuditTrail readsToo = AuditTrail.builder().recordReadsOf("customer").build();
+    Crm watched = crm(store, readsToo, AccessPolicy.allowAll());
+    watched.customers().require(alice, c.id());
+    watched.customers().find(alice, all);
+    assertThat(records()).hasSize(5).last().satisfies(r -> {
+      assertThat(r.payload().path("action").asText()).isEqualTo("VIEW");
+      assertThat(r.payload().path("resourceIds")).hasSize(2);
+    });
+  }
+
+  @Test
   void sealedRecordsVerifyAndEveryBlockIsACheckpoint(@TempDir Path dir) {
     Path file = dir.resolve("checkpoints.jsonl");
     AuditTrail witnessed = AuditTrail.builder().blockSize(3).witness(CheckpointWitness.file(file)).build();

@@ -21,6 +21,7 @@ import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.testkit.MutableClock;
+import dev.rapport.crm.testservers.TestServers;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.rapport.crm.rbac;
 
 import dev.rapport.crm.store.memory.InMemoryStore;
+import dev.rapport.crm.testservers.TestServers;
 import java.time.Clock;
 
 /** The property on core's {@link InMemoryStore}: the reference semantics. */

@@ -63,6 +63,8 @@ public final class QuickStart {
     }
     // access control with crm-rbac (on a store of its own, so the quick start's data keeps its allow-all policy)
     ReadmeAccess.print(ReadmeAccess.run(dev.rapport.crm.store.memory.InMemoryStore.create()));
+    // the audit trail with crm-audit: records, the hash chain, verification (on a store of its own too)
+    ReadmeAudit.runAndPrint();
   }
 
   static void run(Crm crm, Store store, Inbox notifier) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's Java blocks are the marked lines of the samples that compile and run here, so they cannot rot: the
  * first block is {@link ReadmeExample} with its imports, the second {@link ReadmeReads}, the third
- * {@link ReadmeIndexes}, the fourth {@link ReadmeAccess}.
+ * {@link ReadmeIndexes}, the fourth {@link ReadmeAccess}, the fifth {@link ReadmeAudit}.
  */
 class ReadmeExampleTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/rapport/crm/samples");
@@ -50,9 +50,10 @@ class ReadmeExampleTest {
     String reads = Files.readString(SOURCES.resolve("ReadmeReads.java"));
     String indexes = Files.readString(SOURCES.resolve("ReadmeIndexes.java"));
     String access = Files.readString(SOURCES.resolve("ReadmeAccess.java"));
+    String audit = Files.readString(SOURCES.resolve("ReadmeAudit.java"));
 
     assertThat(readmeBlocks()).containsExactly(imports(example) + "\n" + marked(example), marked(reads),
-        marked(indexes), marked(access));
+        marked(indexes), marked(access), marked(audit));
   }
 
   @Test
@@ -63,6 +64,18 @@ class ReadmeExampleTest {
     assertThat(r.seenByService().emails().get(0).value()).isEqualTo("s***@huaxin.example.cn");
     assertThat(r.whyNot().allowed()).isFalse();
     assertThat(r.whyNot().rules()).extracting(x -> x.ruleId()).contains("admin-all");
+  }
+
+  @Test
+  void theAuditExampleRecordsSealsAndVerifies(@org.junit.jupiter.api.io.TempDir Path dir) {
+    ReadmeAudit.Result r = ReadmeAudit.run(dev.rapport.crm.store.memory.InMemoryStore.create(),
+        dir.resolve("w.jsonl"));
+    assertThat(r.trail()).extracting(x -> x.payload().path("command").asText())
+        .containsExactly("customer.create", "customer.change-credit-limit");
+    assertThat(r.trail().get(1).payload().path("reason").asText()).isEqualTo("annual review");
+    assertThat(r.seal().records()).isEqualTo(2);
+    assertThat(r.verification().intact()).isTrue();
+    assertThat(r.verification().sealed()).isEqualTo(2);
   }
 
   @Test

