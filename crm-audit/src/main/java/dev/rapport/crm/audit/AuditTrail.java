@@ -80,7 +80,18 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   static final String HASH = "hash";
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** The collection indexing sealed records for {@link #history}: one document per record. */
+  public static final String INDEX = "audit_index";
   private static final CollectionSpec BLOCK_SPEC = CollectionSpec.of(BLOCKS, IndexSpec.unique("seq", IndexType.LONG));
+  private static final CollectionSpec INDEX_SPEC = new CollectionSpec(INDEX, List.of(
+      IndexSpec.unique("pos", IndexType.LONG), IndexSpec.single("resource", IndexType.STRING),
+      IndexSpec.single("actor", IndexType.STRING), IndexSpec.single("action", IndexType.STRING),
+      IndexSpec.single("kind", IndexType.STRING), IndexSpec.single("at", IndexType.INSTANT),
+      IndexSpec.multi("fields", IndexType.STRING)),
+      dev.rapport.crm.store.IndexSet.of("kind", "at", "fields")
+          .with(dev.rapport.crm.store.CompositeIndex.of("auditResourcePos", Sort.asc("resource").thenAsc("pos")))
+          .with(dev.rapport.crm.store.CompositeIndex.of("auditActorPos", Sort.asc("actor").thenAsc("pos")))
+          .with(dev.rapport.crm.store.CompositeIndex.of("auditActionPos", Sort.asc("action").thenAsc("pos"))));
   private static final byte[] GENESIS = new byte[Hashes.LENGTH];
   private static final int READ_BATCH = 500;
 
@@ -167,7 +178,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   @Override
   public List<CollectionSpec> collections() {
-    return List.of(BLOCK_SPEC);
+    return List.of(BLOCK_SPEC, INDEX_SPEC);
   }
 
   @Override
@@ -273,6 +284,115 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     return context().store().read(tenant, STREAM, afterPosition, limit);
   }
 
+  // ---- history -----------------------------------------------------------------------------------------------------
+
+  /**
+   * The records {@code query} selects, oldest first, at most {@link HistoryQuery#limit}: sealed records through the
+   * index ({@value #INDEX}), the records the sealer has not reached yet read from the stream after them. The next
+   * page: the same query {@code after} the last record's position.
+   */
+  public List<AuditRecord> history(TenantId tenant, HistoryQuery query) {
+    Store store = context().store();
+    Block last = lastBlock(store, tenant);
+    long sealedUpTo = last == null ? 0 : last.lastPosition;
+    List<AuditRecord> out = new ArrayList<>();
+    long after = query.afterPosition();
+    if (after < sealedUpTo) {
+      Criteria c = Criteria.and(query.criteria(), Criteria.gt("pos", after), Criteria.lte("pos", sealedUpTo));
+      Page<Document> page = store.query(tenant, INDEX, Query.of(c, Sort.asc("pos"), query.limit()));
+      for (Document d : page.items()) {
+        long pos = d.body().path("pos").asLong();
+        List<StreamRecord> one = store.read(tenant, STREAM, pos - 1, 1);
+        if (!one.isEmpty() && one.get(0).position() == pos) {
+          out.add(AuditRecord.of(one.get(0)));
+        }
+      }
+      if (out.size() == query.limit()) {
+        return out;
+      }
+      after = sealedUpTo;
+    }
+    // the unsealed tail: as long as the sealer lags, read and filtered here
+    while (out.size() < query.limit()) {
+      List<StreamRecord> batch = store.read(tenant, STREAM, after, READ_BATCH);
+      for (StreamRecord r : batch) {
+        AuditRecord record = AuditRecord.of(r);
+        if (query.matches(record) && out.size() < query.limit()) {
+          out.add(record);
+        }
+      }
+      if (batch.size() < READ_BATCH) {
+        break;
+      }
+      after = batch.get(batch.size() - 1).position();
+    }
+    return out;
+  }
+
+  /** The records that wrote a version of one record (its creation and every applied change), oldest first. */
+  public List<AuditRecord> versions(TenantId tenant, String resourceType, String resourceId) {
+    List<AuditRecord> out = new ArrayList<>();
+    HistoryQuery q = HistoryQuery.forResource(resourceType, resourceId).kind("change").limit(HistoryQuery.MAX_LIMIT);
+    while (true) {
+      List<AuditRecord> page = history(tenant, q);
+      for (AuditRecord r : page) {
+        if (r.wroteVersion()) {
+          out.add(r);
+        }
+      }
+      if (page.size() < HistoryQuery.MAX_LIMIT) {
+        return out;
+      }
+      q.after(page.get(page.size() - 1).position());
+    }
+  }
+
+  /**
+   * The stored state of a record as it was at {@code instant} (its fields, without the bookkeeping the records name
+   * themselves: id, version, created/updated at and by), rebuilt from its changes; empty before its creation.
+   */
+  public Optional<ObjectNode> stateAsOf(TenantId tenant, String resourceType, String resourceId, Instant instant) {
+    return state(versions(tenant, resourceType, resourceId), r -> !r.at().isAfter(instant));
+  }
+
+  /** The stored state of a record at one of its versions (see {@link #stateAsOf}); empty when it never had it. */
+  public Optional<ObjectNode> stateAt(TenantId tenant, String resourceType, String resourceId, long version) {
+    List<AuditRecord> versions = versions(tenant, resourceType, resourceId);
+    if (versions.stream().noneMatch(r -> r.resourceVersion() == version)) {
+      return Optional.empty();
+    }
+    return state(versions, r -> r.resourceVersion() <= version);
+  }
+
+  /** The field changes from one version of a record to another (either order), as a change record lists them. */
+  public List<FieldChange> diff(TenantId tenant, String resourceType, String resourceId, long fromVersion,
+                                long toVersion) {
+    List<AuditRecord> versions = versions(tenant, resourceType, resourceId);
+    for (long v : new long[] {fromVersion, toVersion}) {
+      if (versions.stream().noneMatch(r -> r.resourceVersion() == v)) {
+        throw new dev.rapport.crm.error.NotFoundException("the audit trail holds no version " + v + " of " + resourceType
+            + " " + resourceId);
+      }
+    }
+    ObjectNode a = state(versions, r -> r.resourceVersion() <= fromVersion).orElseThrow();
+    ObjectNode b = state(versions, r -> r.resourceVersion() <= toVersion).orElseThrow();
+    return FieldChange.all(Diff.between(a, b));
+  }
+
+  private static Optional<ObjectNode> state(List<AuditRecord> versions, java.util.function.Predicate<AuditRecord> upTo) {
+    ObjectNode state = null;
+    for (AuditRecord r : versions) {
+      if (!upTo.test(r)) {
+        break;
+      }
+      if (state == null) {
+        state = NODES.objectNode();
+      }
+      Diff.apply(state, r.payload().path("changes"));
+    }
+    return Optional.ofNullable(state);
+  }
+
   // ---- sealing -----------------------------------------------------------------------------------------------------
 
   /** What one {@link #seal} did. */
@@ -359,8 +479,23 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       body.set("hashes", hashes);
       Document doc = new Document(blockId(seq), 1, body, Map.of("seq", List.of(seq)));
       try {
-        store.commit(tenant, WriteBatch.builder().insert(BLOCKS, doc).guardedBy(WriteBatch.LeaseGuard.of(lease.get()))
-            .build());
+        WriteBatch.Builder batch = WriteBatch.builder();
+        if (store.supports(dev.rapport.crm.store.Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
+          // the block and the index of its records in one commit
+          sealing.forEach(r -> batch.insert(INDEX, indexDocument(r)));
+        } else {
+          // one document per commit: the index first, so that a block never stands for records the index lacks
+          // (a crash between leaves index documents past the chain's end, which history reads from the stream)
+          for (StreamRecord r : sealing) {
+            try {
+              store.commit(tenant, WriteBatch.builder().insert(INDEX, indexDocument(r))
+                  .guardedBy(WriteBatch.LeaseGuard.of(lease.get())).build());
+            } catch (DuplicateKeyException written) {
+              // indexed by an earlier run that did not get to its block
+            }
+          }
+        }
+        store.commit(tenant, batch.insert(BLOCKS, doc).guardedBy(WriteBatch.LeaseGuard.of(lease.get())).build());
       } catch (DuplicateKeyException | VersionConflictException e) {
         // another sealer took over (our lease expired) and wrote this block: the chain stays single
         LOG.info("audit sealer of tenant {} lost its lease at block {}: {}", tenant.value(), seq, e.getMessage());
@@ -379,6 +514,33 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       }
     }
     return new Seal(true, blocks, sealed, checkpoint);
+  }
+
+  /** A sealed record's entry in {@value #INDEX}: what {@link HistoryQuery} filters on, and its position. */
+  static Document indexDocument(StreamRecord r) {
+    ObjectNode p = r.payload();
+    Map<String, List<Object>> ix = new java.util.LinkedHashMap<>();
+    ix.put("pos", List.of(r.position()));
+    ix.put("kind", List.of(p.path("kind").asText()));
+    ix.put("actor", List.of(p.path("actor").asText()));
+    if (p.hasNonNull("action")) {
+      ix.put("action", List.of(p.path("action").asText()));
+    }
+    if (p.hasNonNull("resourceType") && p.hasNonNull("resourceId")) {
+      ix.put("resource", List.of(HistoryQuery.key(p.path("resourceType").asText(), p.path("resourceId").asText())));
+    }
+    ix.put("at", List.of(Instant.parse(p.path("at").asText())));
+    List<Object> fields = new ArrayList<>();
+    for (JsonNode c : p.path("changes")) {
+      String f = c.path("field").asText();
+      if (f.length() <= IndexSpec.MAX_STRING_LENGTH) {
+        fields.add(f);
+      }
+    }
+    if (!fields.isEmpty()) {
+      ix.put("fields", fields);
+    }
+    return new Document("p" + r.position(), 1, NODES.objectNode().put("pos", r.position()), ix);
   }
 
   static String blockId(long seq) {

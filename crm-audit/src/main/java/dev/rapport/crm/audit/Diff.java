@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The field-level changes between two stored states of a record: one change per leaf path that differs (nested
  * objects are walked, custom fields included), each with its old and new value (absent when the field was absent).
+ * A path joins member names with {@code .}; a {@code .} or a backslash inside a name is escaped with a backslash.
  * A list (tags, e-mail addresses, phone numbers, contact persons) is one field, changed as a whole, and its change
  * also names the elements {@code added} and {@code removed}; an empty list and an absent one are the same. The
  * record's bookkeeping ({@link #BOOKKEEPING}: id, tenant, version, who and when) is not a change: the audit record
@@ -43,11 +44,75 @@ final class Diff {
       if (prefix.isEmpty() && BOOKKEEPING.contains(name)) {
         continue;
       }
-      String path = prefix.isEmpty() ? name : prefix + "." + name;
+      String path = prefix.isEmpty() ? escape(name) : prefix + "." + escape(name);
       if ((b == null || b.isObject()) && (a == null || a.isObject())) {
         walk(path, b, a, out);
       } else {
         leaf(path, b, a, out);
+      }
+    }
+  }
+
+  static String escape(String name) {
+    if (name.indexOf('.') < 0 && name.indexOf('\\') < 0) {
+      return name;
+    }
+    StringBuilder b = new StringBuilder(name.length() + 2);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '.' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
+  }
+
+  /** The member names of a path, unescaped. */
+  static List<String> segments(String path) {
+    List<String> out = new ArrayList<>();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '\\' && i + 1 < path.length()) {
+        b.append(path.charAt(++i));
+      } else if (c == '.') {
+        out.add(b.toString());
+        b.setLength(0);
+      } else {
+        b.append(c);
+      }
+    }
+    out.add(b.toString());
+    return out;
+  }
+
+  /**
+   * Applies {@code changes} (as {@link #between} computes them) to {@code state}, in place: each path's new value set,
+   * or removed when the change has none; objects on the way created, and removed when they end up empty.
+   */
+  static void apply(ObjectNode state, JsonNode changes) {
+    for (JsonNode change : changes) {
+      List<String> path = segments(change.path("field").asText());
+      ObjectNode at = state;
+      List<ObjectNode> parents = new ArrayList<>();
+      for (int i = 0; i < path.size() - 1; i++) {
+        JsonNode next = at.get(path.get(i));
+        if (next == null || !next.isObject()) {
+          next = at.putObject(path.get(i));
+        }
+        parents.add(at);
+        at = (ObjectNode) next;
+      }
+      String last = path.get(path.size() - 1);
+      if (change.has("new")) {
+        at.set(last, change.get("new").deepCopy());
+      } else {
+        at.remove(last);
+        for (int i = parents.size() - 1; i >= 0 && at.isEmpty(); i--) {
+          parents.get(i).remove(path.get(i));
+          at = parents.get(i);
+        }
       }
     }
   }

@@ -58,9 +58,21 @@ public final class TestServers {
     private @Nullable DataSource dataSource;
     private @Nullable MongoDatabase mongo;
     private @Nullable String qualifier;
+    private java.util.function.@Nullable Supplier<Store> another;
 
     public Store store() {
       return java.util.Objects.requireNonNull(store, "not started");
+    }
+
+    /**
+     * A second store on the same database, schema and clock, as another node of the application would open it
+     * (its own pool-less store object over the same data source or client).
+     */
+    public Store anotherNode() {
+      if (another == null) {
+        throw new UnsupportedOperationException("one store only: " + store);
+      }
+      return another.get();
     }
 
     /** The SQL database's data source (null for other stores): the store's tables are {@link #table}. */
@@ -126,7 +138,8 @@ public final class TestServers {
       ds.setURL("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=20000");
       o.onClose("shut down H2 " + database, () -> execute(ds, "SHUTDOWN"));
       o.dataSource = ds;
-      return JdbcStore.builder(JdbcStore.Database.H2, ds).clock(clock).build();
+      o.another = () -> JdbcStore.builder(JdbcStore.Database.H2, ds).clock(clock).build();
+      return o.another.get();
     });
   }
 
@@ -159,7 +172,8 @@ public final class TestServers {
       o.dataSource = ds;
       o.qualifier = schema;
       o.onClose("drop schema " + schema, () -> execute(ds, "DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
-      return JdbcStore.builder(JdbcStore.Database.POSTGRESQL, ds).schema(schema).clock(clock).build();
+      o.another = () -> JdbcStore.builder(JdbcStore.Database.POSTGRESQL, ds).schema(schema).clock(clock).build();
+      return o.another.get();
     });
   }
 
@@ -194,7 +208,8 @@ public final class TestServers {
       o.dataSource = ds;
       o.qualifier = database;
       o.onClose("drop database " + database, () -> execute(ds, "DROP DATABASE IF EXISTS " + database));
-      return JdbcStore.builder(JdbcStore.Database.MARIADB, ds).schema(database).clock(clock).build();
+      o.another = () -> JdbcStore.builder(JdbcStore.Database.MARIADB, ds).schema(database).clock(clock).build();
+      return o.another.get();
     });
   }
 
@@ -213,7 +228,8 @@ public final class TestServers {
       String database = name(name);
       o.mongo = client.getDatabase(database);
       o.onClose("drop database " + database, () -> client.getDatabase(database).drop());
-      return MongoStore.builder(client, database).clock(clock).build();
+      o.another = () -> MongoStore.builder(client, database).clock(clock).build();
+      return o.another.get();
     });
   }
 
