@@ -56,6 +56,8 @@ final class CelConditions {
   private final Map<String, IndexSpec> fields = new LinkedHashMap<>();
   private final Set<String> attributes;
   private final CelCompiler compiler;
+  /** Per condition text, what {@link #compile} made of it (one loader thread uses an environment). */
+  private final Map<String, Compiled> compiled = new HashMap<>();
 
   public CelConditions(ResourceType type, Set<String> attributes) {
     this.type = type;
@@ -120,7 +122,15 @@ final class CelConditions {
   /** A compiled condition, or the issues that stopped it. */
   public record Compiled(@Nullable Cond cond, List<Issue> issues) {}
 
+  /**
+   * The condition compiled, once per text: a policy repeating a condition in many rules (the same rule per tenant,
+   * say) shares one immutable {@link Cond}, so decisions keep touching the same objects and loading is faster.
+   */
   public Compiled compile(String text) {
+    return compiled.computeIfAbsent(text, this::compileOnce);
+  }
+
+  private Compiled compileOnce(String text) {
     CelValidationResult result = compiler.compile(text);
     if (result.hasError()) {
       List<Issue> issues = new ArrayList<>();

@@ -143,11 +143,10 @@ final class Snapshot {
         // users holding the same roles share the resolved arrays: fewer distinct objects for decisions to touch
         Held base = sharedHeld.computeIfAbsent(Set.copyOf(held), r -> new Held(r, List.of(), null, typeArray, true));
         Held mine = base.withUsage(u);
-        u.holder = mine;
         steady.computeIfAbsent(tenant, k -> new HashMap<>()).put(user, mine);
       }
     }));
-    this.steadyHeld = new SteadyTable(steady);
+    this.steadyHeld = new SteadyTable(steady, typeArray.length * ACTIONS);
     this.usage = uses;
     this.warnings = warnings;
     this.listingFields = listingFields;
@@ -197,12 +196,6 @@ final class Snapshot {
     final Set<String> roles;
     final List<Assignment> scoped;
     final @Nullable Usage usage;
-    /**
-     * Every assignment of {@link #usage} is flagged: a decision reads this field of the holder it already has and
-     * returns. Plain, not volatile: a race with {@link #drainUsed} can lose one mark, which the next decision by the
-     * same grant sets again.
-     */
-    boolean marked;
     final RoleRules[][] rules;
     final String[][] names;
     /** Per type: the union of the contributing unscoped roles' field access, or null when none contributes. */
@@ -339,41 +332,90 @@ final class Snapshot {
   }
 
   /**
-   * The steady holders by tenant and user, in one open-addressed table: a triple (tenant, user, holder) per slot, so
-   * that a look-up reads one stretch of memory instead of walking two hash maps' nodes (at 110,000 policy lines the
-   * decision is bound by memory reads, not by computation).
+   * The steady holders by tenant and user, laid out flat for the decisions that need no condition: an open-addressed
+   * {@code int[]} of four words per slot (hash, key offset, key lengths, holder profile and a used flag), the keys back
+   * to back in one string, and the fixed decisions of every distinct set of roles in one array. At 110,000 policy
+   * lines such a decision is bound by memory reads, not by computation: it reads the slot, the key's characters and
+   * one element of the decisions, instead of a slot, a key string and its bytes, a holder and its array.
    */
   static final class SteadyTable {
-    private final Object[] slots;
+    private static final int STRIDE = 4;
+    private static final int MAX_TENANT = 0xFF;
+    private static final int MAX_USER = 0x7FFFFF;
+    private final int[] meta;
     private final int mask;
-
-    SteadyTable(Map<TenantId, Map<String, Held>> byTenant) {
-      int n = byTenant.values().stream().mapToInt(Map::size).sum();
-      int size = Integer.highestOneBit(Math.max(4, n * 2 + 1)) << 1; // load factor at most 1/2
-      this.slots = new Object[size * 2];
-      this.mask = size - 1;
-      byTenant.forEach((tenant, users) -> users.forEach((user, held) -> {
-        int i = hash(tenant.value(), user) & mask;
-        while (slots[i * 2] != null) {
-          i = (i + 1) & mask;
-        }
-        slots[i * 2] = key(tenant.value(), user);
-        slots[i * 2 + 1] = held;
-      }));
-    }
+    private final String keys;
+    /** Per slot: the user's holder (its roles' resolved arrays and its usage), for every other path. */
+    private final Held[] holders;
+    /** Per profile (distinct set of roles) and {@code type * ACTIONS + action}: the fixed decision, else null. */
+    private final @Nullable Decision[] fixed;
+    private final int[] fixedBy;
+    private final int width;
 
     /**
-     * One string per slot, the tenant's length (at most 64, one char), the tenant and the user, compared in place
-     * with the actor's two: one object and its bytes to read instead of two of each.
+     * @param byTenant the users' holders; users sharing a set of roles share its {@link Held#fixed} array, whose
+     *     identity makes the profile
+     * @param width the length of a holder's {@link Held#fixed} array
      */
-    private static String key(String tenant, String user) {
-      return (char) tenant.length() + tenant + user;
-    }
-
-    private static boolean matches(String key, String tenant, String user) {
-      int t = tenant.length();
-      return key.length() == 1 + t + user.length() && key.charAt(0) == t && key.regionMatches(1 + t, user, 0,
-          user.length()) && key.regionMatches(1, tenant, 0, t);
+    SteadyTable(Map<TenantId, Map<String, Held>> byTenant, int width) {
+      this.width = width;
+      List<String> tenants = new ArrayList<>();
+      List<String> users = new ArrayList<>();
+      List<Held> held = new ArrayList<>();
+      byTenant.forEach((tenant, us) -> us.forEach((user, h) -> {
+        if (tenant.value().length() <= MAX_TENANT && user.length() <= MAX_USER && h.fixed != null) {
+          tenants.add(tenant.value());
+          users.add(user);
+          held.add(h);
+        }
+      }));
+      int n = held.size();
+      int size = Integer.highestOneBit(Math.max(4, n * 2 + 1)) << 1; // load factor at most 1/2
+      this.mask = size - 1;
+      this.meta = new int[size * STRIDE];
+      this.holders = new Held[size];
+      int[] entryAt = new int[size];
+      java.util.Arrays.fill(entryAt, -1);
+      for (int e = 0; e < n; e++) {
+        int i = hash(tenants.get(e), users.get(e)) & mask;
+        while (entryAt[i] >= 0) {
+          i = (i + 1) & mask;
+        }
+        entryAt[i] = e;
+      }
+      java.util.IdentityHashMap<Object, Integer> profiles = new java.util.IdentityHashMap<>();
+      List<Held> profileHeld = new ArrayList<>();
+      StringBuilder chars = new StringBuilder();
+      for (int i = 0; i < size; i++) {
+        int e = entryAt[i];
+        if (e < 0) {
+          continue;
+        }
+        String tenant = tenants.get(e);
+        String user = users.get(e);
+        Held h = held.get(e);
+        int profile = profiles.computeIfAbsent(java.util.Objects.requireNonNull(h.fixed), f -> {
+          profileHeld.add(h);
+          return profileHeld.size() - 1;
+        });
+        meta[i * STRIDE] = hash(tenant, user);
+        meta[i * STRIDE + 1] = chars.length();
+        meta[i * STRIDE + 2] = ~(tenant.length() << 23 | user.length()); // never 0: 0 marks an empty slot
+        meta[i * STRIDE + 3] = profile << 1;
+        chars.append(tenant).append(user);
+        holders[i] = h;
+        if (h.usage != null) {
+          h.usage.slot = i;
+        }
+      }
+      this.keys = chars.toString();
+      this.fixed = new Decision[profileHeld.size() * width];
+      this.fixedBy = new int[profileHeld.size() * width];
+      for (int p = 0; p < profileHeld.size(); p++) {
+        Held h = profileHeld.get(p);
+        System.arraycopy(java.util.Objects.requireNonNull(h.fixed), 0, fixed, p * width, width);
+        System.arraycopy(java.util.Objects.requireNonNull(h.fixedBy), 0, fixedBy, p * width, width);
+      }
     }
 
     /** Both strings' cached hashes, mixed (murmur3's finalizer): ids like t17/u5 differ in few low bits. */
@@ -386,15 +428,53 @@ final class Snapshot {
       return h ^ (h >>> 16);
     }
 
-    @Nullable Held get(String tenant, String user) {
-      Object[] s = slots;
-      int i = hash(tenant, user) & mask;
-      for (Object k; (k = s[i * 2]) != null; i = (i + 1) & mask) {
-        if (matches((String) k, tenant, user)) {
-          return (Held) s[i * 2 + 1];
+    /** The slot of (tenant, user), or -1. */
+    int find(String tenant, String user) {
+      int[] m = meta;
+      int h = hash(tenant, user);
+      int lens = ~(tenant.length() << 23 | user.length());
+      for (int i = h & mask; ; i = (i + 1) & mask) {
+        int at = i * STRIDE;
+        int l = m[at + 2];
+        if (l == 0) {
+          return -1;
+        }
+        if (m[at] == h && l == lens) {
+          int off = m[at + 1];
+          if (keys.regionMatches(off + tenant.length(), user, 0, user.length())
+              && keys.regionMatches(off, tenant, 0, tenant.length())) {
+            return i;
+          }
         }
       }
-      return null;
+    }
+
+    Held holder(int slot) {
+      return holders[slot];
+    }
+
+    /** The decision for {@code at} ({@code type * ACTIONS + action}) that needs no condition, else null. */
+    @Nullable Decision fixed(int slot, int at) {
+      return fixed[(meta[slot * STRIDE + 3] >>> 1) * width + at];
+    }
+
+    /** The place in {@link Held#names} of the role whose permit makes {@link #fixed}, else -1. */
+    int fixedBy(int slot, int at) {
+      return fixedBy[(meta[slot * STRIDE + 3] >>> 1) * width + at];
+    }
+
+    /**
+     * Every assignment of the slot's usage is flagged: a decision reads this bit in the slot it already has and
+     * returns. Plain, not volatile: a race with {@link #drainUsed} can lose one mark, which the next decision by the
+     * same grant sets again.
+     */
+    boolean marked(int slot) {
+      return (meta[slot * STRIDE + 3] & 1) != 0;
+    }
+
+    void mark(int slot, boolean value) {
+      int w = meta[slot * STRIDE + 3];
+      meta[slot * STRIDE + 3] = value ? w | 1 : w & ~1;
     }
   }
 
@@ -405,8 +485,8 @@ final class Snapshot {
   static final class Usage {
     final Assignment[] assignments;
     final boolean[] used;
-    /** The user's steady holder, whose {@link Held#marked} {@link #drainUsed} clears; null when none. */
-    @Nullable Held holder;
+    /** The user's slot in the {@link SteadyTable}, whose used flag {@link #drainUsed} clears; -1 when none. */
+    int slot = -1;
 
     Usage(List<Assignment> assignments) {
       this.assignments = assignments.toArray(Assignment[]::new);
@@ -439,8 +519,8 @@ final class Snapshot {
     List<Assignment> out = new ArrayList<>();
     for (Map<String, Usage> users : usage.values()) {
       for (Usage u : users.values()) {
-        if (u.holder != null) {
-          u.holder.marked = false;
+        if (u.slot >= 0) {
+          steadyHeld.mark(u.slot, false);
         }
         for (int i = 0; i < u.used.length; i++) {
           if (u.used[i]) {
@@ -456,9 +536,9 @@ final class Snapshot {
   private Held held(Actor actor) {
     if (actor.roles().isEmpty()) {
       // the usual shape when roles come from assignments: nothing to compute per decision
-      Held steady = steadyHeld.get(actor.tenant().value(), actor.userId());
-      if (steady != null) {
-        return steady;
+      int slot = steadyHeld.find(actor.tenant().value(), actor.userId());
+      if (slot >= 0) {
+        return steadyHeld.holder(slot);
       }
     }
     Map<String, List<Assignment>> ofTenant = assignments.get(actor.tenant());
@@ -495,20 +575,31 @@ final class Snapshot {
       return DENY_UNKNOWN_TYPE;
     }
     int a = action.ordinal();
-    Held held = held(actor);
-    // a decision that reads no condition: the record is not even looked at
-    Decision[] fixedDecisions = held.fixed;
     int at = t.index * ACTIONS + a;
-    Decision fixed = fixedDecisions == null ? null : fixedDecisions[at];
-    if (fixed != null) {
-      Usage usage = held.usage;
-      if (usage != null && !held.marked) {
-        int k = java.util.Objects.requireNonNull(held.fixedBy)[at];
-        if (k >= 0) {
-          held.marked = usage.mark(held.names[t.index][k]);
+    Held held;
+    int slot = actor.roles().isEmpty() ? steadyHeld.find(actor.tenant().value(), actor.userId()) : -1;
+    if (slot >= 0) {
+      // a decision that reads no condition: the record is not even looked at
+      SteadyTable st = steadyHeld;
+      Decision fixed = st.fixed(slot, at);
+      if (fixed != null) {
+        if (!st.marked(slot)) {
+          int k = st.fixedBy(slot, at);
+          Usage usage = st.holder(slot).usage;
+          if (k >= 0 && usage != null) {
+            st.mark(slot, usage.mark(st.holder(slot).names[t.index][k]));
+          }
         }
+        return fixed;
       }
-      return fixed;
+      held = st.holder(slot);
+    } else {
+      held = held(actor);
+      Decision[] fixedDecisions = held.fixed;
+      Decision fixed = fixedDecisions == null ? null : fixedDecisions[at];
+      if (fixed != null) {
+        return fixed;
+      }
     }
     Map<String, List<Object>> res;
     Map<String, List<Object>> before;
@@ -553,8 +644,12 @@ final class Snapshot {
       CRule[] ps = rr.permits[a];
       for (int i = 0; i < ps.length; i++) {
         if (permits(ps[i], req, known, null)) {
-          if (held.usage != null) {
-            held.usage.mark(held.names[t.index][k]);
+          if (held.usage != null && (slot < 0 || !steadyHeld.marked(slot))) {
+            // like a fixed decision: once every grant of a steady holder is flagged, nothing to read or write
+            boolean all = held.usage.mark(held.names[t.index][k]);
+            if (slot >= 0) {
+              steadyHeld.mark(slot, all);
+            }
           }
           return allowed(t, held, rr, rr.allow[a][i], ps[i]);
         }
