@@ -128,6 +128,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
     private Builder() {}
 
+
     /**
      * Also records reads ({@code VIEW}: single reads, pages, counts) of these resource types ({@code customer},
      * {@code interaction}, {@code case}): one record per call, naming the records returned. Exports are always
@@ -203,9 +204,55 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       return List.of();
     }
     ObjectNode payload = payload(entry);
+    return List.of(append(payload));
+  }
+
+  /** The record for {@code payload}: the thread's {@link ClientContext} added, the hash computed. */
+  private WriteBatch.Append append(ObjectNode payload) {
+    ClientContext open = ClientContext.current();
+    if (open != null) {
+      ObjectNode client = NODES.objectNode();
+      if (open.ip() != null) {
+        client.put("ip", open.ip());
+      }
+      if (open.userAgent() != null) {
+        client.put("userAgent", open.userAgent());
+      }
+      if (open.channel() != null) {
+        client.put("channel", open.channel());
+      }
+      if (!client.isEmpty()) {
+        payload.set("client", client);
+      }
+    }
     payload.put(HASH, Hashes.content(payload, HASH));
     String kind = payload.get("kind").textValue();
-    return List.of(new WriteBatch.Append(STREAM, UUID.randomUUID().toString(), "audit." + kind, payload));
+    return new WriteBatch.Append(STREAM, UUID.randomUUID().toString(), "audit." + kind, payload);
+  }
+
+  /**
+   * Writes a security event the host reports (a login, a failed login, a lockout, a second factor) as a record of
+   * kind {@code security}, in a commit of its own, with the thread's client context.
+   */
+  public AuditRecord securityEvent(TenantId tenant, SecurityEvent event) {
+    ModuleContext c = context();
+    ObjectNode p = NODES.objectNode();
+    p.put("kind", "security");
+    p.put("tenant", tenant.value());
+    p.put("actor", event.userId());
+    p.put("at", c.clock().instant().toString());
+    p.put("correlationId", java.util.Optional.ofNullable(org.slf4j.MDC.get("correlationId"))
+        .orElseGet(() -> UUID.randomUUID().toString()));
+    p.put("outcome", "REPORTED");
+    p.put("event", event.type().name());
+    if (!event.details().isEmpty()) {
+      ObjectNode d = p.putObject("details");
+      event.details().forEach(d::put);
+    }
+    WriteBatch.Append a = append(p);
+    dev.rapport.crm.store.Committed committed = c.store().commit(tenant, WriteBatch.builder().append(a).build());
+    pending.add(tenant);
+    return AuditRecord.of(committed.records().get(0));
   }
 
   @Override

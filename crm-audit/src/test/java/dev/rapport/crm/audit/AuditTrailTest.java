@@ -212,6 +212,43 @@ class AuditTrailTest {
   }
 
   @Test
+  void recordsKeepTheClientContextOfTheirThread() {
+    try (ClientContext.Scope scope = ClientContext.of("203.0.113.7", null, "web").open()) {
+      hangzhouTea();
+    }
+    hangzhouTea();
+    List<StreamRecord> all = records();
+    assertThat(all.get(0).payload().path("client").path("ip").asText()).isEqualTo("203.0.113.7");
+    assertThat(all.get(0).payload().path("client").path("channel").asText()).isEqualTo("web");
+    assertThat(all.get(0).payload().path("client").has("userAgent")).isFalse();
+    assertThat(all.get(1).payload().has("client")).isFalse();
+    assertThat(audit.verify(alice.tenant()).intact()).isTrue();
+  }
+
+  @Test
+  void securityEventsTheHostReportsAreRecordsOfTheirOwn() {
+    AuditRecord r;
+    try (ClientContext.Scope scope = ClientContext.of("2001:db8::1", "Mozilla/5.0", "web").open()) {
+      r = audit.securityEvent(alice.tenant(), SecurityEvent.of(SecurityEvent.Type.LOGIN_FAILED, "li.wei")
+          .with("reason", "bad-password"));
+    }
+    assertThat(r.kind()).isEqualTo("security");
+    assertThat(r.actor()).isEqualTo("li.wei");
+    assertThat(r.payload().path("event").asText()).isEqualTo("LOGIN_FAILED");
+    assertThat(r.payload().path("details").path("reason").asText()).isEqualTo("bad-password");
+    assertThat(r.payload().path("client").path("ip").asText()).isEqualTo("2001:db8::1");
+    audit.securityEvent(alice.tenant(), SecurityEvent.of(SecurityEvent.Type.LOCKED_OUT, "li.wei"));
+
+    assertThat(audit.sealPending()).containsOnlyKeys(alice.tenant());
+    assertThat(audit.history(alice.tenant(), HistoryQuery.all().kind("security").actor("li.wei")))
+        .extracting(x -> x.payload().path("event").asText()).containsExactly("LOGIN_FAILED", "LOCKED_OUT");
+    assertThat(audit.verify(alice.tenant()).intact()).isTrue();
+
+    assertThatThrownBy(() -> SecurityEvent.of(SecurityEvent.Type.LOGIN_FAILED, "li.wei").with("note", "a\u0000b"))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("securityEvent.details.note");
+  }
+
+  @Test
   void anAuditTrailOutsideACrmSaysHowToWireIt() {
     assertThatThrownBy(() -> AuditTrail.hashChained().verify(alice.tenant()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("Crm.builder().audit(trail)");
