@@ -105,6 +105,64 @@ class AuditTrailTest {
     assertThat(changes(all.get(4))).doesNotContainKey("region");
   }
 
+  /** Runs {@code command} and returns the records it wrote. */
+  private List<StreamRecord> written(Runnable command) {
+    long before = records().size();
+    command.run();
+    List<StreamRecord> all = records();
+    return all.subList((int) before, all.size());
+  }
+
+  private void exactlyOne(String command, String resourceId, Runnable run) {
+    assertThat(written(run)).as(command).singleElement().satisfies(r -> {
+      assertThat(r.payload().path("command").asText()).isEqualTo(command);
+      assertThat(r.payload().path("resourceId").asText()).isEqualTo(resourceId);
+      assertThat(r.payload().path("outcome").asText()).isEqualTo("APPLIED");
+      assertThat(r.payload().path("changes")).as(command + " changes").isNotEmpty();
+    });
+  }
+
+  @Test
+  void everyCommandOfEveryServiceWritesExactlyOneRecordAndANoOpNone() {
+    Customer c = hangzhouTea();
+    String id = c.id();
+    exactlyOne("customer.change-stage", id, () -> crm.customers().changeStage(alice, id, "PROSPECT", "called"));
+    exactlyOne("customer.assign-owner", id, () -> crm.customers().assignOwner(alice, id, "li.wei"));
+    exactlyOne("customer.delete", id, () -> crm.customers().delete(alice, id, "duplicate"));
+    assertThat(written(() -> crm.customers().delete(alice, id, "duplicate"))).isEmpty();   // nothing changed
+    exactlyOne("customer.restore", id, () -> crm.customers().restore(alice, id));
+    CustomerData erp = CustomerData.builder(CustomerKind.ORGANIZATION, "Lyon Textiles").region("EU-West").build();
+    List<StreamRecord> upsert = written(() -> crm.customers().upsertByExternalRef(alice, "SAP", "0042", erp));
+    assertThat(upsert).singleElement().satisfies(r -> assertThat(r.payload().path("action").asText())
+        .isEqualTo("CREATE"));
+    assertThat(written(() -> crm.customers().upsertByExternalRef(alice, "SAP", "0042", erp))).isEmpty();
+
+    String[] interaction = new String[1];
+    assertThat(written(() -> interaction[0] = crm.interactions().log(alice, new dev.rapport.crm.interaction
+        .LogInteraction(id, dev.rapport.crm.interaction.Interaction.Channel.PHONE,
+        dev.rapport.crm.interaction.Interaction.Direction.OUTBOUND, null, "welcome call", null,
+        clock.instant().plus(Duration.ofDays(1)))).id())).singleElement()
+        .satisfies(r -> assertThat(r.payload().path("resourceType").asText()).isEqualTo("interaction"));
+    exactlyOne("interaction.complete-follow-up", interaction[0],
+        () -> crm.interactions().completeFollowUp(alice, interaction[0]));
+
+    String[] sc = new String[1];
+    assertThat(written(() -> sc[0] = crm.cases().open(alice, new dev.rapport.crm.servicecase.OpenCase(id,
+        "Late delivery", null, dev.rapport.crm.servicecase.ServiceCase.Priority.HIGH, null)).id()))
+        .singleElement().satisfies(r -> assertThat(r.payload().path("resourceType").asText()).isEqualTo("case"));
+    exactlyOne("case.assign", sc[0], () -> crm.cases().assign(alice, sc[0], "sam"));
+    exactlyOne("case.start", sc[0], () -> crm.cases().start(alice, sc[0]));
+    exactlyOne("case.resolve", sc[0], () -> crm.cases().resolve(alice, sc[0], "re-shipped"));
+    exactlyOne("case.rate", sc[0], () -> crm.cases().rate(alice, sc[0], 4, null, "quick"));
+    exactlyOne("case.close", sc[0], () -> crm.cases().close(alice, sc[0]));
+    exactlyOne("case.reopen", sc[0], () -> crm.cases().reopen(alice, sc[0], "came back"));
+
+    // one record per successful change: as many as the change feed holds domain writes
+    long domainWrites = store.changes(alice.tenant(), 0, 1000).stream()
+        .filter(ch -> List.of("customers", "interactions", "cases").contains(ch.collection())).count();
+    assertThat(records()).hasSize((int) domainWrites);
+  }
+
   @Test
   void aFailedCommandWritesNoRecord() {
     Customer c = hangzhouTea();
