@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * An audit record as read back: its place in the tenant's trail and the fields of its payload (see the module
  * README for each). {@link #payload()} is the record as stored, hash included.
  *
- * @param kind {@code change}, {@code denied} or {@code read}
+ * @param kind {@code change}, {@code denied}, {@code read} or {@code security}
+ * @param outcome {@code APPLIED}, {@code DENIED}, {@code PARKED}, {@code APPROVED}, {@code REJECTED}, or
+ *     {@code REPORTED} for a security event
  * @param resourceVersion the version written (a change), else 0
  */
 public record AuditRecord(long position, String id, String kind, String actor, @Nullable String onBehalfOf,

@@ -144,7 +144,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     /** The most records a block seals (1 to 10,000; default 1,000): a checkpoint every that many records at most. */
     public Builder blockSize(int records) {
       if (records < 1 || records > 10_000) {
-        throw new IllegalArgumentException("blockSize must be 1-10000: " + records);
+        throw dev.rapport.crm.error.ValidationException.of("audit.blockSize", "audit.blockSize.range",
+            "blockSize must be 1-10000: " + records);
       }
       this.blockSize = records;
       return this;
@@ -152,8 +153,10 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
     /** How long a sealer's lease lasts unless renewed (default 30 s): how soon another node takes over. */
     public Builder leaseTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "leaseTtl");
       if (ttl.isNegative() || ttl.isZero()) {
-        throw new IllegalArgumentException("leaseTtl must be positive: " + ttl);
+        throw dev.rapport.crm.error.ValidationException.of("audit.leaseTtl", "audit.leaseTtl.positive",
+            "leaseTtl must be positive: " + ttl);
       }
       this.leaseTtl = ttl;
       return this;
@@ -184,6 +187,13 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   @Override
   public void start(ModuleContext value) {
+    for (String type : viewsRecorded) {
+      if (!value.resourceTypes().containsKey(type)) {
+        throw dev.rapport.crm.error.ValidationException.of("audit.recordReadsOf", "audit.resourceType.unknown",
+            "no resource type '" + type + "' to record reads of; known: " + new java.util.TreeSet<>(
+                value.resourceTypes().keySet()));
+      }
+    }
     this.context = value;
   }
 
@@ -235,6 +245,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    * kind {@code security}, in a commit of its own, with the thread's client context.
    */
   public AuditRecord securityEvent(TenantId tenant, SecurityEvent event) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(event, "event");
     ModuleContext c = context();
     ObjectNode p = NODES.objectNode();
     p.put("kind", "security");
@@ -341,7 +353,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   public List<AuditRecord> history(TenantId tenant, HistoryQuery query) {
     Store store = context().store();
     Block last = lastBlock(store, tenant);
-    long sealedUpTo = last == null ? 0 : last.lastPosition;
+    long sealedUpTo = last == null ? 0 : last.end();
     List<AuditRecord> out = new ArrayList<>();
     long after = query.afterPosition();
     if (after < sealedUpTo) {
@@ -354,8 +366,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           out.add(AuditRecord.of(one.get(0)));
         }
       }
-      if (out.size() == query.limit()) {
-        return out;
+      if (page.nextCursor() != null) {
+        return out;   // more sealed matches may follow: the next page goes on from here
       }
       after = sealedUpTo;
     }
@@ -461,54 +473,82 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           pending.add(t);
         }
       } catch (RuntimeException e) {
+        // one tenant's failure (a database error, a chain that disagrees with the witness) must not stop the others,
+        // nor the host's scheduler: logged, and tried again on the next run
         pending.add(t);
-        throw e;
+        LOG.error("sealing the audit trail of tenant {} failed; it stays pending", t.value(), e);
       }
     }
     return out;
   }
 
   /**
-   * Links the tenant's records not sealed yet into the chain, in blocks, if this node can hold the sealer lease;
-   * otherwise seals nothing ({@link Seal#leaseHeld()} false). Stops at a record whose content does not match its own
-   * hash (altered before it was sealed: {@link #verify} names it) rather than seal it.
+   * Links the tenant's records not sealed yet into the chain, in blocks, if this node can hold the sealer lease
+   * (renewed between blocks, released at the end); otherwise seals nothing ({@link Seal#leaseHeld()} false). A
+   * record whose content does not match its own hash is sealed with the hash it carries, so that {@link #verify}
+   * keeps reporting it there while the chain goes on protecting what follows.
+   *
+   * @throws IllegalStateException when the chain disagrees with the witness's newest checkpoint (shorter, or another
+   *     head at its block): a chain rewritten is not extended; {@link #verify} says where
    */
   public Seal seal(TenantId tenant) {
     ModuleContext c = context();
     Store store = c.store();
-    Optional<Lease> lease = store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl);
-    if (lease.isEmpty()) {
+    Optional<Lease> held = store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl);
+    if (held.isEmpty()) {
       return new Seal(false, 0, 0, null);
     }
+    Lease lease = held.get();
+    try {
+      return sealHolding(c, store, tenant, lease);
+    } finally {
+      store.release(tenant, lease);
+    }
+  }
+
+  private Seal sealHolding(ModuleContext c, Store store, TenantId tenant, Lease lease) {
     Block last = lastBlock(store, tenant);
+    Optional<Checkpoint> witnessed = witness.latest(tenant);
+    if (witnessed.isPresent()) {
+      Checkpoint w = witnessed.get();
+      Block at = last != null && last.seq == w.block() ? last
+          : store.get(tenant, BLOCKS, blockId(w.block())).map(Block::of).orElse(null);
+      if (at == null || !Hashes.hex(at.head).equals(w.head())) {
+        throw new IllegalStateException("the audit chain of tenant " + tenant.value() + " disagrees with the "
+            + "witness's checkpoint of block " + w.block() + " (" + (at == null ? "no such block" : "another head")
+            + "): not extended; verify() says where");
+      }
+    }
     long seq = last == null ? 0 : last.seq;
     long total = last == null ? 0 : last.total;
-    long after = last == null ? 0 : last.lastPosition;
+    long after = last == null ? 0 : last.end();
     byte[] head = last == null ? GENESIS : last.head;
     int blocks = 0;
     long sealed = 0;
     Checkpoint checkpoint = null;
     while (true) {
-      List<StreamRecord> records = store.read(tenant, STREAM, after, blockSize);
-      int usable = 0;
-      for (StreamRecord r : records) {
-        if (!Hashes.content(r.payload(), HASH).equals(r.payload().path(HASH).asText())) {
-          LOG.error("audit record {} at position {} of tenant {} does not match its hash: not sealed; verify() reports"
-              + " it", r.id(), r.position(), tenant.value());
-          break;
-        }
-        usable++;
+      if (blocks > 0 && store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl).isEmpty()) {
+        return new Seal(false, blocks, sealed, checkpoint);
       }
-      if (usable == 0) {
+      List<StreamRecord> sealing = store.read(tenant, STREAM, after, blockSize);
+      if (sealing.isEmpty()) {
         break;
       }
-      List<StreamRecord> sealing = records.subList(0, usable);
+      for (StreamRecord r : sealing) {
+        if (!Hashes.content(r.payload(), HASH).equals(r.payload().path(HASH).asText())) {
+          LOG.error("audit record {} at position {} of tenant {} does not match its hash (altered before it was "
+              + "sealed); sealed with the hash it carries, verify() reports it", r.id(), r.position(), tenant.value());
+        }
+      }
       byte[] prev = head;
       ArrayNode positions = NODES.arrayNode();
       ArrayNode ids = NODES.arrayNode();
       ArrayNode hashes = NODES.arrayNode();
       for (StreamRecord r : sealing) {
-        String h = r.payload().get(HASH).asText();
+        String h = r.payload().path(HASH).asText();
+        if (h.length() != 2 * Hashes.LENGTH || !h.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
+          h = "0".repeat(2 * Hashes.LENGTH);   // no hash at all: sealed as such, reported by verify()
+        }
         head = link(head, r.position(), r.id(), h);
         positions.add(r.position());
         ids.add(r.id());
@@ -536,13 +576,13 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           for (StreamRecord r : sealing) {
             try {
               store.commit(tenant, WriteBatch.builder().insert(INDEX, indexDocument(r))
-                  .guardedBy(WriteBatch.LeaseGuard.of(lease.get())).build());
+                  .guardedBy(WriteBatch.LeaseGuard.of(lease)).build());
             } catch (DuplicateKeyException written) {
               // indexed by an earlier run that did not get to its block
             }
           }
         }
-        store.commit(tenant, batch.insert(BLOCKS, doc).guardedBy(WriteBatch.LeaseGuard.of(lease.get())).build());
+        store.commit(tenant, batch.insert(BLOCKS, doc).guardedBy(WriteBatch.LeaseGuard.of(lease)).build());
       } catch (DuplicateKeyException | VersionConflictException e) {
         // another sealer took over (our lease expired) and wrote this block: the chain stays single
         LOG.info("audit sealer of tenant {} lost its lease at block {}: {}", tenant.value(), seq, e.getMessage());
@@ -556,7 +596,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       } catch (RuntimeException e) {
         LOG.error("the checkpoint witness {} refused block {} of tenant {}", witness, seq, tenant.value(), e);
       }
-      if (usable < records.size() || records.size() < blockSize) {
+      if (sealing.size() < blockSize) {
         break;
       }
     }
@@ -576,7 +616,11 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     if (p.hasNonNull("resourceType") && p.hasNonNull("resourceId")) {
       ix.put("resource", List.of(HistoryQuery.key(p.path("resourceType").asText(), p.path("resourceId").asText())));
     }
-    ix.put("at", List.of(Instant.parse(p.path("at").asText())));
+    try {
+      ix.put("at", List.of(Instant.parse(p.path("at").asText())));
+    } catch (java.time.format.DateTimeParseException e) {
+      // not a time (altered before it was sealed): not indexed by time; verify() reports the record
+    }
     List<Object> fields = new ArrayList<>();
     for (JsonNode c : p.path("changes")) {
       String f = c.path("field").asText();
@@ -602,7 +646,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       d.update((byte) (position >>> (8 * i)));
     }
     byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-    d.update((byte) idBytes.length);
+    d.update(new byte[] {(byte) (idBytes.length >>> 24), (byte) (idBytes.length >>> 16),
+        (byte) (idBytes.length >>> 8), (byte) idBytes.length});
     d.update(idBytes);
     d.update(Hashes.fromHex(contentHash));
     return d.digest();
@@ -611,6 +656,26 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   /** A block as stored. */
   private record Block(long seq, byte[] prev, byte[] head, long total, long lastPosition, long[] positions,
                        String[] ids, String[] hashes) {
+
+    /** The position of the last record the block seals (from its hashed entries, not its header). */
+    long end() {
+      return positions.length == 0 ? 0 : positions[positions.length - 1];
+    }
+
+    /** Whether the header agrees with the entries and the entries are well formed. */
+    boolean wellFormed() {
+      if (positions.length == 0 || lastPosition != end() || prev.length != Hashes.LENGTH
+          || head.length != Hashes.LENGTH) {
+        return false;
+      }
+      for (int i = 0; i < positions.length; i++) {
+        if (i > 0 && positions[i] <= positions[i - 1] || hashes[i].length() != 2 * Hashes.LENGTH
+            || !hashes[i].chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+          return false;
+        }
+      }
+      return true;
+    }
 
     static Block of(Document d) {
       JsonNode b = d.body();
@@ -631,7 +696,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       try {
         return Hashes.fromHex(b.path(field).asText());
       } catch (IllegalArgumentException e) {
-        return new byte[0];
+        return new byte[0];   // not well formed: verify() reports the block
       }
     }
   }
@@ -658,6 +723,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     long expectedSeq = 1;
     long sealed = 0;
     Map<Long, byte[]> headBySeq = new HashMap<>();
+    long previousEnd = 0;
     Query query = Query.of(Criteria.all(), Sort.asc("seq"), 100);
     for (String cursor = null; ; ) {
       Page<Document> page = store.query(tenant, BLOCKS, query.after(cursor));
@@ -667,6 +733,10 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           return new Verification(records.count(), sealed, expectedSeq - 1, new Verification.Problem(
               Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null,
               "block " + expectedSeq + " is missing (the next block is " + b.seq + ")"));
+        }
+        if (!b.wellFormed() || b.positions[0] <= previousEnd) {
+          return broken(records, sealed, b, "block " + b.seq + " was altered: its header or entries are not what a"
+              + " sealer writes");
         }
         if (!MessageDigest.isEqual(b.prev, head)) {
           return broken(records, sealed, b, "block " + b.seq + " does not link to the block before it");
@@ -688,6 +758,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         }
         head = b.head;
         headBySeq.put(b.seq, b.head);
+        previousEnd = b.end();
         expectedSeq++;
       }
       if (page.nextCursor() == null) {
@@ -696,9 +767,14 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       cursor = page.nextCursor();
     }
     long blocks = expectedSeq - 1;
-    Optional<Checkpoint> witnessed = witness.latest(tenant);
-    if (witnessed.isPresent()) {
-      Checkpoint w = witnessed.get();
+    Map<Long, String> witnessedHeads = new HashMap<>();
+    for (Checkpoint w : witness.all(tenant)) {
+      String earlier = witnessedHeads.putIfAbsent(w.block(), w.head());
+      if (earlier != null && !earlier.equals(w.head())) {
+        return new Verification(records.count(), sealed, blocks, new Verification.Problem(
+            Verification.Kind.CHAIN_BROKEN, w.lastPosition(), null, "the witness holds two heads for block "
+            + w.block() + ": the chain was rewritten and sealed again"));
+      }
       byte[] ours = headBySeq.get(w.block());
       if (ours == null) {
         return new Verification(records.count(), sealed, blocks, new Verification.Problem(Verification.Kind.TRUNCATED,

@@ -34,6 +34,15 @@ public interface CheckpointWitness {
     return Optional.empty();
   }
 
+  /**
+   * Every checkpoint this witness holds for the tenant, oldest first, if it can tell (default: the {@link #latest}
+   * one): {@link AuditTrail#verify} checks each against the chain, so that a chain rewritten and sealed past its
+   * old height is still found.
+   */
+  default List<Checkpoint> all(TenantId tenant) {
+    return latest(tenant).map(List::of).orElse(List.of());
+  }
+
   /** Keeps nothing: verification then rests on the database alone. */
   static CheckpointWitness none() {
     return (tenant, checkpoint) -> {};
@@ -72,8 +81,21 @@ public interface CheckpointWitness {
 
     @Override
     public synchronized Optional<Checkpoint> latest(TenantId tenant) {
+      Checkpoint latest = null;
+      for (Checkpoint c : all(tenant)) {
+        if (latest == null || c.block() > latest.block()) {
+          latest = c;
+        }
+      }
+      return Optional.ofNullable(latest);
+    }
+
+    /** Every line of the tenant; a last line cut short (a crash while appending) is left out. */
+    @Override
+    public synchronized List<Checkpoint> all(TenantId tenant) {
+      List<Checkpoint> out = new java.util.ArrayList<>();
       if (!Files.exists(file)) {
-        return Optional.empty();
+        return out;
       }
       List<String> lines;
       try {
@@ -81,7 +103,6 @@ public interface CheckpointWitness {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the checkpoints in " + file, e);
       }
-      Checkpoint latest = null;
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).isBlank()) {
           continue;
@@ -100,13 +121,14 @@ public interface CheckpointWitness {
           c = new Checkpoint(n.path("block").asLong(), n.path("records").asLong(), n.path("lastPosition").asLong(),
               n.path("head").asText(), Instant.parse(n.path("sealedAt").asText()));
         } catch (IOException | RuntimeException e) {
+          if (i == lines.size() - 1 && !lines.get(i).strip().endsWith("}")) {
+            break;   // torn by a crash while it was appended: the block it stood for is checked by the next one
+          }
           throw new IllegalStateException(file + " line " + (i + 1) + ": not a checkpoint: " + e.getMessage(), e);
         }
-        if (latest == null || c.block() > latest.block()) {
-          latest = c;
-        }
+        out.add(c);
       }
-      return Optional.ofNullable(latest);
+      return out;
     }
 
     @Override

@@ -59,13 +59,16 @@ public final class HistoryQuery {
     return this;
   }
 
-  /** Records of this kind: {@code change}, {@code denied} or {@code read}. */
+  /** Records of this kind: {@code change}, {@code denied}, {@code read} or {@code security}. */
   public HistoryQuery kind(String value) {
     this.kind = Objects.requireNonNull(value, "kind");
     return this;
   }
 
-  /** Changes to this field path ({@code creditLimit.amount}, {@code tags}, {@code name.default}). */
+  /**
+   * Changes to this field path ({@code creditLimit.amount}, {@code tags}, {@code name.default}); paths longer than
+   * 255 characters are not indexed and match nothing.
+   */
   public HistoryQuery changed(String fieldPath) {
     this.changed = Objects.requireNonNull(fieldPath, "field");
     return this;
@@ -86,7 +89,8 @@ public final class HistoryQuery {
   /** Records after this stream position: the next page after a page ending at {@code position}. */
   public HistoryQuery after(long position) {
     if (position < 0) {
-      throw new IllegalArgumentException("position must be at least 0: " + position);
+      throw dev.rapport.crm.error.ValidationException.of("history.after", "history.after.negative",
+          "position must be at least 0: " + position);
     }
     this.after = position;
     return this;
@@ -95,7 +99,8 @@ public final class HistoryQuery {
   /** At most this many records (1-{@value #MAX_LIMIT}, default 100). */
   public HistoryQuery limit(int value) {
     if (value < 1 || value > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ": " + value);
+      throw dev.rapport.crm.error.ValidationException.of("history.limit", "history.limit.range",
+          "limit must be 1-" + MAX_LIMIT + ": " + value);
     }
     this.limit = value;
     return this;
@@ -147,7 +152,8 @@ public final class HistoryQuery {
         && (actor == null || actor.equals(r.actor()))
         && (action == null || action.equals(r.action()))
         && (kind == null || kind.equals(r.kind()))
-        && (changed == null || r.changes().stream().anyMatch(c -> c.field().equals(changed)))
+        && (changed == null || changed.length() <= dev.rapport.crm.store.IndexSpec.MAX_STRING_LENGTH
+            && r.changes().stream().anyMatch(c -> c.field().equals(changed)))
         && (from == null || !r.at().isBefore(from))
         && (to == null || r.at().isBefore(to));
   }

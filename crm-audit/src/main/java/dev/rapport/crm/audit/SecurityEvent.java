@@ -25,6 +25,7 @@ public record SecurityEvent(Type type, String userId, Map<String, String> detail
   public SecurityEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(details, "details");
     if (userId.isBlank() || userId.length() > 128) {
       throw ValidationException.of("securityEvent.userId", "securityEvent.userId",
           "user id must be 1-128 non-blank characters");
@@ -35,6 +36,7 @@ public record SecurityEvent(Type type, String userId, Map<String, String> detail
           "at most 20 details, not " + details.size());
     }
     details.forEach((k, v) -> {
+      Objects.requireNonNull(k, "securityEvent.details: a name");
       String path = "securityEvent.details." + TextRules.sanitized(k, 40);
       if (k.isEmpty() || k.length() > 200 || v == null || v.length() > 200) {
         throw ValidationException.of(path, "securityEvent.details.length",

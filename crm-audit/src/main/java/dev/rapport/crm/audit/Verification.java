@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@link AuditTrail#verify} found: how many records it walked and sealed, and the first problem, if any.
  *
- * @param records the records in the tenant's stream
+ * @param records the records walked: all of the tenant's when intact, those up to the problem otherwise
  * @param sealed the records the chain holds
  * @param blocks the chain's blocks
  * @param problem the first problem in chain order, null when the trail is intact

@@ -212,7 +212,22 @@ abstract class TamperContract {
     int block = 1 + new SplittableRandom(seed).nextInt(3);
     t.rows.deleteFrom(t.positions[block * BLOCK]);
     t.rows.deleteBlocksAfter(block);
-    expect(t.problem(), Verification.Kind.TRUNCATED, t.positions[RECORDS - 1]);
+    // the first checkpoint the chain no longer reaches: block + 1, named by its last record's position
+    expect(t.problem(), Verification.Kind.TRUNCATED, t.positions[Math.min((block + 1) * BLOCK, RECORDS) - 1]);
+    // and the sealer does not extend a chain the witness disagrees with (it would reseal a rewritten trail)
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.audit.seal(t.actor.tenant()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("witness");
+  }
+
+  @Test
+  void aBlockHeaderPushedAheadIsFoundAndDoesNotStopSealing() throws Exception {
+    Trail t = new Trail(CheckpointWitness.none());
+    ObjectNode block = (ObjectNode) JSON.readTree(t.rows.block(4));
+    block.put("lastPosition", 1_000_000_000_000_000L);
+    t.rows.setBlock(4, JSON.writeValueAsString(block));
+    Verification.Problem p = t.problem();
+    assertThat(p.kind()).as(p.message()).isEqualTo(Verification.Kind.CHAIN_BROKEN);
+    assertThat(p.message()).contains("block 4");
   }
 
   @Test
