@@ -546,7 +546,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       ArrayNode hashes = NODES.arrayNode();
       for (StreamRecord r : sealing) {
         String h = r.payload().path(HASH).asText();
-        if (h.length() != 2 * Hashes.LENGTH || !h.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
+        if (!Hashes.isHex(h)) {
           h = "0".repeat(2 * Hashes.LENGTH);   // no hash at all: sealed as such, reported by verify()
         }
         head = link(head, r.position(), r.id(), h);
@@ -669,8 +669,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         return false;
       }
       for (int i = 0; i < positions.length; i++) {
-        if (i > 0 && positions[i] <= positions[i - 1] || hashes[i].length() != 2 * Hashes.LENGTH
-            || !hashes[i].chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        if (i > 0 && positions[i] <= positions[i - 1] || !Hashes.isHex(hashes[i])) {
           return false;
         }
       }
@@ -724,47 +723,39 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     long sealed = 0;
     Map<Long, byte[]> headBySeq = new HashMap<>();
     long previousEnd = 0;
-    Query query = Query.of(Criteria.all(), Sort.asc("seq"), 100);
-    for (String cursor = null; ; ) {
-      Page<Document> page = store.query(tenant, BLOCKS, query.after(cursor));
-      for (Document d : page.items()) {
-        Block b = Block.of(d);
-        if (b.seq != expectedSeq) {
-          return new Verification(records.count(), sealed, expectedSeq - 1, new Verification.Problem(
-              Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null,
-              "block " + expectedSeq + " is missing (the next block is " + b.seq + ")"));
-        }
-        if (!b.wellFormed() || b.positions[0] <= previousEnd) {
-          return broken(records, sealed, b, "block " + b.seq + " was altered: its header or entries are not what a"
-              + " sealer writes");
-        }
-        if (!MessageDigest.isEqual(b.prev, head)) {
-          return broken(records, sealed, b, "block " + b.seq + " does not link to the block before it");
-        }
-        byte[] h = head;
-        for (int i = 0; i < b.positions.length; i++) {
-          h = link(h, b.positions[i], b.ids[i], b.hashes[i]);
-        }
-        if (!MessageDigest.isEqual(h, b.head) || b.total != sealed + b.positions.length) {
-          return broken(records, sealed, b, "block " + b.seq + " was altered: its records do not hash to its head");
-        }
-        for (int i = 0; i < b.positions.length; i++) {
-          Verification.Problem p = records.expect(b.positions[i], b.ids[i], b.hashes[i],
-              id -> sealedPosition(store, tenant, id));
-          if (p != null) {
-            return new Verification(records.count(), sealed, b.seq - 1, p);
-          }
-          sealed++;
-        }
-        head = b.head;
-        headBySeq.put(b.seq, b.head);
-        previousEnd = b.end();
-        expectedSeq++;
+    for (java.util.Iterator<Block> it = blocks(store, tenant).iterator(); it.hasNext(); ) {
+      Block b = it.next();
+      if (b.seq != expectedSeq) {
+        return new Verification(records.count(), sealed, expectedSeq - 1, new Verification.Problem(
+            Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null,
+            "block " + expectedSeq + " is missing (the next block is " + b.seq + ")"));
       }
-      if (page.nextCursor() == null) {
-        break;
+      if (!b.wellFormed() || b.positions[0] <= previousEnd) {
+        return broken(records, sealed, b, "block " + b.seq + " was altered: its header or entries are not what a"
+            + " sealer writes");
       }
-      cursor = page.nextCursor();
+      if (!MessageDigest.isEqual(b.prev, head)) {
+        return broken(records, sealed, b, "block " + b.seq + " does not link to the block before it");
+      }
+      byte[] h = head;
+      for (int i = 0; i < b.positions.length; i++) {
+        h = link(h, b.positions[i], b.ids[i], b.hashes[i]);
+      }
+      if (!MessageDigest.isEqual(h, b.head) || b.total != sealed + b.positions.length) {
+        return broken(records, sealed, b, "block " + b.seq + " was altered: its records do not hash to its head");
+      }
+      for (int i = 0; i < b.positions.length; i++) {
+        Verification.Problem p = records.expect(b.positions[i], b.ids[i], b.hashes[i],
+            id -> sealedPosition(store, tenant, id));
+        if (p != null) {
+          return new Verification(records.count(), sealed, b.seq - 1, p);
+        }
+        sealed++;
+      }
+      head = b.head;
+      headBySeq.put(b.seq, b.head);
+      previousEnd = b.end();
+      expectedSeq++;
     }
     long blocks = expectedSeq - 1;
     Map<Long, String> witnessedHeads = new HashMap<>();
@@ -793,22 +784,21 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   /** Where the chain sealed record {@code id}, if anywhere: a scan of the blocks, made only to name a problem. */
   private static @Nullable Long sealedPosition(Store store, TenantId tenant, String id) {
-    Query query = Query.of(Criteria.all(), Sort.asc("seq"), 100);
-    for (String cursor = null; ; ) {
-      Page<Document> page = store.query(tenant, BLOCKS, query.after(cursor));
-      for (Document d : page.items()) {
-        Block b = Block.of(d);
-        for (int i = 0; i < b.ids.length; i++) {
-          if (b.ids[i].equals(id)) {
-            return b.positions[i];
-          }
+    for (java.util.Iterator<Block> it = blocks(store, tenant).iterator(); it.hasNext(); ) {
+      Block b = it.next();
+      for (int i = 0; i < b.ids.length; i++) {
+        if (b.ids[i].equals(id)) {
+          return b.positions[i];
         }
       }
-      if (page.nextCursor() == null) {
-        return null;
-      }
-      cursor = page.nextCursor();
     }
+    return null;
+  }
+
+  /** The tenant's blocks in sequence order, read a page at a time as they are used. */
+  private static java.util.stream.Stream<Block> blocks(Store store, TenantId tenant) {
+    return Page.streamAll(Query.of(Criteria.all(), Sort.asc("seq"), 100), q -> store.query(tenant, BLOCKS, q))
+        .map(Block::of);
   }
 
   private static Verification broken(Records records, long sealed, Block b, String message) {

@@ -60,6 +60,11 @@ public interface CheckpointWitness {
   final class FileWitness implements CheckpointWitness {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
+    /**
+     * The newest checkpoint per tenant, read from the file once and kept up to date by {@link #accept}: the sealer
+     * asks for it on every run, which must not read a file that grows by a line per block.
+     */
+    private final java.util.Map<String, Optional<Checkpoint>> newest = new java.util.HashMap<>();
 
     private FileWitness(Path file) {
       this.file = Objects.requireNonNull(file, "file");
@@ -77,17 +82,23 @@ public interface CheckpointWitness {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot append the checkpoint to " + file, e);
       }
+      Optional<Checkpoint> known = newest.get(tenant.value());
+      if (known != null && (known.isEmpty() || known.get().block() < c.block())) {
+        newest.put(tenant.value(), Optional.of(c));
+      }
     }
 
     @Override
     public synchronized Optional<Checkpoint> latest(TenantId tenant) {
-      Checkpoint latest = null;
-      for (Checkpoint c : all(tenant)) {
-        if (latest == null || c.block() > latest.block()) {
-          latest = c;
+      return newest.computeIfAbsent(tenant.value(), t -> {
+        Checkpoint latest = null;
+        for (Checkpoint c : all(tenant)) {
+          if (latest == null || c.block() > latest.block()) {
+            latest = c;
+          }
         }
-      }
-      return Optional.ofNullable(latest);
+        return Optional.ofNullable(latest);
+      });
     }
 
     /** Every line of the tenant; a last line cut short (a crash while appending) is left out. */

@@ -37,6 +37,11 @@ final class Hashes {
     return HEX.formatHex(d.digest(out.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Whether {@code s} is a hash as {@link #content} writes it: 64 lower-case hex digits. */
+  static boolean isHex(String s) {
+    return s.length() == 2 * LENGTH && s.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+  }
+
   static byte[] fromHex(String hex) {
     return HEX.parseHex(hex);
   }

@@ -541,6 +541,11 @@ final class Snapshot {
         return steadyHeld.holder(slot);
       }
     }
+    return unsteadyHeld(actor);
+  }
+
+  /** The roles of an actor the {@link SteadyTable} does not hold: host roles, or assignments to resolve now. */
+  private Held unsteadyHeld(Actor actor) {
     Map<String, List<Assignment>> ofTenant = assignments.get(actor.tenant());
     List<Assignment> mine = ofTenant == null ? null : ofTenant.get(actor.userId());
     if (mine == null) {
@@ -594,7 +599,7 @@ final class Snapshot {
       }
       held = st.holder(slot);
     } else {
-      held = held(actor);
+      held = unsteadyHeld(actor);   // not in the table: no second look-up
       Decision[] fixedDecisions = held.fixed;
       Decision fixed = fixedDecisions == null ? null : fixedDecisions[at];
       if (fixed != null) {
