@@ -87,11 +87,13 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       IndexSpec.unique("pos", IndexType.LONG), IndexSpec.single("resource", IndexType.STRING),
       IndexSpec.single("actor", IndexType.STRING), IndexSpec.single("action", IndexType.STRING),
       IndexSpec.single("kind", IndexType.STRING), IndexSpec.single("at", IndexType.INSTANT),
-      IndexSpec.multi("fields", IndexType.STRING)),
+      IndexSpec.multi("fields", IndexType.STRING), IndexSpec.single("subject", IndexType.STRING)),
       dev.rapport.crm.store.IndexSet.of("kind", "at", "fields")
           .with(dev.rapport.crm.store.CompositeIndex.of("auditResourcePos", Sort.asc("resource").thenAsc("pos")))
           .with(dev.rapport.crm.store.CompositeIndex.of("auditActorPos", Sort.asc("actor").thenAsc("pos")))
-          .with(dev.rapport.crm.store.CompositeIndex.of("auditActionPos", Sort.asc("action").thenAsc("pos"))));
+          .with(dev.rapport.crm.store.CompositeIndex.of("auditActionPos", Sort.asc("action").thenAsc("pos")))
+          .with(dev.rapport.crm.store.CompositeIndex.of("auditSubjectPos", Sort.asc("subject").thenAsc("pos"))));
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final byte[] GENESIS = new byte[Hashes.LENGTH];
   private static final int READ_BATCH = 500;
 
@@ -99,6 +101,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   private final Duration leaseTtl;
   private final CheckpointWitness witness;
   private final Set<String> viewsRecorded;
+  private final @Nullable KeyVault vault;
   private volatile @Nullable ModuleContext context;
   /** Tenants with records committed through this node since their last complete seal. */
   private final Set<TenantId> pending = ConcurrentHashMap.newKeySet();
@@ -108,6 +111,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     this.leaseTtl = b.leaseTtl;
     this.witness = b.witness;
     this.viewsRecorded = Set.copyOf(b.viewsRecorded);
+    this.vault = b.vault;
   }
 
   /** A trail with the defaults: blocks of 1,000 records, a 30-second lease, no witness. */
@@ -125,6 +129,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     private Duration leaseTtl = Duration.ofSeconds(30);
     private CheckpointWitness witness = CheckpointWitness.none();
     private final Set<String> viewsRecorded = new java.util.TreeSet<>();
+    private @Nullable KeyVault vault;
 
     private Builder() {}
 
@@ -168,6 +173,18 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       return this;
     }
 
+    /**
+     * Encrypts the personal values of every record about a data subject (the old and new values of its changes and
+     * the reason) with the subject's own key from {@code keyVault}, so that {@link AuditTrail#erase} can make them
+     * unreadable (crypto-shredding) while the chain still verifies. Field names, who, when and what kind stay
+     * readable. {@code KeyVault.stored(masterKey)} keeps the keys in the store, wrapped by a master key the host
+     * holds.
+     */
+    public Builder erasure(KeyVault keyVault) {
+      this.vault = Objects.requireNonNull(keyVault, "keyVault");
+      return this;
+    }
+
     public AuditTrail build() {
       return new AuditTrail(this);
     }
@@ -182,7 +199,11 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   @Override
   public List<CollectionSpec> collections() {
-    return List.of(BLOCK_SPEC, INDEX_SPEC);
+    List<CollectionSpec> all = new ArrayList<>(List.of(BLOCK_SPEC, INDEX_SPEC));
+    if (vault != null) {
+      all.addAll(vault.collections());
+    }
+    return List.copyOf(all);
   }
 
   @Override
@@ -193,6 +214,9 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
             "no resource type '" + type + "' to record reads of; known: " + new java.util.TreeSet<>(
                 value.resourceTypes().keySet()));
       }
+    }
+    if (vault != null) {
+      vault.start(value.store());
     }
     this.context = value;
   }
@@ -214,6 +238,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       return List.of();
     }
     ObjectNode payload = payload(entry);
+    protect(entry.actor().tenant(), payload);
     return List.of(append(payload));
   }
 
@@ -248,23 +273,13 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(event, "event");
     ModuleContext c = context();
-    ObjectNode p = NODES.objectNode();
-    p.put("kind", "security");
-    p.put("tenant", tenant.value());
-    p.put("actor", event.userId());
-    p.put("at", c.clock().instant().toString());
-    p.put("correlationId", java.util.Optional.ofNullable(org.slf4j.MDC.get("correlationId"))
-        .orElseGet(() -> UUID.randomUUID().toString()));
-    p.put("outcome", "REPORTED");
+    ObjectNode p = event(c, tenant, event.userId(), null, "security", "REPORTED");
     p.put("event", event.type().name());
     if (!event.details().isEmpty()) {
       ObjectNode d = p.putObject("details");
       event.details().forEach(d::put);
     }
-    WriteBatch.Append a = append(p);
-    dev.rapport.crm.store.Committed committed = c.store().commit(tenant, WriteBatch.builder().append(a).build());
-    pending.add(tenant);
-    return AuditRecord.of(committed.records().get(0));
+    return commitOwn(c, tenant, p);
   }
 
   @Override
@@ -308,12 +323,19 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         p.put("requestId", c.requestId());
       }
       p.set("changes", Diff.between(c.before(), c.after()));
+      String subject = c.resourceType().equals(CUSTOMER) ? c.resourceId() : customerOf(c.after(), c.before());
+      if (subject != null) {
+        p.put("subject", subject);
+      }
     } else if (entry instanceof AuditEntry.Denied d) {
       p.put("action", d.action().name());
       p.put("command", d.command());
       p.put("resourceType", d.resourceType());
       if (d.resourceId() != null) {
         p.put("resourceId", d.resourceId());
+        if (d.resourceType().equals(CUSTOMER)) {
+          p.put("subject", d.resourceId());
+        }
       }
       if (d.reason() != null) {
         p.put("reason", d.reason());
@@ -326,6 +348,194 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       p.put("query", r.query());
     }
     return p;
+  }
+
+  private static final String CUSTOMER = dev.rapport.crm.customer.CustomerFields.TYPE.name();
+
+  /** The customer an interaction or a case is about, from its stored state. */
+  private static @Nullable String customerOf(@Nullable ObjectNode after, @Nullable ObjectNode before) {
+    ObjectNode state = after != null ? after : before;
+    JsonNode id = state == null ? null : state.get("customerId");
+    return id != null && id.isTextual() ? id.textValue() : null;
+  }
+
+  // ---- personal values ---------------------------------------------------------------------------------------------
+
+  /**
+   * With a key vault: the changes' values and the reason of a record about a data subject move into {@code personal},
+   * encrypted with the subject's key (the tenant, subject and key id bound to the ciphertext); {@code changes} keeps
+   * the field paths only.
+   */
+  private void protect(TenantId tenant, ObjectNode p) {
+    KeyVault v = vault;
+    JsonNode subject = p.get("subject");
+    if (v == null || subject == null) {
+      return;
+    }
+    JsonNode changes = p.get("changes");
+    JsonNode reason = p.get("reason");
+    boolean values = changes != null && !changes.isEmpty();
+    if (!values && reason == null) {
+      return;
+    }
+    ObjectNode personal = NODES.objectNode();
+    ArrayNode paths = NODES.arrayNode();
+    if (values) {
+      personal.set("changes", changes);
+      changes.forEach(c -> paths.addObject().set("field", c.get("field")));
+      p.set("changes", paths);
+    }
+    if (reason != null) {
+      personal.set("reason", reason);
+      p.remove("reason");
+    }
+    KeyVault.SubjectKey key = v.keyFor(tenant, subject.asText());
+    byte[] plain;
+    try {
+      plain = JSON.writeValueAsBytes(personal);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    ObjectNode sealed = p.putObject("personal");
+    sealed.put("key", key.keyId());
+    sealed.put("data", java.util.Base64.getEncoder().encodeToString(
+        Aead.encrypt(key.key(), personalContext(tenant, subject.asText(), key.keyId()), plain)));
+  }
+
+  private static String personalContext(TenantId tenant, String subject, String keyId) {
+    return "rapport.audit.personal\u0000" + tenant.value() + '\u0000' + subject + '\u0000' + keyId;
+  }
+
+  /** The record as read back: its personal values decrypted when its subject's key still exists. */
+  private AuditRecord open(TenantId tenant, StreamRecord r) {
+    ObjectNode p = r.payload();
+    JsonNode sealed = p.get("personal");
+    if (sealed == null || !sealed.isObject()) {
+      return AuditRecord.of(r);
+    }
+    String subject = p.path("subject").asText();
+    String keyId = sealed.path("key").asText();
+    KeyVault v = vault;
+    Optional<KeyVault.SubjectKey> key = v == null ? Optional.empty() : v.find(tenant, subject, keyId);
+    ObjectNode view = p.deepCopy();
+    view.remove("personal");
+    if (key.isEmpty()) {
+      return AuditRecord.of(r, view, true);
+    }
+    try {
+      byte[] plain = Aead.decrypt(key.get().key(), personalContext(tenant, subject, keyId),
+          java.util.Base64.getDecoder().decode(sealed.path("data").asText()));
+      JsonNode personal = JSON.readTree(plain);
+      if (personal.has("changes")) {
+        view.set("changes", personal.get("changes"));
+      }
+      if (personal.has("reason")) {
+        view.set("reason", personal.get("reason"));
+      }
+      return AuditRecord.of(r, view, false);
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException | java.io.IOException e) {
+      // altered ciphertext or key id: the record is what verify() reports; here its values are unreadable
+      return AuditRecord.of(r, view, true);
+    }
+  }
+
+  /** What {@link #erase} did. */
+  public record Erasure(String subject, boolean keyDestroyed, AuditRecord record) {}
+
+  /**
+   * Erases a data subject from the trail (GDPR Art. 17) by destroying its key: the personal values of every record
+   * about it become unreadable in every record, copy and backup of the trail at once, while the records, their hashes
+   * and the chain stay intact ({@link #verify} still passes). Writes a record of kind {@code erasure} naming the
+   * subject, the actor and the reason (so keep personal data out of the reason). Needs
+   * {@link Builder#erasure}. Erasing the customer itself from the domain is a separate command (delete).
+   */
+  public Erasure erase(Actor actor, String subject, String reason) {
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(reason, "reason");
+    KeyVault v = vault;
+    if (v == null) {
+      throw dev.rapport.crm.error.ValidationException.of("audit.erasure", "audit.erasure.disabled",
+          "erasing a data subject needs a key vault: AuditTrail.builder().erasure(KeyVault.stored(masterKey))");
+    }
+    ModuleContext c = context();
+    boolean destroyed = v.destroy(actor.tenant(), subject);
+    ObjectNode p = event(c, actor.tenant(), actor.userId(), actor.onBehalfOf(), "erasure", "APPLIED");
+    p.put("action", "ERASE");
+    p.put("subject", subject);
+    p.put("keyDestroyed", destroyed);
+    p.put("reason", reason);
+    return new Erasure(subject, destroyed, commitOwn(c, actor.tenant(), p));
+  }
+
+  /**
+   * Subject access export (GDPR Art. 15): every record about a data subject ({@link HistoryQuery#forSubject}), its
+   * personal values decrypted, as one JSON document: {@code tenant}, {@code subject}, {@code exportedAt},
+   * {@code records} (each record's payload with its {@code position} and {@code id}; erased ones with
+   * {@code erased: true}). The export itself is recorded (kind {@code read}, action {@code EXPORT}).
+   */
+  public ObjectNode exportSubject(Actor actor, String subject) {
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(subject, "subject");
+    ModuleContext c = context();
+    ObjectNode out = NODES.objectNode();
+    out.put("tenant", actor.tenant().value());
+    out.put("subject", subject);
+    out.put("exportedAt", c.clock().instant().toString());
+    ArrayNode records = out.putArray("records");
+    HistoryQuery q = HistoryQuery.forSubject(subject).limit(HistoryQuery.MAX_LIMIT);
+    while (true) {
+      List<AuditRecord> page = history(actor.tenant(), q);
+      for (AuditRecord r : page) {
+        ObjectNode one = records.addObject();
+        one.put("position", r.position());
+        one.put("id", r.id());
+        if (r.erased()) {
+          one.put("erased", true);
+        }
+        one.setAll(r.payload());
+      }
+      if (page.size() < HistoryQuery.MAX_LIMIT) {
+        break;
+      }
+      q.after(page.get(page.size() - 1).position());
+    }
+    ObjectNode p = event(c, actor.tenant(), actor.userId(), actor.onBehalfOf(), "read", "APPLIED");
+    p.put("action", dev.rapport.crm.access.Action.EXPORT.name());
+    p.put("command", "audit.export-subject");
+    p.put("resourceType", CUSTOMER);
+    strings(p, "resourceIds", List.of(subject));
+    p.put("subject", subject);
+    commitOwn(c, actor.tenant(), p);
+    return out;
+  }
+
+  /** The common head of a record the trail writes on its own (not in a command's commit). */
+  private static ObjectNode event(ModuleContext c, TenantId tenant, String actor, @Nullable String onBehalfOf,
+                                  String kind, String outcome) {
+    ObjectNode p = NODES.objectNode();
+    p.put("kind", kind);
+    p.put("tenant", tenant.value());
+    p.put("actor", actor);
+    if (onBehalfOf != null) {
+      p.put("onBehalfOf", onBehalfOf);
+    }
+    p.put("at", c.clock().instant().toString());
+    p.put("correlationId", correlationId());
+    p.put("outcome", outcome);
+    return p;
+  }
+
+  private static String correlationId() {
+    return Optional.ofNullable(org.slf4j.MDC.get("correlationId")).orElseGet(() -> UUID.randomUUID().toString());
+  }
+
+  /** Writes one record in a commit of its own. */
+  private AuditRecord commitOwn(ModuleContext c, TenantId tenant, ObjectNode p) {
+    WriteBatch.Append a = append(p);
+    dev.rapport.crm.store.Committed committed = c.store().commit(tenant, WriteBatch.builder().append(a).build());
+    pending.add(tenant);
+    return AuditRecord.of(committed.records().get(0));
   }
 
   private static void strings(ObjectNode into, String name, List<String> values) {
@@ -363,7 +573,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         long pos = d.body().path("pos").asLong();
         List<StreamRecord> one = store.read(tenant, STREAM, pos - 1, 1);
         if (!one.isEmpty() && one.get(0).position() == pos) {
-          out.add(AuditRecord.of(one.get(0)));
+          out.add(open(tenant, one.get(0)));
         }
       }
       if (page.nextCursor() != null) {
@@ -375,7 +585,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     while (out.size() < query.limit()) {
       List<StreamRecord> batch = store.read(tenant, STREAM, after, READ_BATCH);
       for (StreamRecord r : batch) {
-        AuditRecord record = AuditRecord.of(r);
+        AuditRecord record = open(tenant, r);
         if (query.matches(record) && out.size() < query.limit()) {
           out.add(record);
         }
@@ -443,6 +653,11 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     for (AuditRecord r : versions) {
       if (!upTo.test(r)) {
         break;
+      }
+      if (r.erased()) {
+        throw new SubjectErasedException(String.valueOf(r.subject()), "the values of " + r.resourceType() + " "
+            + r.resourceId() + " in the audit trail were erased with data subject " + r.subject()
+            + ": its states and diffs can no longer be rebuilt");
       }
       if (state == null) {
         state = NODES.objectNode();
@@ -612,6 +827,9 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     ix.put("actor", List.of(p.path("actor").asText()));
     if (p.hasNonNull("action")) {
       ix.put("action", List.of(p.path("action").asText()));
+    }
+    if (p.path("subject").isTextual()) {
+      ix.put("subject", List.of(p.path("subject").textValue()));
     }
     if (p.hasNonNull("resourceType") && p.hasNonNull("resourceId")) {
       ix.put("resource", List.of(HistoryQuery.key(p.path("resourceType").asText(), p.path("resourceId").asText())));

@@ -21,6 +21,7 @@ public final class HistoryQuery {
   /** The most records one call returns. */
   public static final int MAX_LIMIT = 1000;
   private @Nullable String resource;
+  private @Nullable String subject;
   private @Nullable String actor;
   private @Nullable String action;
   private @Nullable String kind;
@@ -40,6 +41,20 @@ public final class HistoryQuery {
   /** The records about one record ({@code customer}, id), of every kind. */
   public static HistoryQuery forResource(String resourceType, String resourceId) {
     return all().resource(resourceType, resourceId);
+  }
+
+  /**
+   * The records about one data subject: a customer's own records and those of the interactions and cases about it
+   * (their {@code subject} is the customer's id).
+   */
+  public static HistoryQuery forSubject(String subjectId) {
+    return all().subject(subjectId);
+  }
+
+  /** Records about this data subject (a customer's id); see {@link #forSubject}. */
+  public HistoryQuery subject(String subjectId) {
+    this.subject = Objects.requireNonNull(subjectId, "subject");
+    return this;
   }
 
   public HistoryQuery resource(String resourceType, String resourceId) {
@@ -124,6 +139,9 @@ public final class HistoryQuery {
     if (resource != null) {
       all.add(Criteria.eq("resource", resource));
     }
+    if (subject != null) {
+      all.add(Criteria.eq("subject", subject));
+    }
     if (actor != null) {
       all.add(Criteria.eq("actor", actor));
     }
@@ -149,6 +167,7 @@ public final class HistoryQuery {
   boolean matches(AuditRecord r) {
     return (resource == null || r.resourceType() != null && r.resourceId() != null
             && resource.equals(key(r.resourceType(), r.resourceId())))
+        && (subject == null || subject.equals(r.subject()))
         && (actor == null || actor.equals(r.actor()))
         && (action == null || action.equals(r.action()))
         && (kind == null || kind.equals(r.kind()))

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -100,5 +101,51 @@ final class SqlRows implements TamperContract.Rows {
   @Override
   public void setBlock(long seq, String body) {
     update("UPDATE " + blocks + " SET body = " + json + " WHERE tenant = ? AND f_seq = ?", body, tenant, seq);
+  }
+
+  /**
+   * Every row the JDBC adapter holds of the trail of {@code tenant}, as text: the records of stream {@code audit}
+   * and the rows of the trail's collections (documents and their multi-value rows), every column.
+   */
+  static String storedTrail(TestServers.Opened opened, TenantId tenant) {
+    DataSource ds = Objects.requireNonNull(opened.dataSource());
+    StringBuilder out = new StringBuilder();
+    try (Connection c = ds.getConnection()) {
+      dump(c, "SELECT * FROM " + opened.table("rapport_stream_record") + " WHERE tenant = ? AND stream = '"
+          + AuditTrail.STREAM + "'", tenant, out);
+      for (String collection : List.of(AuditTrail.BLOCKS, AuditTrail.INDEX, StoredKeyVault.KEYS)) {
+        dump(c, "SELECT * FROM " + opened.table("rapport_doc_" + collection) + " WHERE tenant = ?", tenant, out);
+      }
+      java.sql.DatabaseMetaData meta = c.getMetaData();
+      for (String table : List.of("rapport_mv_" + AuditTrail.INDEX)) {
+        boolean exists = false;
+        for (String name : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
+          try (ResultSet rs = meta.getTables(null, null, name, null)) {
+            exists |= rs.next();
+          }
+        }
+        if (exists) {
+          dump(c, "SELECT * FROM " + opened.table(table) + " WHERE tenant = ?", tenant, out);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toString();
+  }
+
+  private static void dump(Connection c, String sql, TenantId tenant, StringBuilder out) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, tenant.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        int columns = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          for (int i = 1; i <= columns; i++) {
+            out.append(rs.getString(i)).append(' ');
+          }
+          out.append('\n');
+        }
+      }
+    }
   }
 }

@@ -10,15 +10,11 @@ import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerKind;
-import dev.rapport.crm.testkit.MutableClock;
 import dev.rapport.crm.testservers.TestServers;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,20 +24,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * positions: every time, {@link AuditTrail#verify} finds it at the exact position and names what was done. Each case
  * works in a tenant of its own on one store per class.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TamperContract {
+abstract class TamperContract extends OneStorePerClass {
   static final int RECORDS = 20;
   static final int BLOCK = 6;
   static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger TENANTS = new AtomicInteger();
-  private final MutableClock clock = MutableClock.at("2026-03-01T08:00:00Z");
-  private TestServers.Opened opened;
 
   @TempDir
   Path dir;
-
-  /** The store, in the run's own schema or database. */
-  abstract TestServers.Opened open(MutableClock clock) throws Exception;
 
   /** Raw access to the stored records and blocks of one tenant, past the store. */
   abstract Rows rows(TestServers.Opened opened, TenantId tenant);
@@ -69,18 +59,6 @@ abstract class TamperContract {
     String block(long seq);
 
     void setBlock(long seq, String json);
-  }
-
-  @BeforeAll
-  void start() throws Exception {
-    opened = open(clock);
-  }
-
-  @AfterAll
-  void stop() {
-    if (opened != null) {
-      opened.close();
-    }
   }
 
   /** {@value #RECORDS} sealed records in blocks of {@value #BLOCK}, in a tenant of their own. */
