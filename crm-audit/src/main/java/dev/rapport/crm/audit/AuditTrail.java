@@ -101,6 +101,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   private final Duration leaseTtl;
   private final CheckpointWitness witness;
   private final Set<String> viewsRecorded;
+  /** Resource type → the sensitive field paths whose views are recorded. */
+  private final Map<String, List<String>> sensitiveFields;
   private final @Nullable KeyVault vault;
   private volatile @Nullable ModuleContext context;
   /** Tenants with records committed through this node since their last complete seal. */
@@ -111,6 +113,9 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     this.leaseTtl = b.leaseTtl;
     this.witness = b.witness;
     this.viewsRecorded = Set.copyOf(b.viewsRecorded);
+    Map<String, List<String>> sensitive = new java.util.TreeMap<>();
+    b.sensitiveFields.forEach((type, fields) -> sensitive.put(type, List.copyOf(fields)));
+    this.sensitiveFields = Map.copyOf(sensitive);
     this.vault = b.vault;
   }
 
@@ -130,6 +135,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     private CheckpointWitness witness = CheckpointWitness.none();
     private final Set<String> viewsRecorded = new java.util.TreeSet<>();
     private @Nullable KeyVault vault;
+    private final Map<String, Set<String>> sensitiveFields = new java.util.TreeMap<>();
 
     private Builder() {}
 
@@ -174,6 +180,26 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     }
 
     /**
+     * Records the views of records of {@code resourceType} that show one of {@code fieldPaths} in clear (readable and
+     * not masked for the reader): a single read or a page of any size writes one record, of kind {@code read}, whose
+     * {@code sensitiveFields} name the fields shown. Reads that show none of them (the fields hidden or masked by the
+     * access policy, a count) are not recorded. Checked against the type's field catalog when the {@code Crm}
+     * starts. Exports are always recorded; {@link #recordReadsOf} records every view of a type.
+     */
+    public Builder recordReadsOfFields(String resourceType, String... fieldPaths) {
+      Objects.requireNonNull(resourceType, "resourceType");
+      if (fieldPaths.length == 0) {
+        throw dev.rapport.crm.error.ValidationException.of("audit.recordReadsOfFields", "audit.fields.empty",
+            "name at least one field of '" + resourceType + "' whose reads to record");
+      }
+      Set<String> into = sensitiveFields.computeIfAbsent(resourceType, t -> new java.util.TreeSet<>());
+      for (String f : fieldPaths) {
+        into.add(Objects.requireNonNull(f, "fieldPath"));
+      }
+      return this;
+    }
+
+    /**
      * Encrypts the personal values of every record about a data subject (the old and new values of its changes and
      * the reason) with the subject's own key from {@code keyVault}, so that {@link AuditTrail#erase} can make them
      * unreadable (crypto-shredding) while the chain still verifies. Field names, who, when and what kind stay
@@ -209,16 +235,32 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   @Override
   public void start(ModuleContext value) {
     for (String type : viewsRecorded) {
-      if (!value.resourceTypes().containsKey(type)) {
-        throw dev.rapport.crm.error.ValidationException.of("audit.recordReadsOf", "audit.resourceType.unknown",
-            "no resource type '" + type + "' to record reads of; known: " + new java.util.TreeSet<>(
-                value.resourceTypes().keySet()));
-      }
+      knownType(value, "audit.recordReadsOf", type);
     }
+    sensitiveFields.forEach((type, fields) -> {
+      dev.rapport.crm.access.ResourceType rt = knownType(value, "audit.recordReadsOfFields", type);
+      for (String f : fields) {
+        if (rt.fields().field(f).isEmpty()) {
+          throw dev.rapport.crm.error.ValidationException.of("audit.recordReadsOfFields", "audit.field.unknown",
+              "'" + type + "' has no field '" + f + "' to record reads of; its fields: "
+                  + rt.fields().fields().stream().map(x -> x.path()).toList());
+        }
+      }
+    });
     if (vault != null) {
       vault.start(value.store());
     }
     this.context = value;
+  }
+
+  private static dev.rapport.crm.access.ResourceType knownType(ModuleContext c, String setting, String type) {
+    dev.rapport.crm.access.ResourceType rt = c.resourceTypes().get(type);
+    if (rt == null) {
+      throw dev.rapport.crm.error.ValidationException.of(setting, "audit.resourceType.unknown",
+          "no resource type '" + type + "' to record reads of; known: " + new java.util.TreeSet<>(
+              c.resourceTypes().keySet()));
+    }
+    return rt;
   }
 
   private ModuleContext context() {
@@ -233,11 +275,21 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   @Override
   public List<WriteBatch.Append> record(AuditEntry entry) {
-    if (entry instanceof AuditEntry.Read r && r.action() != dev.rapport.crm.access.Action.EXPORT
-        && !viewsRecorded.contains(r.resourceType())) {
-      return List.of();
+    List<String> sensitiveShown = List.of();
+    if (entry instanceof AuditEntry.Read r) {
+      List<String> sensitive = sensitiveFields.get(r.resourceType());
+      if (sensitive != null) {
+        sensitiveShown = sensitive.stream().filter(r::showedInClear).toList();
+      }
+      if (r.action() != dev.rapport.crm.access.Action.EXPORT && !viewsRecorded.contains(r.resourceType())
+          && sensitiveShown.isEmpty()) {
+        return List.of();
+      }
     }
     ObjectNode payload = payload(entry);
+    if (!sensitiveShown.isEmpty()) {
+      strings(payload, "sensitiveFields", sensitiveShown);
+    }
     protect(entry.actor().tenant(), payload);
     return List.of(append(payload));
   }
@@ -631,6 +683,25 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       return Optional.empty();
     }
     return state(versions, r -> r.resourceVersion() <= version);
+  }
+
+  /**
+   * Reverts a customer to one of its versions as a new change through the normal command path
+   * ({@code crm.customers().revert}): access-checked like any edit, one new version, audited with {@code reason}
+   * (command {@code customer.revert}), events published, an approval gate consulted. Its identity and deletion state
+   * stay as they are.
+   *
+   * @throws dev.rapport.crm.error.NotFoundException when the trail holds no such version
+   * @throws SubjectErasedException when the customer's values were erased
+   */
+  public dev.rapport.crm.customer.Customer revert(dev.rapport.crm.Crm crm, Actor actor, String customerId,
+                                                  long toVersion, String reason) {
+    Objects.requireNonNull(crm, "crm");
+    Objects.requireNonNull(actor, "actor");
+    ObjectNode state = stateAt(actor.tenant(), CUSTOMER, customerId, toVersion).orElseThrow(() ->
+        new dev.rapport.crm.error.NotFoundException("the audit trail holds no version " + toVersion + " of customer "
+            + customerId));
+    return crm.customers().revert(actor, customerId, state, reason);
   }
 
   /** The field changes from one version of a record to another (either order), as a change record lists them. */

@@ -176,4 +176,64 @@ class AuditHistoryTest {
     }
     assertThat(positions).hasSize(14).isSorted().doesNotHaveDuplicates();
   }
+
+  @Test
+  void revertMakesAnEarlierVersionTheNewOneThroughTheCommandPath() {
+    Customer c = crm.customers().create(alice, CustomerData.builder(CustomerKind.ORGANIZATION, "杭州茶业")
+        .region("CN-East").tag("tea").email("li@hz-tea.cn").build());
+    ObjectNode first = stored(c.id());
+    clock.advance(Duration.ofMinutes(5));
+    crm.customers().update(wei, c.id(), CustomerPatch.builder().name("Hangzhou Tea Co.").region("CN-South")
+        .emails("sales@hz-tea.cn", "li@hz-tea.cn").build());
+    crm.customers().tag(wei, c.id(), "export");
+    crm.customers().changeCreditLimit(wei, c.id(), Money.of("90000", "CNY"), "big order");
+    Customer fourth = crm.customers().assignOwner(wei, c.id(), "li.wei");
+    audit.seal(alice.tenant());
+    clock.advance(Duration.ofMinutes(5));
+
+    Customer reverted = audit.revert(crm, alice, c.id(), 1, "wrong customer edited");
+    assertThat(reverted.version()).isEqualTo(fourth.version() + 1);
+    assertThat(stored(c.id())).isEqualTo(first);
+    assertThat(reverted.name().defaultValue()).isEqualTo("杭州茶业");
+    assertThat(reverted.createdAt()).isEqualTo(c.createdAt());
+    AuditRecord record = audit.versions(alice.tenant(), "customer", c.id()).get(5);
+    assertThat(record.command()).isEqualTo("customer.revert");
+    assertThat(record.reason()).isEqualTo("wrong customer edited");
+    assertThat(record.actor()).isEqualTo("alice");
+    assertThat(record.changes()).extracting(FieldChange::field)
+        .contains("name.default", "region", "emails", "tags", "creditLimit.amount", "owner");
+    // the trail reads the revert like any change: as of now, the state is the first one again
+    assertThat(audit.stateAsOf(alice.tenant(), "customer", c.id(), clock.instant()).orElseThrow()).isEqualTo(first);
+    assertThat(audit.diff(alice.tenant(), "customer", c.id(), 1, reverted.version())).isEmpty();
+    // reverting to what it already is changes nothing
+    assertThat(audit.revert(crm, alice, c.id(), 1, "again").version()).isEqualTo(reverted.version());
+
+    assertThatThrownBy(() -> audit.revert(crm, alice, c.id(), 99, "no such version"))
+        .isInstanceOf(NotFoundException.class).hasMessageContaining("no version 99");
+    // access is checked as for any edit
+    Crm guarded = Crm.builder().store(store).accessPolicy(new AccessPolicy() {
+      @Override
+      public dev.rapport.crm.access.Decision check(Actor actor, dev.rapport.crm.access.Action action,
+                                                   dev.rapport.crm.access.Resource resource) {
+        return action == dev.rapport.crm.access.Action.VIEW ? dev.rapport.crm.access.Decision.allow("view")
+            : dev.rapport.crm.access.Decision.deny("read-only");
+      }
+
+      @Override
+      public dev.rapport.crm.access.DataFilter filter(Actor actor, dev.rapport.crm.access.Action action,
+                                                      dev.rapport.crm.access.ResourceType type) {
+        return dev.rapport.crm.access.DataFilter.always();
+      }
+    }).audit(audit).clock(clock).build();
+    assertThatThrownBy(() -> audit.revert(guarded, wei, c.id(), 4, "sneaky"))
+        .isInstanceOf(dev.rapport.crm.error.AccessDeniedException.class);
+    assertThatThrownBy(() -> crm.customers().revert(alice, c.id(),
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("kind", "ROBOT"), "bad"))
+        .isInstanceOf(dev.rapport.crm.error.ValidationException.class).hasMessageContaining("state");
+    ObjectNode forged = first.deepCopy();
+    forged.putArray("emails").add("not an address");
+    assertThatThrownBy(() -> crm.customers().revert(alice, c.id(), forged, "bad"))
+        .isInstanceOf(dev.rapport.crm.error.ValidationException.class).hasMessageContaining("state.emails");
+    assertThat(crm.customers().require(alice, c.id()).version()).isEqualTo(reverted.version());
+  }
 }

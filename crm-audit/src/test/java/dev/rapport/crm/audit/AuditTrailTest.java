@@ -221,6 +221,56 @@ class AuditTrailTest {
   }
 
   @Test
+  void readsOfSensitiveFieldsAreRecordedOnlyWhenShownInClearOnePerPage() {
+    Customer c = hangzhouTea();
+    hangzhouTea();
+    int before = records().size();
+    // interns see e-mail addresses masked and credit limits not at all; everyone else sees them in clear
+    AccessPolicy policy = new AccessPolicy() {
+      @Override
+      public dev.rapport.crm.access.Decision check(Actor actor, dev.rapport.crm.access.Action action,
+                                                   dev.rapport.crm.access.Resource resource) {
+        return actor.roles().contains("intern")
+            ? dev.rapport.crm.access.Decision.allow(dev.rapport.crm.access.FieldAccess.all()
+                .withReadable(dev.rapport.crm.access.FieldSet.of("name", "emails", "region", "tags"))
+                .withMask("emails", dev.rapport.crm.access.Mask.email()), "intern")
+            : dev.rapport.crm.access.Decision.allow("staff");
+      }
+
+      @Override
+      public dev.rapport.crm.access.DataFilter filter(Actor actor, dev.rapport.crm.access.Action action,
+                                                      dev.rapport.crm.access.ResourceType type) {
+        return dev.rapport.crm.access.DataFilter.always();
+      }
+    };
+    AuditTrail sensitive = AuditTrail.builder().recordReadsOfFields("customer", "emails", "creditLimit").build();
+    Crm watched = crm(store, sensitive, policy);
+    dev.rapport.crm.query.Query all = dev.rapport.crm.query.Query.of(dev.rapport.crm.query.Criteria.all(),
+        dev.rapport.crm.query.Sort.byId(), 50);
+    Actor intern = alice.withRoles("intern");
+
+    watched.customers().require(intern, c.id());
+    watched.customers().find(intern, all);
+    watched.customers().count(alice, dev.rapport.crm.query.Criteria.all());
+    assertThat(records()).as("nothing sensitive shown in clear, or no field shown at all").hasSize(before);
+
+    watched.customers().find(alice, all);
+    assertThat(records()).hasSize(before + 1).last().satisfies(r -> {
+      assertThat(r.type()).isEqualTo("audit.read");
+      assertThat(r.payload().path("action").asText()).isEqualTo("VIEW");
+      assertThat(r.payload().path("resourceIds")).hasSize(2);            // one record for the whole page
+      assertThat(r.payload().path("sensitiveFields")).extracting(JsonNode::asText)
+          .containsExactly("creditLimit", "emails");
+    });
+    watched.customers().require(alice, c.id());
+    assertThat(records()).hasSize(before + 2);
+
+    assertThatThrownBy(() -> crm(store, AuditTrail.builder().recordReadsOfFields("customer", "salary").build(),
+        policy)).isInstanceOf(dev.rapport.crm.error.ValidationException.class)
+        .hasMessageContaining("'customer' has no field 'salary'");
+  }
+
+  @Test
   void sealedRecordsVerifyAndEveryBlockIsACheckpoint(@TempDir Path dir) {
     Path file = dir.resolve("checkpoints.jsonl");
     AuditTrail witnessed = AuditTrail.builder().blockSize(3).witness(CheckpointWitness.file(file)).build();

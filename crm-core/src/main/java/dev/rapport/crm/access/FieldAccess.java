@@ -49,6 +49,26 @@ public record FieldAccess(FieldSet readable, FieldSet writable, Map<String, Mask
     return new FieldAccess(readable, writable, all);
   }
 
+  /**
+   * Whether {@code path} is shown as stored: readable, and neither it nor an ancestor masked (a masked part inside
+   * it still leaves the rest in clear).
+   */
+  public boolean showsInClear(String path) {
+    if (!readable.contains(path)) {
+      return false;
+    }
+    for (String p = path; ; ) {
+      if (masks.containsKey(p)) {
+        return false;
+      }
+      int dot = p.lastIndexOf('.');
+      if (dot < 0) {
+        return true;
+      }
+      p = p.substring(0, dot);
+    }
+  }
+
   /** True when nothing is hidden or masked (the fast path: the stored form is returned as it is). */
   public boolean showsEverything() {
     return readable.isAll() && masks.isEmpty();

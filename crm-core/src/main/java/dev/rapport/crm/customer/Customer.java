@@ -230,6 +230,35 @@ public record Customer(
     return Changed.of(b.build(), new DomainEvent("customer.restored", CustomerEvents.data()));
   }
 
+  /**
+   * This customer with the content of {@code earlier} (an earlier version of it): identity, creation, deletion and
+   * the bookkeeping stay this customer's; the same content is no change.
+   */
+  public Changed<Customer> revertTo(Customer earlier) {
+    // a state handed in is checked as input would be: its e-mails, phones, tags and name parsed again
+    Violations v = new Violations();
+    CustomerInputs.emails(earlier.emails.stream().map(EmailAddress::value).toList(), "state.emails", v);
+    CustomerInputs.phones(earlier.phones.stream().map(PhoneNumber::e164).toList(), null, "state.phones", v);
+    CustomerInputs.tags(earlier.tags.stream().map(TagPath::value).toList(), v);
+    v.capture("state.name", () -> new LocalizedText(earlier.name.defaultValue(), earlier.name.variants()));
+    if (earlier.emails.stream().anyMatch(EmailAddress::isMasked)) {
+      v.add("state.emails", "revert.masked", "a masked e-mail address cannot be written back");
+    }
+    v.throwIfAny();
+    Builder b = earlier.edit();
+    b.id = id;
+    b.tenant = tenant;
+    b.version = version;
+    b.createdAt = createdAt;
+    b.createdBy = createdBy;
+    b.updatedAt = updatedAt;
+    b.updatedBy = updatedBy;
+    b.deletedAt = deletedAt;
+    b.deletedBy = deletedBy;
+    Customer next = b.build();
+    return sameContent(next) ? Changed.none(this) : Changed.of(next, CustomerEvents.updated(this, next));
+  }
+
   /** Equal but for the bookkeeping the command path stamps (version, updated at/by). */
   private boolean sameContent(Customer other) {
     return unstamped(this).equals(unstamped(other));

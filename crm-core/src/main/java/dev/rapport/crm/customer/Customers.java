@@ -1,5 +1,8 @@
 package dev.rapport.crm.customer;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.access.Action;
+
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.feed.ChangeBatch;
 import dev.rapport.crm.feed.FeedPosition;
@@ -77,6 +80,16 @@ public interface Customers {
 
   /** Undoes a soft delete. */
   Customer restore(Actor actor, String id);
+
+  /**
+   * Makes the customer's content that of {@code state}, an earlier stored form of this customer (as crm-audit's
+   * {@code AuditTrail.stateAt} rebuilds it; {@code AuditTrail.revert} calls this), as one new version through the
+   * command path like any edit: {@link Action#EDIT} checked with every changed field against the actor's writable
+   * fields, audited with the reason, events published, an approval gate consulted. The customer's identity,
+   * creation and deletion state stay as they are (use {@link #restore} or {@link #delete} for those); the same
+   * content again is no change. A state that is not a customer's stored form is refused naming the field.
+   */
+  Customer revert(Actor actor, String id, ObjectNode state, String reason);
 
   /** The customer (soft-deleted ones included), or empty if it does not exist or the actor may not see it. */
   Optional<Customer> get(Actor actor, String id);
@@ -159,6 +172,9 @@ public interface Customers {
 
   /** Input of {@link #restore}. */
   record Restore(@Nullable @Size(max = 1000) String reason) {}
+
+  /** Input of {@link #revert}. */
+  record Revert(@NotNull ObjectNode state, @NotBlank @Size(max = 1000) String reason) {}
 
   /** Input of {@link #upsertByExternalRef}. */
   record UpsertByExternalRef(@NotBlank @Size(max = 40) String system, @NotBlank @Size(max = 200) String externalId,

@@ -2,11 +2,13 @@ package dev.rapport.crm.recording;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.access.Action;
+import dev.rapport.crm.access.FieldAccess;
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.approval.Approval;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,9 +98,12 @@ public sealed interface AuditEntry {
    * @param resourceIds the records returned, in order (none for a count)
    * @param query a description of what was asked (the criteria and sort; {@code count <criteria>} for a count),
    *     empty for a single read
+   * @param shown the distinct field accesses the records were shown with (usually one; several when per-record
+   *     rules differ), so a recorder can tell which fields a reader saw in clear; empty when no field was shown
+   *     (a count, a change feed's metadata)
    */
   record Read(Actor actor, Instant at, String correlationId, Action action, String resourceType,
-              List<String> resourceIds, String query) implements AuditEntry {
+              List<String> resourceIds, String query, Set<FieldAccess> shown) implements AuditEntry {
     public Read {
       Objects.requireNonNull(actor, "actor");
       Objects.requireNonNull(at, "at");
@@ -107,6 +112,24 @@ public sealed interface AuditEntry {
       Objects.requireNonNull(resourceType, "resourceType");
       Objects.requireNonNull(query, "query");
       resourceIds = List.copyOf(resourceIds);
+      shown = Set.copyOf(shown);
+    }
+
+    /** A read whose records were shown whole (every field in clear); none when {@code resourceIds} is empty. */
+    public Read(Actor actor, Instant at, String correlationId, Action action, String resourceType,
+                List<String> resourceIds, String query) {
+      this(actor, at, correlationId, action, resourceType, resourceIds, query,
+          resourceIds.isEmpty() ? Set.of() : Set.of(FieldAccess.all()));
+    }
+
+    /** Whether any record read showed {@code path} in clear ({@link FieldAccess#showsInClear}). */
+    public boolean showedInClear(String path) {
+      for (FieldAccess f : shown) {
+        if (f.showsInClear(path)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

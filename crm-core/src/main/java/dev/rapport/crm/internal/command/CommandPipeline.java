@@ -328,7 +328,7 @@ public final class CommandPipeline implements ParkedCommands {
       } else {
         // nothing to write, but the actor was shown the record: a read like any other
         records = audit.record(new AuditEntry.Read(actor, now, correlationId, Action.VIEW, rt.name(), List.of(id),
-            ""));
+            "", java.util.Set.of(intent.fields())));
       }
       records.forEach(batch::append);
       if (!batch.isEmpty()) {

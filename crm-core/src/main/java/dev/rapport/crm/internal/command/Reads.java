@@ -61,7 +61,7 @@ public final class Reads {
             d == null ? List.of() : d.decidingRules(), correlationId);
         return Optional.empty();
       }
-      recordRead(actor, Action.VIEW, rt, List.of(id), "", correlationId);
+      recordRead(actor, Action.VIEW, rt, List.of(id), "", Set.of(d.fields()), correlationId);
       return Optional.of(shown(type, d.fields(), doc.get()));
     });
   }
@@ -88,6 +88,7 @@ public final class Reads {
           new Query(effective, query.sort(), query.limit(), query.cursor()));
       List<A> items = new ArrayList<>(page.items().size());
       List<String> ids = new ArrayList<>(page.items().size());
+      Set<FieldAccess> shown = new HashSet<>(2);
       for (Document doc : page.items()) {
         Decision d = pipeline.policy().check(actor, action, Resource.stored(rt, doc.id(), doc.body(), rt.readValues(doc)));
         if (!d.allowed()) {
@@ -98,8 +99,9 @@ public final class Reads {
         }
         items.add(shown(type, d.fields(), doc));
         ids.add(doc.id());
+        shown.add(d.fields());
       }
-      recordRead(actor, action, rt, ids, query.criteria() + " " + query.sort(), pipeline.correlationId());
+      recordRead(actor, action, rt, ids, query.criteria() + " " + query.sort(), shown, pipeline.correlationId());
       return new Page<>(items, page.nextCursor());
     });
   }
@@ -120,7 +122,7 @@ public final class Reads {
           : Criteria.and(filter.asCriteria(), canonical);
       long count = pipeline.store().count(actor.tenant(), type.collection().name(), effective);
       // a count tells something about records too (how many match a condition): recorded, without ids
-      recordRead(actor, Action.VIEW, rt, List.of(), "count " + criteria, pipeline.correlationId());
+      recordRead(actor, Action.VIEW, rt, List.of(), "count " + criteria, Set.of(), pipeline.correlationId());
       return count;
     });
   }
@@ -154,7 +156,7 @@ public final class Reads {
       });
       if (!batch.changes().isEmpty()) {
         recordRead(actor, Action.VIEW, rt, batch.changes().stream().map(Change::id).distinct().toList(),
-            "changes after " + after.encode(), pipeline.correlationId());
+            "changes after " + after.encode(), Set.of(), pipeline.correlationId());
       }
       return batch;
     });
@@ -224,14 +226,14 @@ public final class Reads {
   }
 
   private void recordRead(Actor actor, Action action, ResourceType rt, List<String> ids, String query,
-                          String correlationId) {
+                          Set<FieldAccess> shown, String correlationId) {
     AuditRecorder audit = pipeline.audit();
     if (audit == AuditRecorder.none()) {
       return;
     }
     // no record, no read: a failure to store it fails the read
     pipeline.commitRecords(actor.tenant(), audit.record(new AuditEntry.Read(actor, pipeline.clock().instant(),
-        correlationId, action, rt.name(), ids, query)));
+        correlationId, action, rt.name(), ids, query, shown)));
   }
 
   /** The stored aggregate as {@code fields} lets it be seen: read from a masked body when something is hidden. */

@@ -49,6 +49,7 @@ public final class CustomerService extends AggregateReads<Customer> implements C
   private final CommandDefinition<ChangeCreditLimit, Customer> changeCreditLimit;
   private final CommandDefinition<SoftDelete, Customer> delete;
   private final CommandDefinition<Restore, Customer> restore;
+  private final CommandDefinition<Revert, Customer> revert;
 
   public CustomerService(CommandPipeline pipeline, CustomerSettings settings) {
     this(pipeline, settings, new CustomerType(settings));
@@ -90,6 +91,43 @@ public final class CustomerService extends AggregateReads<Customer> implements C
     restore = pipeline.register(CommandDefinition.changing("customer.restore", Action.DELETE, type, Restore.class,
         (ctx, in, cur) -> Objects.requireNonNull(cur).restore())
         .withReason(Restore::reason));
+    revert = pipeline.register(CommandDefinition.changing("customer.revert", Action.EDIT, type, Revert.class,
+        (ctx, in, cur) -> Objects.requireNonNull(cur).revertTo(earlier(type, cur, in.state())))
+        .withReason(Revert::reason));
+  }
+
+  /** The customer {@code state} describes, with {@code current}'s bookkeeping; refused naming the field if it is none. */
+  private static Customer earlier(CustomerType type, Customer current, com.fasterxml.jackson.databind.node.ObjectNode state) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = state.deepCopy();
+    com.fasterxml.jackson.databind.node.ObjectNode now = type.body(current);
+    for (String field : List.of("id", "tenant", "version", "createdAt", "createdBy", "updatedAt", "updatedBy",
+        "deleted", "deletedAt", "deletedBy")) {
+      if (now.has(field)) {
+        body.set(field, now.get(field));
+      } else {
+        body.remove(field);
+      }
+    }
+    // an empty list or map and an absent one are the same in a rebuilt state: the stored form has them all
+    for (String list : List.of("emails", "phones", "addresses", "contactPersons", "tags")) {
+      if (!body.has(list)) {
+        body.putArray(list);
+      }
+    }
+    for (String map : List.of("stageEnteredAt", "externalRefs", "customFields", "consents")) {
+      if (!body.has(map)) {
+        body.putObject(map);
+      }
+    }
+    if (body.path("name").isObject() && !body.path("name").has("variants")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("name")).putObject("variants");
+    }
+    try {
+      return type.fromBody(body);
+    } catch (RuntimeException e) {
+      throw dev.rapport.crm.error.ValidationException.of("state", "revert.state",
+          "not a stored customer: " + e.getMessage());
+    }
   }
 
   // ---------------------------------------------------------------- commands
@@ -178,6 +216,11 @@ public final class CustomerService extends AggregateReads<Customer> implements C
   @Override
   public Customer restore(Actor actor, String id) {
     return pipeline.execute(actor, restore, id, null, new Restore(null));
+  }
+
+  @Override
+  public Customer revert(Actor actor, String id, com.fasterxml.jackson.databind.node.ObjectNode state, String reason) {
+    return pipeline.execute(actor, revert, id, null, new Revert(state, reason));
   }
 
   // ---------------------------------------------------------------- queries
