@@ -72,6 +72,35 @@ final class ChangeFeed {
         StreamRecord::position);
   }
 
+  /**
+   * Deletes the records of {@code stream} at {@code positions} (distinct, ascending: rows are locked in that order) in
+   * one transaction, {@value #PURGE_CHUNK} positions a statement; returns how many went. Only the records table is
+   * touched: the counters ({@code sequence}) stay, so positions are never handed out again, and on PostgreSQL
+   * {@link Dialect#purgeable} keeps the purging transaction's own records.
+   */
+  int purge(TenantId tenant, String stream, List<Long> positions) {
+    String guard = dialect.purgeable("pos");
+    return ctx.transaction("purge", c -> {
+      int deleted = 0;
+      for (int from = 0; from < positions.size(); from += PURGE_CHUNK) {
+        List<Long> chunk = positions.subList(from, Math.min(positions.size(), from + PURGE_CHUNK));
+        Sql delete = new Sql(dialect).append("DELETE FROM " + ctx.fixed("stream_record") + " WHERE tenant = ")
+            .string(tenant.value()).append(" AND stream = ").string(stream).append(" AND pos IN (");
+        for (int i = 0; i < chunk.size(); i++) {
+          delete.append(i == 0 ? "" : ", ").longValue(chunk.get(i));
+        }
+        delete.append(guard == null ? ")" : ") AND " + guard);
+        try (PreparedStatement ps = delete.prepare(c)) {
+          deleted += ps.executeUpdate();
+        }
+      }
+      return deleted;
+    });
+  }
+
+  /** Positions per DELETE of a purge: a bounded IN list (statement size, the planner's work per statement). */
+  static final int PURGE_CHUNK = 500;
+
   @FunctionalInterface
   private interface Row<T> {
     T read(ResultSet rs) throws SQLException;

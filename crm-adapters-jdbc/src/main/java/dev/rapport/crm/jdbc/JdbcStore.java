@@ -26,6 +26,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -321,6 +322,13 @@ public final class JdbcStore implements Store {
     StoreChecks.checkStream(stream);
     FeedArguments.check(afterPosition, limit);
     return feed.read(tenant, stream, afterPosition, limit);
+  }
+
+  @Override
+  public int purge(TenantId tenant, String stream, Collection<Long> positions) {
+    Objects.requireNonNull(tenant, "tenant");
+    List<Long> purged = StoreChecks.checkPurge(stream, positions);
+    return purged.isEmpty() ? 0 : feed.purge(tenant, stream, purged);
   }
 
   @Override

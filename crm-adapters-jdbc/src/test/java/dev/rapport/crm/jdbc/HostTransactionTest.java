@@ -11,6 +11,7 @@ import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
+import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,8 +39,7 @@ class HostTransactionTest {
     }
 
     try (Connection host = where.dataSource().getConnection()) {
-      host.setAutoCommit(false);
-      JdbcStore joined = where.builder(clock).connectionProvider(() -> host).build();
+      JdbcStore joined = joining(where, clock, host);
       joined.register(ORDERS);
 
       // rolled back by the host: neither the host's row nor Rapport's
@@ -67,6 +67,50 @@ class HostTransactionTest {
       }
       host.commit();
     }
+  }
+
+  /**
+   * A purge inside the host's transaction, after appends of that same transaction: the next append of the
+   * transaction never takes a purged position. On PostgreSQL a transaction numbers its records on from the greatest
+   * position it holds, so the purge leaves the transaction's own records there (its reads do not return them yet).
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabases.Kind.class)
+  void aPurgeInTheHostTransactionNeverLetsAPositionBeTakenAgain(TestDatabases.Kind kind) throws Exception {
+    TestDatabases.Fresh where = TestDatabases.fresh(kind);
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    JdbcStore plain = where.builder(clock).build();
+    StreamRecord before = append(plain, "r0");
+
+    try (Connection host = where.dataSource().getConnection()) {
+      JdbcStore joined = joining(where, clock, host);
+      StreamRecord r1 = append(joined, "r1");
+      StreamRecord r2 = append(joined, "r2");
+      boolean ownRecordsStay = kind == TestDatabases.Kind.POSTGRESQL;
+
+      assertThat(joined.purge(T, "audit", List.of(before.position(), r2.position())))
+          .isEqualTo(ownRecordsStay ? 1 : 2);
+      StreamRecord r3 = append(joined, "r3");
+      assertThat(r3.position()).isGreaterThan(r2.position());
+      host.commit();
+
+      List<StreamRecord> read = plain.read(T, "audit", 0, 10);
+      assertThat(read).extracting(StreamRecord::position).isSorted().doesNotHaveDuplicates();
+      assertThat(read).extracting(StreamRecord::id)
+          .containsExactlyElementsOf(ownRecordsStay ? List.of("r1", "r2", "r3") : List.of("r1", "r3"));
+      assertThat(read.get(0)).isEqualTo(r1);
+    }
+  }
+
+  /** A store joining the transaction the host opens on {@code host}. */
+  private static JdbcStore joining(TestDatabases.Fresh where, MutableClock clock, Connection host) throws Exception {
+    host.setAutoCommit(false);
+    return where.builder(clock).connectionProvider(() -> host).build();
+  }
+
+  private static StreamRecord append(JdbcStore store, String id) {
+    return store.commit(T, WriteBatch.builder().append("audit", id, "t", JsonNodeFactory.instance.objectNode())
+        .build()).records().get(0);
   }
 
   private static void hostInsert(Connection host, String table, String id) throws Exception {

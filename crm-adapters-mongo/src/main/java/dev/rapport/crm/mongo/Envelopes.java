@@ -10,6 +10,7 @@ import com.mongodb.client.model.Updates;
 import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.mongo.internal.MongoErrors;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt32;
 import org.bson.BsonString;
 import org.bson.BsonValue;
+import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,6 +146,19 @@ final class Envelopes implements ChangeFeed.Envelopes {
     }
     drainAll(tenant, holder, d);
     return true;
+  }
+
+  /** Drains every holder (document or carrier) of the tenant still carrying the entries of one of {@code commits}. */
+  void drainCommits(TenantId tenant, Collection<String> commits) {
+    Bson carrying = Filters.and(Filters.eq("tenant", tenant.value()), Filters.in("pending.commit", commits));
+    for (String holder : schema.documentCollections()) {
+      for (BsonDocument d : schema.col(holder).find(carrying)) {
+        drainAll(tenant, holder, d);
+      }
+    }
+    for (BsonDocument d : schema.col(MongoSchema.ENVELOPES).find(carrying)) {
+      drainAll(tenant, MongoSchema.ENVELOPES, d);
+    }
   }
 
   /** Drains every commit whose entries holder document {@code d} still carries. */

@@ -22,6 +22,7 @@ import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -61,7 +62,7 @@ import org.bson.BsonInt32;
  * <p>This class checks arguments ({@link StoreChecks}) and hands each operation to the package-private part that
  * does it: {@code MongoSchema} (collections, indexes, registered specs), {@code DocumentReads}, {@code FeedReads},
  * {@code Commits} (both modes; {@code DocumentWrites} for one document, {@code Envelopes} for the pending
- * envelopes), {@code ChangeFeed} (positions), {@code Recovery}, {@code LeaseCollection}.
+ * envelopes), {@code ChangeFeed} (positions), {@code Recovery}, {@code Purges} (retention), {@code LeaseCollection}.
  */
 public final class MongoStore implements Store {
   private final MongoDatabase db;
@@ -74,6 +75,7 @@ public final class MongoStore implements Store {
   private final FeedReads feedReads;
   private final Commits commits;
   private final Recovery recovery;
+  private final Purges purges;
   private final LeaseCollection leases;
 
   private MongoStore(Builder b) {
@@ -92,6 +94,7 @@ public final class MongoStore implements Store {
     this.leases = new LeaseCollection(schema, b.clock);
     this.commits = new Commits(b.client, b.clock, mode, schema, feed, envelopes, leases, fault);
     this.recovery = new Recovery(schema, feed, envelopes, b.feedLeaseTtl, toString());
+    this.purges = new Purges(schema, feed, envelopes);
     try {
       schema.setUp();
     } catch (MongoException e) {
@@ -246,6 +249,14 @@ public final class MongoStore implements Store {
     StoreChecks.checkStream(stream);
     FeedArguments.check(afterPosition, limit);
     return feedReads.read(tenant, stream, afterPosition, limit);
+  }
+
+  @Override
+  public int purge(TenantId tenant, String stream, Collection<Long> positions) {
+    recovery.onFirstUse();
+    Objects.requireNonNull(tenant, "tenant");
+    List<Long> purged = StoreChecks.checkPurge(stream, positions);
+    return purged.isEmpty() ? 0 : purges.purge(tenant, stream, purged);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,13 @@ import java.util.Set;
  *   <li><b>Change feed</b>: every committed document write gets a position; {@link #changes} after P returns every
  *       change committed after the reader saw P, in position order, even when concurrent transactions commit out
  *       of order. Streams give the same guarantee per stream.</li>
+ *   <li><b>Retention</b>: {@link #purge} deletes stream records and leaves every other record as it was. Positions
+ *       are never reused: a store that numbers new records on from the ones it holds (the greatest stored position
+ *       plus one) must not let a purge lower that number; keep the counter apart from the records, or leave alone
+ *       the records the numbering reads (PostgreSQL's {@code JdbcStore} numbers a transaction's records on from the
+ *       greatest position that transaction holds, so a purge there leaves the records of its own transaction, which
+ *       its {@link #read} does not return either). A store that can insert a record again from a copy it keeps
+ *       for recovery (MongoDB's pending envelopes) must drop the copy before it deletes the record.</li>
  *   <li><b>Leases</b>: {@link #tryAcquire} grants a lease to one owner at a time; an expired lease can be taken
  *       over (with a greater token); the holder can renew before expiry.</li>
  *   <li><b>Capabilities</b>: declare exactly what you support.</li>
@@ -95,6 +103,32 @@ public interface Store {
 
   /** Records of a stream after {@code afterPosition} (0 for the start), oldest first, at most {@code limit}. */
   List<StreamRecord> read(TenantId tenant, String stream, long afterPosition, int limit);
+
+  /**
+   * Deletes the records of {@code stream} at {@code positions}, for retention (e.g. audit records past their retention
+   * period, once a hash-chain checkpoint covers them). The records not named keep their positions and content, and
+   * readers skip the deleted ones: {@link #read} returns the rest in position order, after any position, a deleted
+   * one included. Positions are never reused: a later append gets a position greater than any the stream has had,
+   * a deleted newest one included. A deleted record's id is free again (appended again, it is a new record at a new
+   * position).
+   *
+   * <p>A position that holds no record of that stream in the tenant is ignored, and so is one whose record
+   * {@link #read} does not return yet (a record of a commit still being published, or of the transaction the purge
+   * runs in; see the implementer notes); a position named twice counts once. Not part of a {@link WriteBatch} and
+   * not in the change feed, which records document writes. Not atomic on every store: a failure may leave part of
+   * the positions purged, and purging the same positions again is safe.
+   *
+   * <pre>{@code
+   * List<Long> expired = store.read(tenant, "audit", after, 1_000).stream()
+   *     .filter(r -> r.recordedAt().isBefore(cutoff)).map(StreamRecord::position).toList();
+   * int purged = store.purge(tenant, "audit", expired);
+   * }</pre>
+   *
+   * @param positions at most {@value StoreChecks#MAX_PURGE_POSITIONS}, each positive (see
+   *     {@link StoreChecks#checkPurge}); none: nothing is deleted
+   * @return how many records were deleted
+   */
+  int purge(TenantId tenant, String stream, Collection<Long> positions);
 
   /**
    * Grants lease {@code name} to {@code owner} for {@code ttl} if it is free, expired, or already held by the same

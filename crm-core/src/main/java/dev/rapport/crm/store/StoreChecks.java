@@ -8,12 +8,14 @@ import dev.rapport.crm.query.Values;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  *       {@link #duplicateRecord}.</li>
  *   <li>{@link Store#changes} and {@link Store#read}: {@link FeedArguments#check}; {@code read} also
  *       {@link #checkStream}.</li>
+ *   <li>{@link Store#purge}: {@link #checkPurge}; delete the positions it returns.</li>
  *   <li>{@link Store#tryAcquire}: {@link #checkLease}, then {@link #leaseExpiry} and {@link #leaseToken}.</li>
  * </ul>
  *
@@ -43,6 +46,11 @@ import org.jspecify.annotations.Nullable;
 public final class StoreChecks {
   /** The longest stream record id, record type, lease name and lease owner. */
   public static final int MAX_NAME_LENGTH = 255;
+  /**
+   * The most positions one {@link Store#purge} may name: as many as one page of {@link Store#read} holds, so a
+   * retention job purges what it read page by page, and a store deletes a bounded amount in one unit of work.
+   */
+  public static final int MAX_PURGE_POSITIONS = FeedArguments.MAX_LIMIT;
   /** Stream names: 1-64 letters, digits, '_' or '-' (a stream is a MongoDB collection, a SQL counter name). */
   private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
 
@@ -82,6 +90,31 @@ public final class StoreChecks {
     if (value.isEmpty() || value.length() > max) {
       throw ValidationException.of(path, "length", path + " must be 1-" + max + " characters");
     }
+  }
+
+  // --- streams ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Checks the arguments of {@link Store#purge}: a valid stream name ({@link #checkStream}), no null position
+   * ({@code NullPointerException}, like a null argument), at most {@value #MAX_PURGE_POSITIONS} positions
+   * ({@code positions.size}), each of them positive ({@code position.range}). Returns them distinct and ascending,
+   * which is what the store deletes (in that order, so two purges lock rows in the same order).
+   */
+  public static List<Long> checkPurge(String stream, Collection<Long> positions) {
+    checkStream(stream);
+    Objects.requireNonNull(positions, "positions");
+    if (positions.size() > MAX_PURGE_POSITIONS) {
+      throw ValidationException.of("positions", "positions.size",
+          "a purge names at most " + MAX_PURGE_POSITIONS + " positions, not " + positions.size());
+    }
+    TreeSet<Long> distinct = new TreeSet<>();
+    for (Long p : positions) {
+      if (Objects.requireNonNull(p, "positions") < 1) {
+        throw ValidationException.of("positions", "position.range", "positions start at 1: " + p);
+      }
+      distinct.add(p);
+    }
+    return List.copyOf(distinct);
   }
 
   // --- reads ------------------------------------------------------------------------------------------------------

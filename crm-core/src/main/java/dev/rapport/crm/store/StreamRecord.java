@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * A record of an append-only stream (audit records, outbox events). Positions increase in the order readers see the
  * records within a tenant and stream, with the same ordering and no-miss guarantee as the change feed
- * ({@link Change}).
+ * ({@link Change}); a record purged for retention ({@link Store#purge}) leaves a gap, and its position is never
+ * given to another record.
  */
 public record StreamRecord(String stream, long position, String id, String type, ObjectNode payload, Instant recordedAt) {
   public StreamRecord {

@@ -157,6 +157,17 @@ public abstract class Dialect {
   }
 
   /**
+   * A condition on the stream record column {@code position} that a record must meet to be purged
+   * ({@code Store#purge}), or null where any record may go. Where positions are numbered by transaction
+   * ({@link #positionHorizon()}), each append of a transaction numbers on from the greatest position that transaction
+   * holds, so purging its own newest record would let its next append take that position again: the condition keeps
+   * the purging transaction's own records, which its readers do not see either (they are above the horizon).
+   */
+  public @Nullable String purgeable(String position) {
+    return null;
+  }
+
+  /**
    * Whether several ';'-separated statements in one {@link java.sql.PreparedStatement} reach the server in one round
    * trip and run in order, stopping at the first error (pgjdbc sends them with a single Sync).
    */

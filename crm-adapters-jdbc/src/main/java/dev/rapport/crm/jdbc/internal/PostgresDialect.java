@@ -315,6 +315,13 @@ final class PostgresDialect extends Dialect {
     return "txid_snapshot_xmin(txid_current_snapshot()) * " + POSITIONS_PER_TRANSACTION;
   }
 
+  /** Not in the purging transaction's own range of positions, {@code [xid * 2^20, (xid + 1) * 2^20)}. */
+  @Override
+  public String purgeable(String position) {
+    return "(" + position + " < txid_current() * " + POSITIONS_PER_TRANSACTION + " OR " + position
+        + " >= (txid_current() + 1) * " + POSITIONS_PER_TRANSACTION + ")";
+  }
+
   /**
    * {@code , <cte> AS (INSERT INTO <table> (<columns>) SELECT tenant, <select>, now FROM unnest(...) AS <alias>
    * JOIN s ON s.name = v.counter)}: the rows, each at its counter's reserved position ({@code s.last_value - v.back}).

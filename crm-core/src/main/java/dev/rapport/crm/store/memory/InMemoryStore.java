@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -35,10 +36,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 
@@ -59,7 +62,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Semantics this store fixes where the SPI leaves a choice, so adapters can match them:
  * <ul>
  *   <li>A {@link Change} for a delete carries the version that was deleted.</li>
- *   <li>Change and stream positions start at 1 and are contiguous per tenant (per tenant and stream).</li>
+ *   <li>Change and stream positions start at 1 and are contiguous per tenant (per tenant and stream), until a
+ *       {@link #purge} leaves gaps in a stream; a stream's counter never goes back.</li>
  *   <li>Lease and commit times are truncated to milliseconds, like every index value.</li>
  *   <li>The same owner re-acquiring a lease nobody took over keeps its token, expired or not; a released lease
  *       is acquired again with a new token.</li>
@@ -276,12 +280,37 @@ public final class InMemoryStore implements Store {
         return List.of();
       }
       List<StreamRecord> out = new ArrayList<>();
-      for (StreamRecord r : after(s.records, afterPosition, limit)) {
+      for (StreamRecord r : s.records.tailMap(afterPosition, false).values()) {
+        if (out.size() == limit) {
+          break;
+        }
         out.add(copy(r));
       }
       return out;
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public int purge(TenantId tenant, String stream, Collection<Long> positions) {
+    Objects.requireNonNull(tenant, "tenant");
+    List<Long> purged = StoreChecks.checkPurge(stream, positions);
+    lock.writeLock().lock();
+    try {
+      TenantState t = tenants.get(tenant);
+      StreamState s = t == null ? null : t.streams.get(stream);
+      int deleted = 0;
+      for (long p : s == null ? List.<Long>of() : purged) {
+        StreamRecord r = s.records.remove(p);
+        if (r != null) {
+          s.ids.remove(r.id());
+          deleted++;
+        }
+      }
+      return deleted;
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 
@@ -414,7 +443,7 @@ public final class InMemoryStore implements Store {
     for (WriteBatch.Append a : batch.appends()) {
       StreamState s = t.streams.computeIfAbsent(a.stream(), k -> new StreamState());
       StreamRecord r = new StreamRecord(a.stream(), ++s.sequence, a.id(), a.type(), a.payload().deepCopy(), now);
-      s.records.add(r);
+      s.records.put(r.position(), r);
       s.ids.add(a.id());
       records.add(copy(r));
     }
@@ -495,7 +524,7 @@ public final class InMemoryStore implements Store {
   }
 
 
-  /** Entries are stored at index {@code position - 1}: positions start at 1 and have no gaps here. */
+  /** Entries are stored at index {@code position - 1}: change positions start at 1 and have no gaps. */
   private static <T> List<T> after(List<T> entries, long afterPosition, int limit) {
     int from = (int) Math.min(afterPosition, entries.size());
     int to = Math.min(entries.size(), from + limit);
@@ -529,7 +558,8 @@ public final class InMemoryStore implements Store {
   }
 
   private static final class StreamState {
-    final List<StreamRecord> records = new ArrayList<>();
+    /** By position; a purge leaves gaps, and {@link #sequence} never goes back. */
+    final NavigableMap<Long, StreamRecord> records = new TreeMap<>();
     final Set<String> ids = new HashSet<>();
     long sequence;
   }

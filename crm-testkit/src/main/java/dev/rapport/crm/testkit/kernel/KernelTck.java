@@ -118,6 +118,14 @@ public abstract class KernelTck {
   }
 
   @Nested
+  class StreamPurges extends StreamPurgeContract {
+    @Override
+    protected Store createStore(MutableClock clock) {
+      return KernelTck.this.createStore(clock);
+    }
+  }
+
+  @Nested
   class ServiceReads extends ServiceReadsContract {
     @Override
     protected Store createStore(MutableClock clock) {
