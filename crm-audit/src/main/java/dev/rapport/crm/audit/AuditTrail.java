@@ -95,6 +95,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           .with(dev.rapport.crm.store.CompositeIndex.of("auditSubjectPos", Sort.asc("subject").thenAsc("pos"))));
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final byte[] GENESIS = new byte[Hashes.LENGTH];
+  /** The kinds of record the trail writes. */
+  static final List<String> KINDS = List.of("change", "denied", "read", "security", "erasure", "retention");
   private static final int READ_BATCH = 500;
 
   private final int blockSize;
@@ -104,6 +106,10 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   /** Resource type → the sensitive field paths whose views are recorded. */
   private final Map<String, List<String>> sensitiveFields;
   private final @Nullable KeyVault vault;
+  /** Record kind → how long its records are kept; kinds not named are kept for good. */
+  private final Map<String, Duration> retention;
+  /** Per tenant, the last block whose expirable records were all purged by this node. */
+  private final Map<TenantId, Long> purgedThrough = new ConcurrentHashMap<>();
   private volatile @Nullable ModuleContext context;
   /** Tenants with records committed through this node since their last complete seal. */
   private final Set<TenantId> pending = ConcurrentHashMap.newKeySet();
@@ -117,6 +123,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     b.sensitiveFields.forEach((type, fields) -> sensitive.put(type, List.copyOf(fields)));
     this.sensitiveFields = Map.copyOf(sensitive);
     this.vault = b.vault;
+    this.retention = Map.copyOf(b.retention);
   }
 
   /** A trail with the defaults: blocks of 1,000 records, a 30-second lease, no witness. */
@@ -136,6 +143,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     private final Set<String> viewsRecorded = new java.util.TreeSet<>();
     private @Nullable KeyVault vault;
     private final Map<String, Set<String>> sensitiveFields = new java.util.TreeMap<>();
+    private final Map<String, Duration> retention = new java.util.TreeMap<>();
 
     private Builder() {}
 
@@ -208,6 +216,27 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
      */
     public Builder erasure(KeyVault keyVault) {
       this.vault = Objects.requireNonNull(keyVault, "keyVault");
+      return this;
+    }
+
+    /**
+     * Keeps records of {@code kind} ({@code change}, {@code denied}, {@code read}, {@code security},
+     * {@code erasure}, {@code retention}) for {@code period} after their time: {@link AuditTrail#purgeExpired}
+     * deletes them once the chain has sealed them, and {@link AuditTrail#verify} accepts a sealed record missing
+     * only when the chain shows it was of such a kind and expired. Kinds not named are kept for good.
+     */
+    public Builder retain(String kind, Duration period) {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(period, "period");
+      if (!KINDS.contains(kind)) {
+        throw dev.rapport.crm.error.ValidationException.of("audit.retain", "audit.kind.unknown",
+            "no record kind '" + kind + "'; kinds: " + KINDS);
+      }
+      if (period.isNegative() || period.isZero()) {
+        throw dev.rapport.crm.error.ValidationException.of("audit.retain", "audit.retention.positive",
+            "a retention period must be positive: " + period);
+      }
+      retention.put(kind, period);
       return this;
     }
 
@@ -314,7 +343,18 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     }
     payload.put(HASH, Hashes.content(payload, HASH));
     String kind = payload.get("kind").textValue();
-    return new WriteBatch.Append(STREAM, UUID.randomUUID().toString(), "audit." + kind, payload);
+    return new WriteBatch.Append(STREAM, randomId(), "audit." + kind, payload);
+  }
+
+  /**
+   * A random (version 4) UUID from the thread's generator: record ids need to be unique, not secret, and
+   * {@link UUID#randomUUID} would take the shared secure generator's lock on every command.
+   */
+  private static String randomId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    long high = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
   }
 
   /**
@@ -830,15 +870,21 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       ArrayNode positions = NODES.arrayNode();
       ArrayNode ids = NODES.arrayNode();
       ArrayNode hashes = NODES.arrayNode();
+      ArrayNode kinds = NODES.arrayNode();
+      ArrayNode ats = NODES.arrayNode();
       for (StreamRecord r : sealing) {
         String h = r.payload().path(HASH).asText();
         if (!Hashes.isHex(h)) {
           h = "0".repeat(2 * Hashes.LENGTH);   // no hash at all: sealed as such, reported by verify()
         }
-        head = link(head, r.position(), r.id(), h);
+        String kind = r.payload().path("kind").asText();
+        String at = r.payload().path("at").asText();
+        head = link(head, r.position(), r.id(), h, kind, at);
         positions.add(r.position());
         ids.add(r.id());
         hashes.add(h);
+        kinds.add(kind);
+        ats.add(at);
       }
       seq++;
       total += sealing.size();
@@ -850,6 +896,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       body.set("positions", positions);
       body.set("ids", ids);
       body.set("hashes", hashes);
+      body.set("kinds", kinds);
+      body.set("ats", ats);
       Document doc = new Document(blockId(seq), 1, body, Map.of("seq", List.of(seq)));
       try {
         WriteBatch.Builder batch = WriteBatch.builder();
@@ -927,24 +975,33 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     return String.format("b%019d", seq);
   }
 
-  /** The chain's next head: SHA-256 of the previous head, the record's position, id and content hash. */
-  static byte[] link(byte[] head, long position, String id, String contentHash) {
-    MessageDigest d = Hashes.sha256();
+  /**
+   * The chain's next head: SHA-256 of the previous head, the record's position, id, content hash, kind and time
+   * (the kind and time in the chain itself, so that a record purged by retention still proves it was due).
+   */
+  static byte[] link(byte[] head, long position, String id, String contentHash, String kind, String at) {
+    MessageDigest d = Hashes.reusable();
     d.update(head);
     for (int i = 7; i >= 0; i--) {
       d.update((byte) (position >>> (8 * i)));
     }
-    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-    d.update(new byte[] {(byte) (idBytes.length >>> 24), (byte) (idBytes.length >>> 16),
-        (byte) (idBytes.length >>> 8), (byte) idBytes.length});
-    d.update(idBytes);
+    lengthAndBytes(d, id);
     d.update(Hashes.fromHex(contentHash));
+    lengthAndBytes(d, kind);
+    lengthAndBytes(d, at);
     return d.digest();
+  }
+
+  private static void lengthAndBytes(MessageDigest d, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    d.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8),
+        (byte) bytes.length});
+    d.update(bytes);
   }
 
   /** A block as stored. */
   private record Block(long seq, byte[] prev, byte[] head, long total, long lastPosition, long[] positions,
-                       String[] ids, String[] hashes) {
+                       String[] ids, String[] hashes, String[] kinds, String[] ats) {
 
     /** The position of the last record the block seals (from its hashed entries, not its header). */
     long end() {
@@ -971,13 +1028,17 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       long[] positions = new long[n];
       String[] ids = new String[n];
       String[] hashes = new String[n];
+      String[] kinds = new String[n];
+      String[] ats = new String[n];
       for (int i = 0; i < n; i++) {
         positions[i] = b.path("positions").path(i).asLong();
         ids[i] = b.path("ids").path(i).asText();
         hashes[i] = b.path("hashes").path(i).asText();
+        kinds[i] = b.path("kinds").path(i).asText();
+        ats[i] = b.path("ats").path(i).asText();
       }
       return new Block(b.path("seq").asLong(), hex(b, "prev"), hex(b, "head"), b.path("total").asLong(),
-          b.path("lastPosition").asLong(), positions, ids, hashes);
+          b.path("lastPosition").asLong(), positions, ids, hashes, kinds, ats);
     }
 
     private static byte[] hex(JsonNode b, String field) {
@@ -994,6 +1055,160 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     return page.items().isEmpty() ? null : Block.of(page.items().get(0));
   }
 
+  // ---- retention ---------------------------------------------------------------------------------------------------
+
+  /** Whether a record of {@code kind} written at {@code at} is past its retention at {@code now}. */
+  private boolean expired(String kind, String at, Instant now) {
+    Duration keep = retention.get(kind);
+    if (keep == null) {
+      return false;
+    }
+    try {
+      return !Instant.parse(at).plus(keep).isAfter(now);
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  /** What one {@link #purgeExpired} did. */
+  public record Retention(boolean leaseHeld, long purged, Map<String, Long> purgedByKind) {
+    public Retention {
+      purgedByKind = Map.copyOf(purgedByKind);
+    }
+  }
+
+  /**
+   * Deletes the tenant's sealed records that are past the retention of their kind ({@link Builder#retain}), with
+   * their index entries, holding the sealer's lease; the chain keeps their kind, time and hash, so
+   * {@link #verify} still passes and still finds any other record missing. Records not sealed yet wait for the
+   * sealer. When it purged anything, writes a record of kind {@code retention} with the counts per kind. Schedule it
+   * like {@link #seal} (daily is plenty); a no-op without retention periods.
+   */
+  public Retention purgeExpired(TenantId tenant) {
+    Objects.requireNonNull(tenant, "tenant");
+    if (retention.isEmpty()) {
+      return new Retention(true, 0, Map.of());
+    }
+    ModuleContext c = context();
+    Store store = c.store();
+    Optional<Lease> lease = store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl);
+    if (lease.isEmpty()) {
+      return new Retention(false, 0, Map.of());
+    }
+    Instant now = c.clock().instant();
+    Duration shortest = java.util.Collections.min(retention.values());
+    Map<String, Long> byKind = new java.util.TreeMap<>();
+    Map<String, List<Long>> due = new java.util.TreeMap<>();
+    int dueCount = 0;
+    long purged = 0;
+    try {
+      long from = purgedThrough.getOrDefault(tenant, 0L);
+      long through = from;
+      boolean allDueSoFar = true;
+      for (java.util.Iterator<Block> it = Page.streamAll(Query.of(Criteria.gt("seq", from), Sort.asc("seq"), 100),
+          q -> store.query(tenant, BLOCKS, q)).map(Block::of).iterator(); it.hasNext(); ) {
+        Block b = it.next();
+        boolean allDue = true;
+        for (int i = 0; i < b.positions.length; i++) {
+          if (expired(b.kinds[i], b.ats[i], now)) {
+            due.computeIfAbsent(b.kinds[i], k -> new ArrayList<>()).add(b.positions[i]);
+            dueCount++;
+          } else if (retention.containsKey(b.kinds[i])) {
+            allDue = false;
+          }
+        }
+        if (dueCount >= dev.rapport.crm.store.StoreChecks.MAX_PURGE_POSITIONS - blockSize) {
+          purged += purge(store, tenant, due, byKind);
+          due.clear();
+          dueCount = 0;
+          if (store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl).isEmpty()) {
+            return new Retention(false, purged, byKind);
+          }
+        }
+        allDueSoFar &= allDue;
+        if (allDueSoFar) {
+          through = b.seq;   // nothing in the chain up to here will need purging again
+        }
+        if (newest(b.ats).plus(shortest).isAfter(now)) {
+          break;   // the chain's records only get newer from here: none is due yet
+        }
+      }
+      purged += purge(store, tenant, due, byKind);
+      purgedThrough.put(tenant, through);
+    } finally {
+      store.release(tenant, lease.get());
+    }
+    if (purged > 0) {
+      ObjectNode p = event(c, tenant, c.nodeId(), null, "retention", "APPLIED");
+      ObjectNode counts = p.putObject("purged");
+      byKind.forEach(counts::put);
+      ObjectNode periods = p.putObject("retention");
+      new java.util.TreeMap<>(retention).forEach((k, d) -> periods.put(k, d.toString()));
+      commitOwn(c, tenant, p);
+    }
+    return new Retention(true, purged, byKind);
+  }
+
+  private static Instant newest(String[] ats) {
+    Instant newest = Instant.MIN;
+    for (String at : ats) {
+      try {
+        Instant i = Instant.parse(at);
+        newest = i.isAfter(newest) ? i : newest;
+      } catch (java.time.format.DateTimeParseException e) {
+        // not a time: ignored here, verify() reports the record
+      }
+    }
+    return newest;
+  }
+
+  /**
+   * Purges the records at the positions of each kind, then their index entries; adds to {@code counts} how many
+   * records of each kind went (positions purged before count nothing) and returns the total.
+   */
+  private static long purge(Store store, TenantId tenant, Map<String, List<Long>> byKind, Map<String, Long> counts) {
+    long total = 0;
+    for (Map.Entry<String, List<Long>> e : byKind.entrySet()) {
+      long n = purge(store, tenant, e.getValue());
+      if (n > 0) {
+        counts.merge(e.getKey(), n, Long::sum);
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  private static long purge(Store store, TenantId tenant, List<Long> positions) {
+    if (positions.isEmpty()) {
+      return 0;
+    }
+    long n = store.purge(tenant, STREAM, positions);
+    // the index after the records: an entry left by a crash in between points at no record, which history skips
+    List<Object> keys = new ArrayList<>(positions);
+    for (int from = 0; from < keys.size(); from += READ_BATCH) {
+      List<Object> some = keys.subList(from, Math.min(keys.size(), from + READ_BATCH));
+      List<Document> entries = store.query(tenant, INDEX, Query.of(Criteria.in("pos", some), Sort.asc("pos"),
+          some.size())).items();
+      if (entries.isEmpty()) {
+        continue;
+      }
+      if (store.supports(dev.rapport.crm.store.Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
+        WriteBatch.Builder batch = WriteBatch.builder();
+        entries.forEach(e -> batch.delete(INDEX, e.id(), e.version()));
+        store.commit(tenant, batch.build());
+      } else {
+        for (Document e : entries) {
+          try {
+            store.commit(tenant, WriteBatch.builder().delete(INDEX, e.id(), e.version()).build());
+          } catch (VersionConflictException gone) {
+            // deleted meanwhile
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   // ---- verifying ---------------------------------------------------------------------------------------------------
 
   /**
@@ -1006,6 +1221,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    */
   public Verification verify(TenantId tenant) {
     Store store = context().store();
+    Instant now = context().clock().instant();
     Records records = new Records(store, tenant);
     byte[] head = GENESIS;
     long expectedSeq = 1;
@@ -1015,7 +1231,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     for (java.util.Iterator<Block> it = blocks(store, tenant).iterator(); it.hasNext(); ) {
       Block b = it.next();
       if (b.seq != expectedSeq) {
-        return new Verification(records.count(), sealed, expectedSeq - 1, new Verification.Problem(
+        return new Verification(records.count(), sealed, records.purged, expectedSeq - 1, new Verification.Problem(
             Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null,
             "block " + expectedSeq + " is missing (the next block is " + b.seq + ")"));
       }
@@ -1028,16 +1244,16 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       }
       byte[] h = head;
       for (int i = 0; i < b.positions.length; i++) {
-        h = link(h, b.positions[i], b.ids[i], b.hashes[i]);
+        h = link(h, b.positions[i], b.ids[i], b.hashes[i], b.kinds[i], b.ats[i]);
       }
       if (!MessageDigest.isEqual(h, b.head) || b.total != sealed + b.positions.length) {
         return broken(records, sealed, b, "block " + b.seq + " was altered: its records do not hash to its head");
       }
       for (int i = 0; i < b.positions.length; i++) {
         Verification.Problem p = records.expect(b.positions[i], b.ids[i], b.hashes[i],
-            id -> sealedPosition(store, tenant, id));
+            expired(b.kinds[i], b.ats[i], now), id -> sealedPosition(store, tenant, id));
         if (p != null) {
-          return new Verification(records.count(), sealed, b.seq - 1, p);
+          return new Verification(records.count(), sealed, records.purged, b.seq - 1, p);
         }
         sealed++;
       }
@@ -1051,24 +1267,24 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     for (Checkpoint w : witness.all(tenant)) {
       String earlier = witnessedHeads.putIfAbsent(w.block(), w.head());
       if (earlier != null && !earlier.equals(w.head())) {
-        return new Verification(records.count(), sealed, blocks, new Verification.Problem(
+        return new Verification(records.count(), sealed, records.purged, blocks, new Verification.Problem(
             Verification.Kind.CHAIN_BROKEN, w.lastPosition(), null, "the witness holds two heads for block "
             + w.block() + ": the chain was rewritten and sealed again"));
       }
       byte[] ours = headBySeq.get(w.block());
       if (ours == null) {
-        return new Verification(records.count(), sealed, blocks, new Verification.Problem(Verification.Kind.TRUNCATED,
-            w.lastPosition(), null, "the witness holds block " + w.block() + " with " + w.records()
+        return new Verification(records.count(), sealed, records.purged, blocks, new Verification.Problem(
+            Verification.Kind.TRUNCATED, w.lastPosition(), null, "the witness holds block " + w.block() + " with " + w.records()
             + " records; the chain ends at block " + blocks + " with " + sealed));
       }
       if (!Hashes.hex(ours).equals(w.head())) {
-        return new Verification(records.count(), sealed, blocks, new Verification.Problem(
+        return new Verification(records.count(), sealed, records.purged, blocks, new Verification.Problem(
             Verification.Kind.CHAIN_BROKEN, w.lastPosition(), null, "block " + w.block()
             + " differs from the witness's checkpoint: the chain was rewritten"));
       }
     }
     Verification.Problem tail = records.rest();
-    return new Verification(records.count(), sealed, blocks, tail);
+    return new Verification(records.count(), sealed, records.purged, blocks, tail);
   }
 
   /** Where the chain sealed record {@code id}, if anywhere: a scan of the blocks, made only to name a problem. */
@@ -1091,7 +1307,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   }
 
   private static Verification broken(Records records, long sealed, Block b, String message) {
-    return new Verification(records.count(), sealed, b.seq - 1, new Verification.Problem(
+    return new Verification(records.count(), sealed, records.purged, b.seq - 1, new Verification.Problem(
         Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null, message));
   }
 
@@ -1103,6 +1319,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     private long after;
     private boolean done;
     private long seen;
+    /** Sealed records found missing that the chain shows were due for purging. */
+    long purged;
 
     Records(Store store, TenantId tenant) {
       this.store = store;
@@ -1149,11 +1367,16 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     /**
      * Checks that the next record is the sealed one; null when it is.
      *
+     * @param purgeable whether the chain shows the record was due for purging (it may then be missing)
      * @param sealedAt where the chain sealed a record id, if it did (asked only once a problem is found, to name it)
      */
-    Verification.@Nullable Problem expect(long position, String id, String hash,
+    Verification.@Nullable Problem expect(long position, String id, String hash, boolean purgeable,
                                           java.util.function.Function<String, @Nullable Long> sealedAt) {
       StreamRecord r = peek();
+      if (purgeable && (r == null || r.position() > position)) {
+        purged++;   // expired and purged by retention, as the chain's kind and time for it show
+        return null;
+      }
       if (r == null) {
         return new Verification.Problem(Verification.Kind.TRUNCATED, position, id,
             "sealed record " + id + " at position " + position + " and every record after it are missing");

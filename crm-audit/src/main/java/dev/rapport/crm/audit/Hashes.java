@@ -29,12 +29,18 @@ final class Hashes {
     }
   }
 
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Hashes::sha256);
+
+  /** This thread's SHA-256 digest, reset: use it up ({@code digest()}) before calling anything else that may. */
+  static MessageDigest reusable() {
+    MessageDigest d = DIGEST.get();
+    d.reset();
+    return d;
+  }
+
   /** The content hash of {@code node} without its member {@code except} (the hash itself), in hex. */
   static String content(JsonNode node, String except) {
-    MessageDigest d = sha256();
-    StringBuilder out = new StringBuilder(256);
-    canonical(node, except, out);
-    return HEX.formatHex(d.digest(out.toString().getBytes(StandardCharsets.UTF_8)));
+    return HEX.formatHex(LOCAL.get().digest(node, except));
   }
 
   /** Whether {@code s} is a hash as {@link #content} writes it: 64 lower-case hex digits. */
@@ -50,43 +56,129 @@ final class Hashes {
     return HEX.formatHex(bytes);
   }
 
-  private static void canonical(JsonNode node, @org.jspecify.annotations.Nullable String except, StringBuilder out) {
-    switch (node.getNodeType()) {
-      case OBJECT -> {
-        List<String> names = new ArrayList<>(node.size());
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-          String n = it.next();
-          if (!n.equals(except)) {
-            names.add(n);
-          }
-        }
-        names.sort(null);
-        out.append('{');
-        for (int i = 0; i < names.size(); i++) {
-          if (i > 0) {
-            out.append(',');
-          }
-          string(names.get(i), out);
-          out.append(':');
-          canonical(node.get(names.get(i)), null, out);
-        }
-        out.append('}');
+  private static final ThreadLocal<Canonical> LOCAL = ThreadLocal.withInitial(Canonical::new);
+
+  /**
+   * Writes a tree's canonical form as UTF-8 into a buffer it reuses and hashes it: no string built, no digest
+   * looked up per call. One per thread.
+   */
+  private static final class Canonical {
+    private final MessageDigest digest = sha256();
+    private byte[] buf = new byte[2048];
+    private int n;
+
+    byte[] digest(JsonNode node, @org.jspecify.annotations.Nullable String except) {
+      n = 0;
+      write(node, except);
+      digest.update(buf, 0, n);
+      if (buf.length > 1 << 20) {
+        buf = new byte[2048];   // a huge record once: do not keep its buffer
       }
-      case ARRAY -> {
-        out.append('[');
-        for (int i = 0; i < node.size(); i++) {
-          if (i > 0) {
-            out.append(',');
-          }
-          canonical(node.get(i), null, out);
-        }
-        out.append(']');
+      return digest.digest();
+    }
+
+    private void room(int more) {
+      if (n + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
       }
-      case STRING -> string(node.textValue(), out);
-      case NUMBER -> out.append(number(node));
-      case BOOLEAN -> out.append(node.booleanValue());
-      case NULL, MISSING -> out.append("null");
-      default -> throw new IllegalArgumentException("not JSON: " + node.getNodeType());
+    }
+
+    private void put(char ascii) {
+      room(1);
+      buf[n++] = (byte) ascii;
+    }
+
+    private void write(JsonNode node, @org.jspecify.annotations.Nullable String except) {
+      switch (node.getNodeType()) {
+        case OBJECT -> object(node, except);
+        case ARRAY -> {
+          put('[');
+          for (int i = 0; i < node.size(); i++) {
+            if (i > 0) {
+              put(',');
+            }
+            write(node.get(i), null);
+          }
+          put(']');
+        }
+        case STRING -> string(node.textValue());
+        case NUMBER -> ascii(number(node));
+        case BOOLEAN -> ascii(node.booleanValue() ? "true" : "false");
+        case NULL, MISSING -> ascii("null");
+        default -> throw new IllegalArgumentException("not JSON: " + node.getNodeType());
+      }
+    }
+
+    /** Members sorted by name (code units, as {@link String#compareTo}): an insertion sort, objects being small. */
+    private void object(JsonNode node, @org.jspecify.annotations.Nullable String except) {
+      int count = 0;
+      String[] sorted = new String[node.size()];
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (name.equals(except)) {
+          continue;
+        }
+        int i = count++;
+        while (i > 0 && sorted[i - 1].compareTo(name) > 0) {
+          sorted[i] = sorted[i - 1];
+          i--;
+        }
+        sorted[i] = name;
+      }
+      put('{');
+      for (int i = 0; i < count; i++) {
+        if (i > 0) {
+          put(',');
+        }
+        string(sorted[i]);
+        put(':');
+        write(node.get(sorted[i]), null);
+      }
+      put('}');
+    }
+
+    private void ascii(String s) {
+      room(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        buf[n++] = (byte) s.charAt(i);
+      }
+    }
+
+    /** A JSON string: ASCII copied as is; quotes, backslashes and control characters escaped; the rest UTF-8. */
+    private void string(String s) {
+      int len = s.length();
+      room(len + 2);
+      int start = n;
+      buf[n++] = '"';
+      for (int i = 0; i < len; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+          buf[n++] = (byte) c;
+        } else {
+          n = start;
+          slowString(s);
+          return;
+        }
+      }
+      buf[n++] = '"';
+    }
+
+    private void slowString(String s) {
+      StringBuilder out = new StringBuilder(s.length() + 8).append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == '"' || c == '\\') {
+          out.append('\\').append(c);
+        } else if (c < 0x20) {
+          out.append(String.format("\\u%04x", (int) c));
+        } else {
+          out.append(c);
+        }
+      }
+      byte[] bytes = out.append('"').toString().getBytes(StandardCharsets.UTF_8);
+      room(bytes.length);
+      System.arraycopy(bytes, 0, buf, n, bytes.length);
+      n += bytes.length;
     }
   }
 
@@ -96,20 +188,5 @@ final class Hashes {
     }
     BigDecimal d = n.decimalValue().stripTrailingZeros();
     return d.signum() == 0 ? "0" : d.toPlainString();
-  }
-
-  private static void string(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    out.append('"');
   }
 }

@@ -8,11 +8,13 @@ import org.jspecify.annotations.Nullable;
  * What {@link AuditTrail#verify} found: how many records it walked and sealed, and the first problem, if any.
  *
  * @param records the records walked: all of the tenant's when intact, those up to the problem otherwise
- * @param sealed the records the chain holds
+ * @param sealed the records the chain holds (present, or purged by retention)
+ * @param purged the sealed records found missing that the chain shows were due for purging ({@link
+ *     AuditTrail.Builder#retain}): not a problem
  * @param blocks the chain's blocks
  * @param problem the first problem in chain order, null when the trail is intact
  */
-public record Verification(long records, long sealed, long blocks, @Nullable Problem problem) {
+public record Verification(long records, long sealed, long purged, long blocks, @Nullable Problem problem) {
 
   /** Whether no problem was found. */
   public boolean intact() {
