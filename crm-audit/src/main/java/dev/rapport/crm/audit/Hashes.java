@@ -5,10 +5,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.List;
+import java.util.Map;
 
 /**
  * SHA-256 over a canonical form of a JSON tree, so that a record hashes the same after any store's round trip: object
@@ -45,7 +44,16 @@ final class Hashes {
 
   /** Whether {@code s} is a hash as {@link #content} writes it: 64 lower-case hex digits. */
   static boolean isHex(String s) {
-    return s.length() == 2 * LENGTH && s.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    if (s.length() != 2 * LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static byte[] fromHex(String hex) {
@@ -112,27 +120,29 @@ final class Hashes {
     /** Members sorted by name (code units, as {@link String#compareTo}): an insertion sort, objects being small. */
     private void object(JsonNode node, @org.jspecify.annotations.Nullable String except) {
       int count = 0;
-      String[] sorted = new String[node.size()];
-      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-        String name = it.next();
+      @SuppressWarnings("unchecked")
+      Map.Entry<String, JsonNode>[] sorted = new Map.Entry[node.size()];
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> member = it.next();
+        String name = member.getKey();
         if (name.equals(except)) {
           continue;
         }
         int i = count++;
-        while (i > 0 && sorted[i - 1].compareTo(name) > 0) {
+        while (i > 0 && sorted[i - 1].getKey().compareTo(name) > 0) {
           sorted[i] = sorted[i - 1];
           i--;
         }
-        sorted[i] = name;
+        sorted[i] = member;
       }
       put('{');
       for (int i = 0; i < count; i++) {
         if (i > 0) {
           put(',');
         }
-        string(sorted[i]);
+        string(sorted[i].getKey());
         put(':');
-        write(node.get(sorted[i]), null);
+        write(sorted[i].getValue(), null);
       }
       put('}');
     }

@@ -1,11 +1,14 @@
 package dev.rapport.crm.samples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.Crm;
 import dev.rapport.crm.access.AccessPolicy;
 import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.audit.AuditRecord;
 import dev.rapport.crm.audit.AuditTrail;
 import dev.rapport.crm.audit.CheckpointWitness;
+import dev.rapport.crm.audit.HistoryQuery;
 import dev.rapport.crm.audit.Verification;
 import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerData;
@@ -26,7 +29,8 @@ import java.util.List;
 public final class ReadmeAudit {
   private ReadmeAudit() {}
 
-  record Result(List<StreamRecord> trail, AuditTrail.Seal seal, Verification verification) {}
+  record Result(List<StreamRecord> trail, List<AuditRecord> history, ObjectNode asCreated, AuditTrail.Seal seal,
+                Verification verification) {}
 
   static Result run(Store store, Path witnessFile) {
     // README:start
@@ -45,12 +49,15 @@ public final class ReadmeAudit {
 
     // each command wrote one record in its own commit: who, when, what changed (old -> new), why
     List<StreamRecord> trail = audit.records(alice.tenant(), 0, 100);
+    // the customer's history, and its state as of any instant (here: as it was created)
+    List<AuditRecord> history = audit.history(alice.tenant(), HistoryQuery.forResource("customer", tea.id()));
+    ObjectNode asCreated = audit.stateAsOf(alice.tenant(), "customer", tea.id(), tea.createdAt()).orElseThrow();
     // link the records into the hash chain (schedule this every few seconds), then check the whole trail
     AuditTrail.Seal seal = audit.seal(alice.tenant());
     Verification verification = audit.verify(alice.tenant());   // intact(), or firstProblem(): what and where
     // README:end
     crm.close();
-    return new Result(trail, seal, verification);
+    return new Result(trail, history, asCreated, seal, verification);
   }
 
   /** Runs the example on an in-memory store with a witness file in a temporary directory, and prints it. */
@@ -84,6 +91,10 @@ public final class ReadmeAudit {
             + (change.has("old") ? change.get("old") : "-") + " -> " + (change.has("new") ? change.get("new") : "-"));
       }
     }
+    System.out.println("  history of the customer: " + r.history().stream()
+        .map(h -> "v" + h.resourceVersion() + " " + h.command() + " by " + h.actor()).toList());
+    System.out.println("  as created: credit limit " + (r.asCreated().has("creditLimit") ? r.asCreated()
+        .path("creditLimit") : "none") + ", tags " + r.asCreated().path("tags"));
     System.out.println("  sealed " + r.seal().records() + " records in " + r.seal().blocks() + " block(s), head "
         + (r.seal().checkpoint() == null ? "-" : r.seal().checkpoint().head().substring(0, 16) + "…")
         + "; verify: " + (r.verification().intact() ? "intact" : r.verification().problem()));

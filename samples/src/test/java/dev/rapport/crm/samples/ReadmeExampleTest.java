@@ -73,6 +73,10 @@ class ReadmeExampleTest {
     assertThat(r.trail()).extracting(x -> x.payload().path("command").asText())
         .containsExactly("customer.create", "customer.change-credit-limit");
     assertThat(r.trail().get(1).payload().path("reason").asText()).isEqualTo("annual review");
+    assertThat(r.history()).extracting(h -> h.command())
+        .containsExactly("customer.create", "customer.change-credit-limit");
+    assertThat(r.asCreated().has("creditLimit")).isFalse();
+    assertThat(r.asCreated().path("tags")).hasSize(1);
     assertThat(r.seal().records()).isEqualTo(2);
     assertThat(r.verification().intact()).isTrue();
     assertThat(r.verification().sealed()).isEqualTo(2);
