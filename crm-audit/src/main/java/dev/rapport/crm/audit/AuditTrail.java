@@ -78,6 +78,12 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   /** The kernel lease the sealer of a tenant holds. */
   public static final String LEASE = "audit.sealer";
   static final String HASH = "hash";
+  /** The member of a stored record holding its content's canonical text. */
+  static final String RECORD = "record";
+  /** Reads a record's text: decimals as written (as {@code BigDecimal}), not as doubles. */
+  private static final com.fasterxml.jackson.databind.ObjectReader READER = new com.fasterxml.jackson.databind
+      .ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .reader();
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** The collection indexing sealed records for {@link #history}: one document per record. */
@@ -341,9 +347,53 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         payload.set("client", client);
       }
     }
-    payload.put(HASH, Hashes.content(payload, HASH));
     String kind = payload.get("kind").textValue();
-    return new WriteBatch.Append(STREAM, randomId(), "audit." + kind, payload);
+    return new WriteBatch.Append(STREAM, randomId(), "audit." + kind, stored(payload));
+  }
+
+  /**
+   * The stored form of a record: {@value #RECORD}, the canonical text of its content (members sorted by name,
+   * numbers by value; {@link Hashes}), and {@value #HASH}, the SHA-256 of that text. Checking a record is hashing
+   * the text as stored, with nothing to rebuild; reading one parses it ({@link #view}).
+   */
+  static ObjectNode stored(ObjectNode content) {
+    String text = Hashes.canonicalText(content, HASH);
+    ObjectNode stored = NODES.objectNode();
+    stored.put(RECORD, text);
+    stored.put(HASH, Hashes.ofText(text));
+    return stored;
+  }
+
+  /** A stored record's content, parsed, with its {@value #HASH}; only the hash when its text is not an object. */
+  static ObjectNode view(ObjectNode stored) {
+    ObjectNode view = null;
+    JsonNode text = stored.get(RECORD);
+    if (text != null && text.isTextual()) {
+      try {
+        JsonNode parsed = READER.readTree(text.textValue());
+        view = parsed != null && parsed.isObject() ? (ObjectNode) parsed : null;
+      } catch (java.io.IOException e) {
+        // not JSON (altered): verify() reports the record
+      }
+    }
+    if (view == null) {
+      view = NODES.objectNode();
+    }
+    JsonNode hash = stored.get(HASH);
+    view.put(HASH, hash == null ? "" : hash.asText());
+    return view;
+  }
+
+  /**
+   * The hash of a stored record's content as it is now: the SHA-256 of its text, or {@code ""} (which matches no
+   * hash) when the stored form is not one the trail writes.
+   */
+  static String contentHash(ObjectNode stored) {
+    JsonNode text = stored.get(RECORD);
+    if (stored.size() != 2 || text == null || !text.isTextual() || !stored.path(HASH).isTextual()) {
+      return "";
+    }
+    return Hashes.ofText(text.textValue());
   }
 
   /**
@@ -500,16 +550,16 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   /** The record as read back: its personal values decrypted when its subject's key still exists. */
   private AuditRecord open(TenantId tenant, StreamRecord r) {
-    ObjectNode p = r.payload();
+    ObjectNode p = view(r.payload());
     JsonNode sealed = p.get("personal");
     if (sealed == null || !sealed.isObject()) {
-      return AuditRecord.of(r);
+      return AuditRecord.of(r, p, false);
     }
     String subject = p.path("subject").asText();
     String keyId = sealed.path("key").asText();
     KeyVault v = vault;
     Optional<KeyVault.SubjectKey> key = v == null ? Optional.empty() : v.find(tenant, subject, keyId);
-    ObjectNode view = p.deepCopy();
+    ObjectNode view = p;
     view.remove("personal");
     if (key.isEmpty()) {
       return AuditRecord.of(r, view, true);
@@ -637,12 +687,17 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   /**
    * The tenant's records after stream position {@code afterPosition} (0 for the first), oldest first, at most
-   * {@code limit}: each record's payload holds {@code kind} ({@code change}, {@code denied}, {@code read}), {@code actor},
-   * {@code at}, {@code action}, {@code resourceType}, {@code resourceId}, {@code changes} ({@code field}, {@code old},
-   * {@code new}, and {@code added}/{@code removed} for lists), {@code reason}, {@code outcome} and its {@code hash}.
+   * {@code limit}, as read back ({@link AuditRecord}): each record's payload holds {@code kind} ({@code change},
+   * {@code denied}, {@code read}, ...), {@code actor}, {@code at}, {@code action}, {@code resourceType},
+   * {@code resourceId}, {@code changes} ({@code field}, {@code old}, {@code new}, and {@code added}/{@code removed}
+   * for lists), {@code reason}, {@code outcome} and its {@code hash}; personal values decrypted while their
+   * subject's key exists. (The stream itself holds each record as its canonical text and hash: see the README.)
    */
-  public List<StreamRecord> records(TenantId tenant, long afterPosition, int limit) {
-    return context().store().read(tenant, STREAM, afterPosition, limit);
+  public List<AuditRecord> records(TenantId tenant, long afterPosition, int limit) {
+    List<StreamRecord> stored = context().store().read(tenant, STREAM, afterPosition, limit);
+    List<AuditRecord> out = new ArrayList<>(stored.size());
+    stored.forEach(r -> out.add(open(tenant, r)));
+    return out;
   }
 
   // ---- history -----------------------------------------------------------------------------------------------------
@@ -861,7 +916,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         break;
       }
       for (StreamRecord r : sealing) {
-        if (!Hashes.content(r.payload(), HASH).equals(r.payload().path(HASH).asText())) {
+        if (!contentHash(r.payload()).equals(r.payload().path(HASH).asText())) {
           LOG.error("audit record {} at position {} of tenant {} does not match its hash (altered before it was "
               + "sealed); sealed with the hash it carries, verify() reports it", r.id(), r.position(), tenant.value());
         }
@@ -877,8 +932,9 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         if (!Hashes.isHex(h)) {
           h = "0".repeat(2 * Hashes.LENGTH);   // no hash at all: sealed as such, reported by verify()
         }
-        String kind = r.payload().path("kind").asText();
-        String at = r.payload().path("at").asText();
+        ObjectNode content = view(r.payload());
+        String kind = content.path("kind").asText();
+        String at = content.path("at").asText();
         head = link(head, r.position(), r.id(), h, kind, at);
         positions.add(r.position());
         ids.add(r.id());
@@ -939,7 +995,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   /** A sealed record's entry in {@value #INDEX}: what {@link HistoryQuery} filters on, and its position. */
   static Document indexDocument(StreamRecord r) {
-    ObjectNode p = r.payload();
+    ObjectNode p = view(r.payload());
     Map<String, List<Object>> ix = new java.util.LinkedHashMap<>();
     ix.put("pos", List.of(r.position()));
     ix.put("kind", List.of(p.path("kind").asText()));
@@ -980,23 +1036,53 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    * (the kind and time in the chain itself, so that a record purged by retention still proves it was due).
    */
   static byte[] link(byte[] head, long position, String id, String contentHash, String kind, String at) {
-    MessageDigest d = Hashes.reusable();
-    d.update(head);
+    // one buffer, one digest update: the link is computed once per record by the sealer and by verify()
+    LinkBuffer b = LINK.get();
+    b.n = 0;
+    b.put(head, head.length);
+    b.room(8);
     for (int i = 7; i >= 0; i--) {
-      d.update((byte) (position >>> (8 * i)));
+      b.buf[b.n++] = (byte) (position >>> (8 * i));
     }
-    lengthAndBytes(d, id);
-    d.update(Hashes.fromHex(contentHash));
-    lengthAndBytes(d, kind);
-    lengthAndBytes(d, at);
+    b.text(id);
+    byte[] hash = Hashes.fromHex(contentHash);
+    b.put(hash, hash.length);
+    b.text(kind);
+    b.text(at);
+    MessageDigest d = Hashes.reusable();
+    d.update(b.buf, 0, b.n);
     return d.digest();
   }
 
-  private static void lengthAndBytes(MessageDigest d, String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    d.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8),
-        (byte) bytes.length});
-    d.update(bytes);
+  private static final ThreadLocal<LinkBuffer> LINK = ThreadLocal.withInitial(LinkBuffer::new);
+
+  /** The bytes of one chain link, reused by the thread. */
+  private static final class LinkBuffer {
+    byte[] buf = new byte[256];
+    int n;
+
+    void room(int more) {
+      if (n + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(2 * buf.length, n + more));
+      }
+    }
+
+    void put(byte[] bytes, int length) {
+      room(length);
+      System.arraycopy(bytes, 0, buf, n, length);
+      n += length;
+    }
+
+    /** The text's UTF-8 length as 4 bytes, then its bytes. */
+    void text(String s) {
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      room(4);
+      buf[n++] = (byte) (bytes.length >>> 24);
+      buf[n++] = (byte) (bytes.length >>> 16);
+      buf[n++] = (byte) (bytes.length >>> 8);
+      buf[n++] = (byte) bytes.length;
+      put(bytes, bytes.length);
+    }
   }
 
   /** A block as stored. */
@@ -1408,7 +1494,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         return new Verification.Problem(Verification.Kind.ALTERED, position, r.id(), "record " + r.id()
             + " at position " + position + " replaced sealed record " + id);
       }
-      String content = Hashes.content(r.payload(), HASH);
+      String content = contentHash(r.payload());
       if (!content.equals(r.payload().path(HASH).asText()) || !content.equals(hash)) {
         return new Verification.Problem(Verification.Kind.ALTERED, position, id,
             "record " + id + " at position " + position + " was altered: its content does not hash to the sealed hash");
@@ -1420,7 +1506,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     /** Checks the records after the chain against their own hashes. */
     Verification.@Nullable Problem rest() {
       for (StreamRecord r; (r = peek()) != null; ) {
-        if (!Hashes.content(r.payload(), HASH).equals(r.payload().path(HASH).asText())) {
+        if (!contentHash(r.payload()).equals(r.payload().path(HASH).asText())) {
           return new Verification.Problem(Verification.Kind.ALTERED, r.position(), r.id(), "unsealed record "
               + r.id() + " at position " + r.position() + " does not match its own hash");
         }

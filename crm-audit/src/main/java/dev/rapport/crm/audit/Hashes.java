@@ -42,6 +42,16 @@ final class Hashes {
     return HEX.formatHex(LOCAL.get().digest(node, except));
   }
 
+  /** The canonical form of {@code node} without its member {@code except}, as text. */
+  static String canonicalText(JsonNode node, String except) {
+    return LOCAL.get().text(node, except);
+  }
+
+  /** The SHA-256 of {@code text}'s UTF-8 bytes, in hex: the content hash of a tree whose canonical text it is. */
+  static String ofText(String text) {
+    return HEX.formatHex(reusable().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** Whether {@code s} is a hash as {@link #content} writes it: 64 lower-case hex digits. */
   static boolean isHex(String s) {
     if (s.length() != 2 * LENGTH) {
@@ -79,10 +89,22 @@ final class Hashes {
       n = 0;
       write(node, except);
       digest.update(buf, 0, n);
+      shrink();
+      return digest.digest();
+    }
+
+    String text(JsonNode node, @org.jspecify.annotations.Nullable String except) {
+      n = 0;
+      write(node, except);
+      String text = new String(buf, 0, n, StandardCharsets.UTF_8);
+      shrink();
+      return text;
+    }
+
+    private void shrink() {
       if (buf.length > 1 << 20) {
         buf = new byte[2048];   // a huge record once: do not keep its buffer
       }
-      return digest.digest();
     }
 
     private void room(int more) {

@@ -43,8 +43,10 @@ class AuditTrailTest {
     return Crm.builder().store(s).accessPolicy(policy).audit(trail).clock(clock).build();
   }
 
+  /** The records as stored, their content parsed. */
   private List<StreamRecord> records() {
-    return store.read(alice.tenant(), AuditTrail.STREAM, 0, 1000);
+    return store.read(alice.tenant(), AuditTrail.STREAM, 0, 1000).stream().map(r -> new StreamRecord(r.stream(),
+        r.position(), r.id(), r.type(), AuditTrail.view(r.payload()), r.recordedAt())).toList();
   }
 
   private static Map<String, JsonNode> changes(StreamRecord r) {

@@ -14,7 +14,6 @@ import dev.rapport.crm.customer.Customer;
 import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerKind;
 import dev.rapport.crm.query.Criteria;
-import dev.rapport.crm.store.StreamRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +88,7 @@ abstract class RetentionContract extends OneStorePerClass {
     });
 
     // a record retention does not cover, deleted the same way, is still found at its exact position
-    StreamRecord change = audit.records(alice.tenant(), 0, 100).stream()
+    AuditRecord change = audit.records(alice.tenant(), 0, 100).stream()
         .filter(r -> r.payload().path("kind").asText().equals("change")).toList().get(2);
     assertThat(opened.store().purge(alice.tenant(), AuditTrail.STREAM, List.of(change.position()))).isEqualTo(1);
     assertThat(audit.verify(alice.tenant()).problem()).satisfies(p -> {

@@ -98,12 +98,20 @@ abstract class TamperContract extends OneStorePerClass {
       }
     }
 
-    /** The payload at {@code pos} with {@code field} set to {@code value} and its hash computed again. */
+    /** The stored record at {@code pos} with {@code field} set to {@code value} and its hash computed again. */
     String forged(long pos, String field, String value) throws Exception {
-      ObjectNode forged = (ObjectNode) JSON.readTree(rows.payload(pos));
-      forged.put(field, value);
-      forged.put(AuditTrail.HASH, Hashes.content(forged, AuditTrail.HASH));
-      return JSON.writeValueAsString(forged);
+      ObjectNode content = AuditTrail.view((ObjectNode) JSON.readTree(rows.payload(pos)));
+      content.put(field, value);
+      return JSON.writeValueAsString(AuditTrail.stored(content));
+    }
+
+    /** The stored record at {@code pos} with {@code field} set to {@code value} in its text, the hash kept. */
+    String edited(long pos, String field, String value) throws Exception {
+      ObjectNode stored = (ObjectNode) JSON.readTree(rows.payload(pos));
+      ObjectNode content = AuditTrail.view(stored);
+      content.put(field, value);
+      stored.put(AuditTrail.RECORD, Hashes.canonicalText(content, AuditTrail.HASH));
+      return JSON.writeValueAsString(stored);
     }
 
     Verification.Problem problem() {
@@ -123,9 +131,7 @@ abstract class TamperContract extends OneStorePerClass {
   void aRecordEditedInPlaceIsAltered(long seed) throws Exception {
     Trail t = new Trail(CheckpointWitness.none());
     long pos = t.position(seed, RECORDS);
-    ObjectNode edited = (ObjectNode) JSON.readTree(t.rows.payload(pos));
-    edited.put("actor", "mallory");
-    t.rows.setPayload(pos, JSON.writeValueAsString(edited));
+    t.rows.setPayload(pos, t.edited(pos, "actor", "mallory"));
     expect(t.problem(), Verification.Kind.ALTERED, pos);
   }
 

@@ -2,7 +2,6 @@ package dev.rapport.crm.customer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.access.Action;
-
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.feed.ChangeBatch;
 import dev.rapport.crm.feed.FeedPosition;

@@ -15,7 +15,6 @@ import dev.rapport.crm.customer.CustomerData;
 import dev.rapport.crm.customer.CustomerKind;
 import dev.rapport.crm.money.Money;
 import dev.rapport.crm.store.Store;
-import dev.rapport.crm.store.StreamRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ import java.util.List;
 public final class ReadmeAudit {
   private ReadmeAudit() {}
 
-  record Result(List<StreamRecord> trail, List<AuditRecord> history, ObjectNode asCreated, AuditTrail.Seal seal,
+  record Result(List<AuditRecord> trail, List<AuditRecord> history, ObjectNode asCreated, AuditTrail.Seal seal,
                 Verification verification) {}
 
   static Result run(Store store, Path witnessFile) {
@@ -48,7 +47,7 @@ public final class ReadmeAudit {
     crm.customers().changeCreditLimit(alice, tea.id(), Money.of("250000", "CNY"), "annual review");
 
     // each command wrote one record in its own commit: who, when, what changed (old -> new), why
-    List<StreamRecord> trail = audit.records(alice.tenant(), 0, 100);
+    List<AuditRecord> trail = audit.records(alice.tenant(), 0, 100);
     // the customer's history, and its state as of any instant (here: as it was created)
     List<AuditRecord> history = audit.history(alice.tenant(), HistoryQuery.forResource("customer", tea.id()));
     ObjectNode asCreated = audit.stateAsOf(alice.tenant(), "customer", tea.id(), tea.createdAt()).orElseThrow();
@@ -82,7 +81,7 @@ public final class ReadmeAudit {
 
   static void print(Result r) {
     System.out.println("\nAudit trail (crm-audit):");
-    for (StreamRecord record : r.trail()) {
+    for (AuditRecord record : r.trail()) {
       JsonNode p = record.payload();
       System.out.println("  #" + record.position() + " " + p.path("at").asText() + " " + p.path("actor").asText()
           + " " + p.path("command").asText() + (p.has("reason") ? " (" + p.path("reason").asText() + ")" : ""));

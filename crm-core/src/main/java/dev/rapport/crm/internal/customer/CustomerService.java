@@ -1,5 +1,6 @@
 package dev.rapport.crm.internal.customer;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.access.Action;
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.customer.Customer;
@@ -11,6 +12,7 @@ import dev.rapport.crm.customer.Customers;
 import dev.rapport.crm.customer.UpsertResult;
 import dev.rapport.crm.error.DuplicateKeyException;
 import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.internal.Ids;
 import dev.rapport.crm.internal.command.AggregateReads;
@@ -96,10 +98,10 @@ public final class CustomerService extends AggregateReads<Customer> implements C
         .withReason(Revert::reason));
   }
 
-  /** The customer {@code state} describes, with {@code current}'s bookkeeping; refused naming the field if it is none. */
-  private static Customer earlier(CustomerType type, Customer current, com.fasterxml.jackson.databind.node.ObjectNode state) {
-    com.fasterxml.jackson.databind.node.ObjectNode body = state.deepCopy();
-    com.fasterxml.jackson.databind.node.ObjectNode now = type.body(current);
+  /** The customer {@code state} describes, with {@code current}'s bookkeeping; refused, naming the field, if none. */
+  private static Customer earlier(CustomerType type, Customer current, ObjectNode state) {
+    ObjectNode body = state.deepCopy();
+    ObjectNode now = type.body(current);
     for (String field : List.of("id", "tenant", "version", "createdAt", "createdBy", "updatedAt", "updatedBy",
         "deleted", "deletedAt", "deletedBy")) {
       if (now.has(field)) {
@@ -120,12 +122,12 @@ public final class CustomerService extends AggregateReads<Customer> implements C
       }
     }
     if (body.path("name").isObject() && !body.path("name").has("variants")) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("name")).putObject("variants");
+      ((ObjectNode) body.get("name")).putObject("variants");
     }
     try {
       return type.fromBody(body);
     } catch (RuntimeException e) {
-      throw dev.rapport.crm.error.ValidationException.of("state", "revert.state",
+      throw ValidationException.of("state", "revert.state",
           "not a stored customer: " + e.getMessage());
     }
   }
@@ -219,7 +221,7 @@ public final class CustomerService extends AggregateReads<Customer> implements C
   }
 
   @Override
-  public Customer revert(Actor actor, String id, com.fasterxml.jackson.databind.node.ObjectNode state, String reason) {
+  public Customer revert(Actor actor, String id, ObjectNode state, String reason) {
     return pipeline.execute(actor, revert, id, null, new Revert(state, reason));
   }
 
