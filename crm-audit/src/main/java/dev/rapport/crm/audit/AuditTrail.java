@@ -389,11 +389,17 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    * hash) when the stored form is not one the trail writes.
    */
   static String contentHash(ObjectNode stored) {
+    byte[] digest = contentDigest(stored);
+    return digest == null ? "" : Hashes.hex(digest);
+  }
+
+  /** {@link #contentHash} as bytes; null when the stored form is not one the trail writes. */
+  static byte @Nullable [] contentDigest(ObjectNode stored) {
     JsonNode text = stored.get(RECORD);
     if (stored.size() != 2 || text == null || !text.isTextual() || !stored.path(HASH).isTextual()) {
-      return "";
+      return null;
     }
-    return Hashes.ofText(text.textValue());
+    return Hashes.digestOfText(text.textValue());
   }
 
   /**
@@ -1494,8 +1500,9 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         return new Verification.Problem(Verification.Kind.ALTERED, position, r.id(), "record " + r.id()
             + " at position " + position + " replaced sealed record " + id);
       }
-      String content = contentHash(r.payload());
-      if (!content.equals(r.payload().path(HASH).asText()) || !content.equals(hash)) {
+      byte[] content = contentDigest(r.payload());
+      if (content == null || !Hashes.matches(content, r.payload().path(HASH).asText())
+          || !Hashes.matches(content, hash)) {
         return new Verification.Problem(Verification.Kind.ALTERED, position, id,
             "record " + id + " at position " + position + " was altered: its content does not hash to the sealed hash");
       }

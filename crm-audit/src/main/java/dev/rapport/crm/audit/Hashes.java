@@ -52,6 +52,26 @@ final class Hashes {
     return HEX.formatHex(reusable().digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** The SHA-256 of {@code text}'s UTF-8 bytes. */
+  static byte[] digestOfText(String text) {
+    return reusable().digest(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Whether {@code hex} (any text) is the lower-case hex form of {@code digest}, without building either form. */
+  static boolean matches(byte[] digest, String hex) {
+    if (hex.length() != 2 * digest.length) {
+      return false;
+    }
+    for (int i = 0; i < digest.length; i++) {
+      if (hex.charAt(2 * i) != DIGITS[(digest[i] >> 4) & 0xF] || hex.charAt(2 * i + 1) != DIGITS[digest[i] & 0xF]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
   /** Whether {@code s} is a hash as {@link #content} writes it: 64 lower-case hex digits. */
   static boolean isHex(String s) {
     if (s.length() != 2 * LENGTH) {
