@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An audit record as read back: its place in the tenant's trail and the fields of its payload (see the module
- * README for each). {@link #payload()} is the record as stored, hash included, with its personal values decrypted
- * when the trail encrypts them ({@link AuditTrail.Builder#erasure}) and the subject's key still exists.
+ * README for each). {@link #payload()} is the record's content, parsed from the canonical text it is stored as, with
+ * its {@code hash}, and with its personal values decrypted when the trail encrypts them
+ * ({@link AuditTrail.Builder#erasure}) and the subject's key still exists.
  *
  * @param kind {@code change}, {@code denied}, {@code read} or {@code security}
  * @param outcome {@code APPLIED}, {@code DENIED}, {@code PARKED}, {@code APPROVED}, {@code REJECTED}, or

@@ -69,6 +69,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Verifying.</b> {@link #verify} walks the stream and the blocks together and names the first record that was
  * altered, removed, inserted, reordered or truncated away, and compares the chain with the witness's newest
  * checkpoint.
+ *
+ * <p><b>History, erasure, retention.</b> {@link #history}, {@link #versions}, {@link #stateAsOf} and {@link #diff}
+ * read the trail back; {@link #revert} makes an earlier version the new one through the command path. With
+ * {@link Builder#erasure} the personal values of records about a data subject are encrypted with the subject's key,
+ * and {@link #erase} destroys it; {@link #exportSubject} is the subject access export. With {@link Builder#retain},
+ * {@link #purgeExpired} deletes sealed records past their kind's period, which {@link #verify} accepts.
  */
 public final class AuditTrail implements AuditRecorder, CrmModule {
   /** The stream the records are appended to. */
@@ -99,7 +105,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           .with(dev.rapport.crm.store.CompositeIndex.of("auditActorPos", Sort.asc("actor").thenAsc("pos")))
           .with(dev.rapport.crm.store.CompositeIndex.of("auditActionPos", Sort.asc("action").thenAsc("pos")))
           .with(dev.rapport.crm.store.CompositeIndex.of("auditSubjectPos", Sort.asc("subject").thenAsc("pos"))));
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final byte[] GENESIS = new byte[Hashes.LENGTH];
   /** The kinds of record the trail writes. */
   static final List<String> KINDS = List.of("change", "denied", "read", "security", "erasure", "retention");
