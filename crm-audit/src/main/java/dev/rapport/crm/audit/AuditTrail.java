@@ -391,16 +391,13 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     return view;
   }
 
-  /**
-   * The hash of a stored record's content as it is now: the SHA-256 of its text, or {@code ""} (which matches no
-   * hash) when the stored form is not one the trail writes.
-   */
-  static String contentHash(ObjectNode stored) {
+  /** Whether a stored record's text still hashes to its stored hash (false for a shape the trail does not write). */
+  static boolean matchesItsHash(ObjectNode stored) {
     byte[] digest = contentDigest(stored);
-    return digest == null ? "" : Hashes.hex(digest);
+    return digest != null && Hashes.matches(digest, stored.path(HASH).asText());
   }
 
-  /** {@link #contentHash} as bytes; null when the stored form is not one the trail writes. */
+  /** The SHA-256 of a stored record's text as it is now; null when the stored form is not one the trail writes. */
   static byte @Nullable [] contentDigest(ObjectNode stored) {
     JsonNode text = stored.get(RECORD);
     if (stored.size() != 2 || text == null || !text.isTextual() || !stored.path(HASH).isTextual()) {
@@ -928,8 +925,10 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       if (sealing.isEmpty()) {
         break;
       }
+      List<ObjectNode> contents = new ArrayList<>(sealing.size());
       for (StreamRecord r : sealing) {
-        if (!contentHash(r.payload()).equals(r.payload().path(HASH).asText())) {
+        contents.add(view(r.payload()));
+        if (!matchesItsHash(r.payload())) {
           LOG.error("audit record {} at position {} of tenant {} does not match its hash (altered before it was "
               + "sealed); sealed with the hash it carries, verify() reports it", r.id(), r.position(), tenant.value());
         }
@@ -940,12 +939,13 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       ArrayNode hashes = NODES.arrayNode();
       ArrayNode kinds = NODES.arrayNode();
       ArrayNode ats = NODES.arrayNode();
-      for (StreamRecord r : sealing) {
+      for (int i = 0; i < sealing.size(); i++) {
+        StreamRecord r = sealing.get(i);
         String h = r.payload().path(HASH).asText();
         if (!Hashes.isHex(h)) {
           h = "0".repeat(2 * Hashes.LENGTH);   // no hash at all: sealed as such, reported by verify()
         }
-        ObjectNode content = view(r.payload());
+        ObjectNode content = contents.get(i);
         String kind = content.path("kind").asText();
         String at = content.path("at").asText();
         head = link(head, r.position(), r.id(), h, kind, at);
@@ -972,13 +972,15 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         WriteBatch.Builder batch = WriteBatch.builder();
         if (store.supports(dev.rapport.crm.store.Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
           // the block and the index of its records in one commit
-          sealing.forEach(r -> batch.insert(INDEX, indexDocument(r)));
+          for (int i = 0; i < sealing.size(); i++) {
+            batch.insert(INDEX, indexDocument(sealing.get(i), contents.get(i)));
+          }
         } else {
           // one document per commit: the index first, so that a block never stands for records the index lacks
           // (a crash between leaves index documents past the chain's end, which history reads from the stream)
-          for (StreamRecord r : sealing) {
+          for (int i = 0; i < sealing.size(); i++) {
             try {
-              store.commit(tenant, WriteBatch.builder().insert(INDEX, indexDocument(r))
+              store.commit(tenant, WriteBatch.builder().insert(INDEX, indexDocument(sealing.get(i), contents.get(i)))
                   .guardedBy(WriteBatch.LeaseGuard.of(lease)).build());
             } catch (DuplicateKeyException written) {
               // indexed by an earlier run that did not get to its block
@@ -1007,8 +1009,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   }
 
   /** A sealed record's entry in {@value #INDEX}: what {@link HistoryQuery} filters on, and its position. */
-  static Document indexDocument(StreamRecord r) {
-    ObjectNode p = view(r.payload());
+  static Document indexDocument(StreamRecord r, ObjectNode p) {
     Map<String, List<Object>> ix = new java.util.LinkedHashMap<>();
     ix.put("pos", List.of(r.position()));
     ix.put("kind", List.of(p.path("kind").asText()));
@@ -1520,7 +1521,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     /** Checks the records after the chain against their own hashes. */
     Verification.@Nullable Problem rest() {
       for (StreamRecord r; (r = peek()) != null; ) {
-        if (!contentHash(r.payload()).equals(r.payload().path(HASH).asText())) {
+        if (!matchesItsHash(r.payload())) {
           return new Verification.Problem(Verification.Kind.ALTERED, r.position(), r.id(), "unsealed record "
               + r.id() + " at position " + r.position() + " does not match its own hash");
         }

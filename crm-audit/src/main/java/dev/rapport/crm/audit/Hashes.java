@@ -37,11 +37,6 @@ final class Hashes {
     return d;
   }
 
-  /** The content hash of {@code node} without its member {@code except} (the hash itself), in hex. */
-  static String content(JsonNode node, String except) {
-    return HEX.formatHex(LOCAL.get().digest(node, except));
-  }
-
   /** The canonical form of {@code node} without its member {@code except}, as text. */
   static String canonicalText(JsonNode node, String except) {
     return LOCAL.get().text(node, except);
@@ -49,7 +44,7 @@ final class Hashes {
 
   /** The SHA-256 of {@code text}'s UTF-8 bytes, in hex: the content hash of a tree whose canonical text it is. */
   static String ofText(String text) {
-    return HEX.formatHex(reusable().digest(text.getBytes(StandardCharsets.UTF_8)));
+    return HEX.formatHex(digestOfText(text));
   }
 
   /** The SHA-256 of {@code text}'s UTF-8 bytes. */
@@ -97,21 +92,11 @@ final class Hashes {
   private static final ThreadLocal<Canonical> LOCAL = ThreadLocal.withInitial(Canonical::new);
 
   /**
-   * Writes a tree's canonical form as UTF-8 into a buffer it reuses and hashes it: no string built, no digest
-   * looked up per call. One per thread.
+   * Writes a tree's canonical form as UTF-8 into a buffer it reuses. One per thread.
    */
   private static final class Canonical {
-    private final MessageDigest digest = sha256();
     private byte[] buf = new byte[2048];
     private int n;
-
-    byte[] digest(JsonNode node, @org.jspecify.annotations.Nullable String except) {
-      n = 0;
-      write(node, except);
-      digest.update(buf, 0, n);
-      shrink();
-      return digest.digest();
-    }
 
     String text(JsonNode node, @org.jspecify.annotations.Nullable String except) {
       n = 0;
