@@ -934,27 +934,36 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         }
       }
       byte[] prev = head;
+      int m = sealing.size();
+      long[] positionsOf = new long[m];
+      String[] idsOf = new String[m];
+      byte[][] hashesOf = new byte[m][];
+      String[] kindsOf = new String[m];
+      String[] atsOf = new String[m];
       ArrayNode positions = NODES.arrayNode();
       ArrayNode ids = NODES.arrayNode();
       ArrayNode hashes = NODES.arrayNode();
       ArrayNode kinds = NODES.arrayNode();
       ArrayNode ats = NODES.arrayNode();
-      for (int i = 0; i < sealing.size(); i++) {
+      for (int i = 0; i < m; i++) {
         StreamRecord r = sealing.get(i);
-        String h = r.payload().path(HASH).asText();
-        if (!Hashes.isHex(h)) {
-          h = "0".repeat(2 * Hashes.LENGTH);   // no hash at all: sealed as such, reported by verify()
+        byte[] h = Hashes.parseHash(r.payload().path(HASH).asText());
+        if (h == null) {
+          h = new byte[Hashes.LENGTH];   // no hash at all: sealed as zeros, reported by verify()
         }
         ObjectNode content = contents.get(i);
-        String kind = content.path("kind").asText();
-        String at = content.path("at").asText();
-        head = link(head, r.position(), r.id(), h, kind, at);
-        positions.add(r.position());
-        ids.add(r.id());
-        hashes.add(h);
-        kinds.add(kind);
-        ats.add(at);
+        positionsOf[i] = r.position();
+        idsOf[i] = r.id();
+        hashesOf[i] = h;
+        kindsOf[i] = content.path("kind").asText();
+        atsOf[i] = content.path("at").asText();
+        positions.add(positionsOf[i]);
+        ids.add(idsOf[i]);
+        hashes.add(Hashes.hex(h));
+        kinds.add(kindsOf[i]);
+        ats.add(atsOf[i]);
       }
+      head = blockHead(prev, positionsOf, idsOf, hashesOf, kindsOf, atsOf);
       seq++;
       total += sealing.size();
       after = sealing.get(sealing.size() - 1).position();
@@ -1046,33 +1055,39 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   }
 
   /**
-   * The chain's next head: SHA-256 of the previous head, the record's position, id, content hash, kind and time
-   * (the kind and time in the chain itself, so that a record purged by retention still proves it was due).
+   * The chain's head after a block: SHA-256 of the head before it and, for each record the block seals in order, its
+   * position, id, content hash, kind and time (the kind and time in the chain itself, so that a record purged by
+   * retention still proves it was due). One digest per block, fed in slices of about 8 KB.
    */
-  static byte[] link(byte[] head, long position, String id, String contentHash, String kind, String at) {
-    // one buffer, one digest update: the link is computed once per record by the sealer and by verify()
+  static byte[] blockHead(byte[] prev, long[] positions, String[] ids, byte[][] hashes, String[] kinds,
+                          String[] ats) {
+    MessageDigest d = Hashes.reusable();
+    d.update(prev);
     LinkBuffer b = LINK.get();
     b.n = 0;
-    b.put(head, head.length);
-    b.room(8);
-    for (int i = 7; i >= 0; i--) {
-      b.buf[b.n++] = (byte) (position >>> (8 * i));
+    for (int i = 0; i < positions.length; i++) {
+      b.room(8);
+      for (int k = 7; k >= 0; k--) {
+        b.buf[b.n++] = (byte) (positions[i] >>> (8 * k));
+      }
+      b.text(ids[i]);
+      b.put(hashes[i], hashes[i].length);
+      b.text(kinds[i]);
+      b.text(ats[i]);
+      if (b.n >= 8192) {
+        d.update(b.buf, 0, b.n);
+        b.n = 0;
+      }
     }
-    b.text(id);
-    byte[] hash = Hashes.fromHex(contentHash);
-    b.put(hash, hash.length);
-    b.text(kind);
-    b.text(at);
-    MessageDigest d = Hashes.reusable();
     d.update(b.buf, 0, b.n);
     return d.digest();
   }
 
   private static final ThreadLocal<LinkBuffer> LINK = ThreadLocal.withInitial(LinkBuffer::new);
 
-  /** The bytes of one chain link, reused by the thread. */
+  /** The bytes of a block's entries on their way to the digest, reused by the thread. */
   private static final class LinkBuffer {
-    byte[] buf = new byte[256];
+    byte[] buf = new byte[8192 + 512];
     int n;
 
     void room(int more) {
@@ -1101,7 +1116,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   /** A block as stored. */
   private record Block(long seq, byte[] prev, byte[] head, long total, long lastPosition, long[] positions,
-                       String[] ids, String[] hashes, String[] kinds, String[] ats) {
+                       String[] ids, byte[][] hashes, String[] hexes, String[] kinds, String[] ats) {
 
     /** The position of the last record the block seals (from its hashed entries, not its header). */
     long end() {
@@ -1115,7 +1130,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
         return false;
       }
       for (int i = 0; i < positions.length; i++) {
-        if (i > 0 && positions[i] <= positions[i - 1] || !Hashes.isHex(hashes[i])) {
+        if (i > 0 && positions[i] <= positions[i - 1] || hashes[i] == null) {
           return false;
         }
       }
@@ -1127,26 +1142,30 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       int n = b.path("positions").size();
       long[] positions = new long[n];
       String[] ids = new String[n];
-      String[] hashes = new String[n];
+      byte[][] hashes = new byte[n][];   // an entry stays null unless it is a hash as the sealer writes it
+      String[] hexes = new String[n];
       String[] kinds = new String[n];
       String[] ats = new String[n];
+      JsonNode p = b.path("positions");
+      JsonNode is = b.path("ids");
+      JsonNode hs = b.path("hashes");
+      JsonNode ks = b.path("kinds");
+      JsonNode as = b.path("ats");
       for (int i = 0; i < n; i++) {
-        positions[i] = b.path("positions").path(i).asLong();
-        ids[i] = b.path("ids").path(i).asText();
-        hashes[i] = b.path("hashes").path(i).asText();
-        kinds[i] = b.path("kinds").path(i).asText();
-        ats[i] = b.path("ats").path(i).asText();
+        positions[i] = p.path(i).asLong();
+        ids[i] = is.path(i).asText();
+        hexes[i] = hs.path(i).asText();
+        hashes[i] = Hashes.parseHash(hexes[i]);
+        kinds[i] = ks.path(i).asText();
+        ats[i] = as.path(i).asText();
       }
       return new Block(b.path("seq").asLong(), hex(b, "prev"), hex(b, "head"), b.path("total").asLong(),
-          b.path("lastPosition").asLong(), positions, ids, hashes, kinds, ats);
+          b.path("lastPosition").asLong(), positions, ids, hashes, hexes, kinds, ats);
     }
 
     private static byte[] hex(JsonNode b, String field) {
-      try {
-        return Hashes.fromHex(b.path(field).asText());
-      } catch (IllegalArgumentException e) {
-        return new byte[0];   // not well formed: verify() reports the block
-      }
+      byte[] h = Hashes.parseHash(b.path(field).asText());
+      return h == null ? new byte[0] : h;   // not well formed: verify() reports the block
     }
   }
 
@@ -1342,15 +1361,12 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       if (!MessageDigest.isEqual(b.prev, head)) {
         return broken(records, sealed, b, "block " + b.seq + " does not link to the block before it");
       }
-      byte[] h = head;
-      for (int i = 0; i < b.positions.length; i++) {
-        h = link(h, b.positions[i], b.ids[i], b.hashes[i], b.kinds[i], b.ats[i]);
-      }
+      byte[] h = blockHead(head, b.positions, b.ids, b.hashes, b.kinds, b.ats);
       if (!MessageDigest.isEqual(h, b.head) || b.total != sealed + b.positions.length) {
         return broken(records, sealed, b, "block " + b.seq + " was altered: its records do not hash to its head");
       }
       for (int i = 0; i < b.positions.length; i++) {
-        Verification.Problem p = records.expect(b.positions[i], b.ids[i], b.hashes[i],
+        Verification.Problem p = records.expect(b.positions[i], b.ids[i], b.hashes[i], b.hexes[i],
             expired(b.kinds[i], b.ats[i], now), id -> sealedPosition(store, tenant, id));
         if (p != null) {
           return new Verification(records.count(), sealed, records.purged, b.seq - 1, p);
@@ -1470,7 +1486,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
      * @param purgeable whether the chain shows the record was due for purging (it may then be missing)
      * @param sealedAt where the chain sealed a record id, if it did (asked only once a problem is found, to name it)
      */
-    Verification.@Nullable Problem expect(long position, String id, String hash, boolean purgeable,
+    Verification.@Nullable Problem expect(long position, String id, byte[] hash, String hex, boolean purgeable,
                                           java.util.function.Function<String, @Nullable Long> sealedAt) {
       StreamRecord r = peek();
       if (purgeable && (r == null || r.position() > position)) {
@@ -1509,8 +1525,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
             + " at position " + position + " replaced sealed record " + id);
       }
       byte[] content = contentDigest(r.payload());
-      if (content == null || !Hashes.matches(content, r.payload().path(HASH).asText())
-          || !Hashes.matches(content, hash)) {
+      // the block's hash is well formed (checked), so its text equals the stored one exactly when both match content
+      if (content == null || !MessageDigest.isEqual(content, hash) || !hex.equals(r.payload().path(HASH).asText())) {
         return new Verification.Problem(Verification.Kind.ALTERED, position, id,
             "record " + id + " at position " + position + " was altered: its content does not hash to the sealed hash");
       }

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SHA-256 over a canonical form of a JSON tree, so that a record hashes the same after any store's round trip: object
@@ -52,37 +53,42 @@ final class Hashes {
     return reusable().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Whether {@code hex} (any text) is the lower-case hex form of {@code digest}, without building either form. */
+  /** Whether {@code hex} (any text) is the lower-case hex form of {@code digest}. */
   static boolean matches(byte[] digest, String hex) {
-    if (hex.length() != 2 * digest.length) {
-      return false;
-    }
-    for (int i = 0; i < digest.length; i++) {
-      if (hex.charAt(2 * i) != DIGITS[(digest[i] >> 4) & 0xF] || hex.charAt(2 * i + 1) != DIGITS[digest[i] & 0xF]) {
-        return false;
-      }
-    }
-    return true;
+    byte[] parsed = parseHash(hex);
+    return parsed != null && MessageDigest.isEqual(parsed, digest);
   }
 
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
-  /** Whether {@code s} is a hash as {@link #content} writes it: 64 lower-case hex digits. */
-  static boolean isHex(String s) {
+  /**
+   * The digest that {@code s} is the hex form of, parsed in one pass; null unless {@code s} is exactly
+   * {@link #LENGTH} bytes in lower-case hex digits (the only form the trail writes).
+   */
+  static byte @Nullable [] parseHash(String s) {
     if (s.length() != 2 * LENGTH) {
-      return false;
+      return null;
     }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
+    byte[] text = s.getBytes(StandardCharsets.ISO_8859_1);   // a copy, fast for Latin-1; any other char becomes '?'
+    byte[] out = new byte[LENGTH];
+    int bad = 0;
+    for (int i = 0; i < LENGTH; i++) {
+      int hi = HEX_VALUE[text[2 * i] & 0xFF];
+      int lo = HEX_VALUE[text[2 * i + 1] & 0xFF];
+      bad |= hi | lo;
+      out[i] = (byte) (hi << 4 | lo);
     }
-    return true;
+    return bad < 0 ? null : out;
   }
 
-  static byte[] fromHex(String hex) {
-    return HEX.parseHex(hex);
+  /** The value of each lower-case hex digit; -1 for every other byte. */
+  private static final byte[] HEX_VALUE = new byte[256];
+
+  static {
+    java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      HEX_VALUE[DIGITS[i]] = (byte) i;
+    }
   }
 
   static String hex(byte[] bytes) {

@@ -33,6 +33,32 @@ class HashesTest {
     assertThat(hash(tree)).isEqualTo(reference(tree, "hash"));
   }
 
+  @Property(tries = 300)
+  void aHashParsesFromItsLowerCaseHexFormOnly(@ForAll byte[] bytes, @ForAll int where, @ForAll char c) {
+    byte[] digest = java.util.Arrays.copyOf(bytes, Hashes.LENGTH);
+    String hex = HexFormat.of().formatHex(digest);
+    assertThat(Hashes.parseHash(hex)).isEqualTo(digest);
+    assertThat(Hashes.matches(digest, hex)).isTrue();
+    int at = Math.floorMod(where, hex.length());
+    String changed = hex.substring(0, at) + c + hex.substring(at + 1);
+    boolean sameDigit = c == hex.charAt(at);
+    boolean otherDigit = !sameDigit && (c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    byte[] parsed = Hashes.parseHash(changed);
+    if (sameDigit) {
+      assertThat(parsed).isEqualTo(digest);
+    } else if (otherDigit) {
+      assertThat(parsed).isNotNull().isNotEqualTo(digest);
+      assertThat(Hashes.matches(digest, changed)).isFalse();
+    } else {   // upper case, another letter, any other char (Latin-1 or not): not a hash the trail writes
+      assertThat(parsed).isNull();
+      assertThat(Hashes.matches(digest, changed)).isFalse();
+    }
+    String upper = hex.toUpperCase(java.util.Locale.ROOT);
+    assertThat(Hashes.parseHash(upper)).isEqualTo(upper.equals(hex) ? digest : null);
+    assertThat(Hashes.parseHash(hex.substring(1))).isNull();
+    assertThat(Hashes.parseHash(hex + "0")).isNull();
+  }
+
   @Test
   void numbersHashByValueAndMembersInNameOrder() {
     ObjectNode a = NODES.objectNode().put("b", new BigDecimal("1.50")).put("a", 2).put("hash", "x");
