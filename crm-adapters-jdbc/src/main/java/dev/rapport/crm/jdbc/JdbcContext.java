@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.rapport.crm.error.StorageException;
+import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.jdbc.internal.Dialect;
 import dev.rapport.crm.jdbc.internal.SqlErrors;
 import java.sql.Connection;
@@ -96,6 +97,24 @@ final class JdbcContext {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A document's body or a record's payload as JSON text, refused (before anything of the batch is kept: the caller's
+   * transaction rolls back) when it is longer than the database holds.
+   *
+   * @param field what the value is, for the error: {@code document.body} or {@code append.payload}
+   * @param what which document or record, for the error
+   */
+  String toJson(JsonNode node, String field, String what) {
+    String text = toJson(node);
+    int max = dialect.maxJsonLength();
+    if (text.length() > max) {
+      throw ValidationException.of(field, "store.too_long", String.format(java.util.Locale.ROOT,
+          "%s is %,d characters as JSON; this database (%s) holds at most %,d", what, text.length(),
+          dialect.migrationFolder(), max));
+    }
+    return text;
   }
 
   // --- units of work ------------------------------------------------------------------------------------------------

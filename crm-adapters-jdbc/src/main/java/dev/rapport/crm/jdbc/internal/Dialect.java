@@ -67,6 +67,11 @@ public abstract class Dialect {
     return "";
   }
 
+  /** The most characters a JSON value (a document's body, a stream record's payload) may have as text. */
+  public int maxJsonLength() {
+    return Integer.MAX_VALUE;
+  }
+
   /** The placeholder for a JSON parameter bound as a string. */
   public String jsonParameter() {
     return "?";
