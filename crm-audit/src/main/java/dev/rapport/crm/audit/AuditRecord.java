@@ -39,7 +39,7 @@ public record AuditRecord(long position, String id, String kind, String actor, @
   }
 
   static AuditRecord of(StreamRecord r) {
-    return of(r, AuditTrail.view(r.payload()), false);
+    return of(r, StoredForm.view(r.payload()), false);
   }
 
   /** The record with {@code p} as its payload: the stored one, or the stored one with its personal values opened. */

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.actor.TenantId;
-import dev.rapport.crm.error.DuplicateKeyException;
-import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.module.CrmModule;
 import dev.rapport.crm.module.ModuleContext;
 import dev.rapport.crm.query.Criteria;
@@ -24,11 +22,8 @@ import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,13 +78,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   public static final String BLOCKS = "audit_blocks";
   /** The kernel lease the sealer of a tenant holds. */
   public static final String LEASE = "audit.sealer";
-  static final String HASH = "hash";
-  /** The member of a stored record holding its content's canonical text. */
-  static final String RECORD = "record";
-  /** Reads a record's text: decimals as written (as {@code BigDecimal}), not as doubles. */
-  private static final com.fasterxml.jackson.databind.ObjectReader READER = new com.fasterxml.jackson.databind
-      .ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .reader();
+  static final String HASH = StoredForm.HASH;
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** The collection indexing sealed records for {@link #history}: one document per record. */
@@ -107,7 +96,6 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           .with(dev.rapport.crm.store.CompositeIndex.of("auditSubjectPos", Sort.asc("subject").thenAsc("pos"))));
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
-  private static final byte[] GENESIS = new byte[Hashes.LENGTH];
   /** The kinds of record the trail writes. */
   static final List<String> KINDS = List.of("change", "denied", "read", "security", "erasure", "retention");
   private static final int READ_BATCH = 500;
@@ -121,6 +109,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   private final @Nullable KeyVault vault;
   /** Record kind → how long its records are kept; kinds not named are kept for good. */
   private final Map<String, Duration> retention;
+  private final Retainer retainer;
   /** Per tenant, the last block whose expirable records were all purged by this node. */
   private final Map<TenantId, Long> purgedThrough = new ConcurrentHashMap<>();
   private volatile @Nullable ModuleContext context;
@@ -137,6 +126,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     this.sensitiveFields = Map.copyOf(sensitive);
     this.vault = b.vault;
     this.retention = Map.copyOf(b.retention);
+    this.retainer = new Retainer(retention, blockSize, leaseTtl);
   }
 
   /** A trail with the defaults: blocks of 1,000 records, a 30-second lease, no witness. */
@@ -355,55 +345,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       }
     }
     String kind = payload.get("kind").textValue();
-    return new WriteBatch.Append(STREAM, randomId(), "audit." + kind, stored(payload));
-  }
-
-  /**
-   * The stored form of a record: {@value #RECORD}, the canonical text of its content (members sorted by name,
-   * numbers by value; {@link Hashes}), and {@value #HASH}, the SHA-256 of that text. Checking a record is hashing
-   * the text as stored, with nothing to rebuild; reading one parses it ({@link #view}).
-   */
-  static ObjectNode stored(ObjectNode content) {
-    String text = Hashes.canonicalText(content, HASH);
-    ObjectNode stored = NODES.objectNode();
-    stored.put(RECORD, text);
-    stored.put(HASH, Hashes.ofText(text));
-    return stored;
-  }
-
-  /** A stored record's content, parsed, with its {@value #HASH}; only the hash when its text is not an object. */
-  static ObjectNode view(ObjectNode stored) {
-    ObjectNode view = null;
-    JsonNode text = stored.get(RECORD);
-    if (text != null && text.isTextual()) {
-      try {
-        JsonNode parsed = READER.readTree(text.textValue());
-        view = parsed != null && parsed.isObject() ? (ObjectNode) parsed : null;
-      } catch (java.io.IOException e) {
-        // not JSON (altered): verify() reports the record
-      }
-    }
-    if (view == null) {
-      view = NODES.objectNode();
-    }
-    JsonNode hash = stored.get(HASH);
-    view.put(HASH, hash == null ? "" : hash.asText());
-    return view;
-  }
-
-  /** Whether a stored record's text still hashes to its stored hash (false for a shape the trail does not write). */
-  static boolean matchesItsHash(ObjectNode stored) {
-    byte[] digest = contentDigest(stored);
-    return digest != null && Hashes.matches(digest, stored.path(HASH).asText());
-  }
-
-  /** The SHA-256 of a stored record's text as it is now; null when the stored form is not one the trail writes. */
-  static byte @Nullable [] contentDigest(ObjectNode stored) {
-    JsonNode text = stored.get(RECORD);
-    if (stored.size() != 2 || text == null || !text.isTextual() || !stored.path(HASH).isTextual()) {
-      return null;
-    }
-    return Hashes.digestOfText(text.textValue());
+    return new WriteBatch.Append(STREAM, randomId(), "audit." + kind, StoredForm.stored(payload));
   }
 
   /**
@@ -560,7 +502,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
 
   /** The record as read back: its personal values decrypted when its subject's key still exists. */
   private AuditRecord open(TenantId tenant, StreamRecord r) {
-    ObjectNode p = view(r.payload());
+    ObjectNode p = StoredForm.view(r.payload());
     JsonNode sealed = p.get("personal");
     if (sealed == null || !sealed.isObject()) {
       return AuditRecord.of(r, p, false);
@@ -719,7 +661,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    */
   public List<AuditRecord> history(TenantId tenant, HistoryQuery query) {
     Store store = context().store();
-    Block last = lastBlock(store, tenant);
+    Chain.Block last = Chain.lastBlock(store, tenant);
     long sealedUpTo = last == null ? 0 : last.end();
     List<AuditRecord> out = new ArrayList<>();
     long after = query.afterPosition();
@@ -891,303 +833,28 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     }
     Lease lease = held.get();
     try {
-      return sealHolding(c, store, tenant, lease);
+      return new Sealer(witness, blockSize, leaseTtl).seal(c, store, tenant, lease);
     } finally {
       store.release(tenant, lease);
     }
   }
 
-  private Seal sealHolding(ModuleContext c, Store store, TenantId tenant, Lease lease) {
-    Block last = lastBlock(store, tenant);
-    Optional<Checkpoint> witnessed = witness.latest(tenant);
-    if (witnessed.isPresent()) {
-      Checkpoint w = witnessed.get();
-      Block at = last != null && last.seq == w.block() ? last
-          : store.get(tenant, BLOCKS, blockId(w.block())).map(Block::of).orElse(null);
-      if (at == null || !Hashes.hex(at.head).equals(w.head())) {
-        throw new IllegalStateException("the audit chain of tenant " + tenant.value() + " disagrees with the "
-            + "witness's checkpoint of block " + w.block() + " (" + (at == null ? "no such block" : "another head")
-            + "): not extended; verify() says where");
-      }
-    }
-    long seq = last == null ? 0 : last.seq;
-    long total = last == null ? 0 : last.total;
-    long after = last == null ? 0 : last.end();
-    byte[] head = last == null ? GENESIS : last.head;
-    int blocks = 0;
-    long sealed = 0;
-    Checkpoint checkpoint = null;
-    while (true) {
-      if (blocks > 0 && store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl).isEmpty()) {
-        return new Seal(false, blocks, sealed, checkpoint);
-      }
-      List<StreamRecord> sealing = store.read(tenant, STREAM, after, blockSize);
-      if (sealing.isEmpty()) {
-        break;
-      }
-      List<ObjectNode> contents = new ArrayList<>(sealing.size());
-      for (StreamRecord r : sealing) {
-        contents.add(view(r.payload()));
-        if (!matchesItsHash(r.payload())) {
-          LOG.error("audit record {} at position {} of tenant {} does not match its hash (altered before it was "
-              + "sealed); sealed with the hash it carries, verify() reports it", r.id(), r.position(), tenant.value());
-        }
-      }
-      byte[] prev = head;
-      int m = sealing.size();
-      long[] positionsOf = new long[m];
-      String[] idsOf = new String[m];
-      byte[][] hashesOf = new byte[m][];
-      String[] kindsOf = new String[m];
-      String[] atsOf = new String[m];
-      ArrayNode positions = NODES.arrayNode();
-      ArrayNode ids = NODES.arrayNode();
-      ArrayNode hashes = NODES.arrayNode();
-      ArrayNode kinds = NODES.arrayNode();
-      ArrayNode ats = NODES.arrayNode();
-      for (int i = 0; i < m; i++) {
-        StreamRecord r = sealing.get(i);
-        byte[] h = Hashes.parseHash(r.payload().path(HASH).asText());
-        if (h == null) {
-          h = new byte[Hashes.LENGTH];   // no hash at all: sealed as zeros, reported by verify()
-        }
-        ObjectNode content = contents.get(i);
-        positionsOf[i] = r.position();
-        idsOf[i] = r.id();
-        hashesOf[i] = h;
-        kindsOf[i] = content.path("kind").asText();
-        atsOf[i] = content.path("at").asText();
-        positions.add(positionsOf[i]);
-        ids.add(idsOf[i]);
-        hashes.add(Hashes.hex(h));
-        kinds.add(kindsOf[i]);
-        ats.add(atsOf[i]);
-      }
-      head = blockHead(prev, positionsOf, idsOf, hashesOf, kindsOf, atsOf);
-      seq++;
-      total += sealing.size();
-      after = sealing.get(sealing.size() - 1).position();
-      Instant now = c.clock().instant();
-      ObjectNode body = NODES.objectNode();
-      body.put("seq", seq).put("prev", Hashes.hex(prev)).put("head", Hashes.hex(head)).put("total", total)
-          .put("lastPosition", after).put("sealedAt", now.toString());
-      body.set("positions", positions);
-      body.set("ids", ids);
-      body.set("hashes", hashes);
-      body.set("kinds", kinds);
-      body.set("ats", ats);
-      Document doc = new Document(blockId(seq), 1, body, Map.of("seq", List.of(seq)));
-      try {
-        WriteBatch.Builder batch = WriteBatch.builder();
-        if (store.supports(dev.rapport.crm.store.Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
-          // the block and the index of its records in one commit
-          for (int i = 0; i < sealing.size(); i++) {
-            batch.insert(INDEX, indexDocument(sealing.get(i), contents.get(i)));
-          }
-        } else {
-          // one document per commit: the index first, so that a block never stands for records the index lacks
-          // (a crash between leaves index documents past the chain's end, which history reads from the stream)
-          for (int i = 0; i < sealing.size(); i++) {
-            try {
-              store.commit(tenant, WriteBatch.builder().insert(INDEX, indexDocument(sealing.get(i), contents.get(i)))
-                  .guardedBy(WriteBatch.LeaseGuard.of(lease)).build());
-            } catch (DuplicateKeyException written) {
-              // indexed by an earlier run that did not get to its block
-            }
-          }
-        }
-        store.commit(tenant, batch.insert(BLOCKS, doc).guardedBy(WriteBatch.LeaseGuard.of(lease)).build());
-      } catch (DuplicateKeyException | VersionConflictException e) {
-        // another sealer took over (our lease expired) and wrote this block: the chain stays single
-        LOG.info("audit sealer of tenant {} lost its lease at block {}: {}", tenant.value(), seq, e.getMessage());
-        return new Seal(false, blocks, sealed, checkpoint);
-      }
-      blocks++;
-      sealed += sealing.size();
-      checkpoint = new Checkpoint(seq, total, after, Hashes.hex(head), now);
-      try {
-        witness.accept(tenant, checkpoint);
-      } catch (RuntimeException e) {
-        LOG.error("the checkpoint witness {} refused block {} of tenant {}", witness, seq, tenant.value(), e);
-      }
-      if (sealing.size() < blockSize) {
-        break;
-      }
-    }
-    return new Seal(true, blocks, sealed, checkpoint);
-  }
-
-  /** A sealed record's entry in {@value #INDEX}: what {@link HistoryQuery} filters on, and its position. */
-  static Document indexDocument(StreamRecord r, ObjectNode p) {
-    Map<String, List<Object>> ix = new java.util.LinkedHashMap<>();
-    ix.put("pos", List.of(r.position()));
-    ix.put("kind", List.of(p.path("kind").asText()));
-    ix.put("actor", List.of(p.path("actor").asText()));
-    if (p.hasNonNull("action")) {
-      ix.put("action", List.of(p.path("action").asText()));
-    }
-    if (p.path("subject").isTextual()) {
-      ix.put("subject", List.of(p.path("subject").textValue()));
-    }
-    if (p.hasNonNull("resourceType") && p.hasNonNull("resourceId")) {
-      ix.put("resource", List.of(HistoryQuery.key(p.path("resourceType").asText(), p.path("resourceId").asText())));
-    }
-    try {
-      ix.put("at", List.of(Instant.parse(p.path("at").asText())));
-    } catch (java.time.format.DateTimeParseException e) {
-      // not a time (altered before it was sealed): not indexed by time; verify() reports the record
-    }
-    List<Object> fields = new ArrayList<>();
-    for (JsonNode c : p.path("changes")) {
-      String f = c.path("field").asText();
-      if (f.length() <= IndexSpec.MAX_STRING_LENGTH) {
-        fields.add(f);
-      }
-    }
-    if (!fields.isEmpty()) {
-      ix.put("fields", fields);
-    }
-    return new Document("p" + r.position(), 1, NODES.objectNode().put("pos", r.position()), ix);
-  }
-
-  static String blockId(long seq) {
-    return String.format("b%019d", seq);
-  }
+  // ---- verifying ---------------------------------------------------------------------------------------------------
 
   /**
-   * The chain's head after a block: SHA-256 of the head before it and, for each record the block seals in order, its
-   * position, id, content hash, kind and time (the kind and time in the chain itself, so that a record purged by
-   * retention still proves it was due). One digest per block, fed in slices of about 8 KB.
+   * Walks the tenant's records and the chain's blocks in order and returns the first problem: a record whose content
+   * does not match its hash or the hash the chain sealed (altered), a sealed record missing (removed), a record the
+   * chain does not hold between sealed ones (inserted), a sealed record at another place (reordered), the newest
+   * sealed records missing (truncated), or a block missing, altered or not linking to the one before it; then checks
+   * the chain against the witness's newest checkpoint. Records after the last block are checked against their own
+   * hashes only (they are not sealed yet).
    */
-  static byte[] blockHead(byte[] prev, long[] positions, String[] ids, byte[][] hashes, String[] kinds,
-                          String[] ats) {
-    MessageDigest d = Hashes.reusable();
-    d.update(prev);
-    LinkBuffer b = LINK.get();
-    b.n = 0;
-    for (int i = 0; i < positions.length; i++) {
-      b.room(8);
-      for (int k = 7; k >= 0; k--) {
-        b.buf[b.n++] = (byte) (positions[i] >>> (8 * k));
-      }
-      b.text(ids[i]);
-      b.put(hashes[i], hashes[i].length);
-      b.text(kinds[i]);
-      b.text(ats[i]);
-      if (b.n >= 8192) {
-        d.update(b.buf, 0, b.n);
-        b.n = 0;
-      }
-    }
-    d.update(b.buf, 0, b.n);
-    return d.digest();
-  }
-
-  private static final ThreadLocal<LinkBuffer> LINK = ThreadLocal.withInitial(LinkBuffer::new);
-
-  /** The bytes of a block's entries on their way to the digest, reused by the thread. */
-  private static final class LinkBuffer {
-    byte[] buf = new byte[8192 + 512];
-    int n;
-
-    void room(int more) {
-      if (n + more > buf.length) {
-        buf = java.util.Arrays.copyOf(buf, Math.max(2 * buf.length, n + more));
-      }
-    }
-
-    void put(byte[] bytes, int length) {
-      room(length);
-      System.arraycopy(bytes, 0, buf, n, length);
-      n += length;
-    }
-
-    /** The text's UTF-8 length as 4 bytes, then its bytes. */
-    void text(String s) {
-      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-      room(4);
-      buf[n++] = (byte) (bytes.length >>> 24);
-      buf[n++] = (byte) (bytes.length >>> 16);
-      buf[n++] = (byte) (bytes.length >>> 8);
-      buf[n++] = (byte) bytes.length;
-      put(bytes, bytes.length);
-    }
-  }
-
-  /** A block as stored. */
-  private record Block(long seq, byte[] prev, byte[] head, long total, long lastPosition, long[] positions,
-                       String[] ids, byte[][] hashes, String[] hexes, String[] kinds, String[] ats) {
-
-    /** The position of the last record the block seals (from its hashed entries, not its header). */
-    long end() {
-      return positions.length == 0 ? 0 : positions[positions.length - 1];
-    }
-
-    /** Whether the header agrees with the entries and the entries are well formed. */
-    boolean wellFormed() {
-      if (positions.length == 0 || lastPosition != end() || prev.length != Hashes.LENGTH
-          || head.length != Hashes.LENGTH) {
-        return false;
-      }
-      for (int i = 0; i < positions.length; i++) {
-        if (i > 0 && positions[i] <= positions[i - 1] || hashes[i] == null) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    static Block of(Document d) {
-      JsonNode b = d.body();
-      int n = b.path("positions").size();
-      long[] positions = new long[n];
-      String[] ids = new String[n];
-      byte[][] hashes = new byte[n][];   // an entry stays null unless it is a hash as the sealer writes it
-      String[] hexes = new String[n];
-      String[] kinds = new String[n];
-      String[] ats = new String[n];
-      JsonNode p = b.path("positions");
-      JsonNode is = b.path("ids");
-      JsonNode hs = b.path("hashes");
-      JsonNode ks = b.path("kinds");
-      JsonNode as = b.path("ats");
-      for (int i = 0; i < n; i++) {
-        positions[i] = p.path(i).asLong();
-        ids[i] = is.path(i).asText();
-        hexes[i] = hs.path(i).asText();
-        hashes[i] = Hashes.parseHash(hexes[i]);
-        kinds[i] = ks.path(i).asText();
-        ats[i] = as.path(i).asText();
-      }
-      return new Block(b.path("seq").asLong(), hex(b, "prev"), hex(b, "head"), b.path("total").asLong(),
-          b.path("lastPosition").asLong(), positions, ids, hashes, hexes, kinds, ats);
-    }
-
-    private static byte[] hex(JsonNode b, String field) {
-      byte[] h = Hashes.parseHash(b.path(field).asText());
-      return h == null ? new byte[0] : h;   // not well formed: verify() reports the block
-    }
-  }
-
-  private static @Nullable Block lastBlock(Store store, TenantId tenant) {
-    Page<Document> page = store.query(tenant, BLOCKS, Query.of(Criteria.all(), Sort.desc("seq"), 1));
-    return page.items().isEmpty() ? null : Block.of(page.items().get(0));
+  public Verification verify(TenantId tenant) {
+    ModuleContext c = context();
+    return new Verifier(witness, retainer::expired).verify(c.store(), tenant, c.clock().instant());
   }
 
   // ---- retention ---------------------------------------------------------------------------------------------------
-
-  /** Whether a record of {@code kind} written at {@code at} is past its retention at {@code now}. */
-  private boolean expired(String kind, String at, Instant now) {
-    Duration keep = retention.get(kind);
-    if (keep == null) {
-      return false;
-    }
-    try {
-      return !Instant.parse(at).plus(keep).isAfter(now);
-    } catch (java.time.format.DateTimeParseException e) {
-      return false;
-    }
-  }
 
   /** What one {@link #purgeExpired} did. */
   public record Retention(boolean leaseHeld, long purged, Map<String, Long> purgedByKind) {
@@ -1214,48 +881,19 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     if (lease.isEmpty()) {
       return new Retention(false, 0, Map.of());
     }
-    Instant now = c.clock().instant();
-    Duration shortest = java.util.Collections.min(retention.values());
-    Map<String, Long> byKind = new java.util.TreeMap<>();
-    Map<String, List<Long>> due = new java.util.TreeMap<>();
-    int dueCount = 0;
-    long purged = 0;
+    Retainer.Purged result;
     try {
-      long from = purgedThrough.getOrDefault(tenant, 0L);
-      long through = from;
-      boolean allDueSoFar = true;
-      for (java.util.Iterator<Block> it = Page.streamAll(Query.of(Criteria.gt("seq", from), Sort.asc("seq"), 100),
-          q -> store.query(tenant, BLOCKS, q)).map(Block::of).iterator(); it.hasNext(); ) {
-        Block b = it.next();
-        boolean allDue = true;
-        for (int i = 0; i < b.positions.length; i++) {
-          if (expired(b.kinds[i], b.ats[i], now)) {
-            due.computeIfAbsent(b.kinds[i], k -> new ArrayList<>()).add(b.positions[i]);
-            dueCount++;
-          } else if (retention.containsKey(b.kinds[i])) {
-            allDue = false;
-          }
-        }
-        if (dueCount >= dev.rapport.crm.store.StoreChecks.MAX_PURGE_POSITIONS - blockSize) {
-          purged += purge(store, tenant, due, byKind);
-          due.clear();
-          dueCount = 0;
-          if (store.tryAcquire(tenant, LEASE, c.nodeId(), leaseTtl).isEmpty()) {
-            return new Retention(false, purged, byKind);
-          }
-        }
-        allDueSoFar &= allDue;
-        if (allDueSoFar) {
-          through = b.seq;   // nothing in the chain up to here will need purging again
-        }
-        if (newest(b.ats).plus(shortest).isAfter(now)) {
-          break;   // the chain's records only get newer from here: none is due yet
-        }
+      result = retainer.purge(c, store, tenant, purgedThrough.getOrDefault(tenant, 0L));
+      if (result.leaseHeld()) {
+        purgedThrough.put(tenant, result.through());
       }
-      purged += purge(store, tenant, due, byKind);
-      purgedThrough.put(tenant, through);
     } finally {
       store.release(tenant, lease.get());
+    }
+    long purged = result.purged();
+    Map<String, Long> byKind = result.byKind();
+    if (!result.leaseHeld()) {
+      return new Retention(false, purged, byKind);
     }
     if (purged > 0) {
       ObjectNode p = event(c, tenant, c.nodeId(), null, "retention", "APPLIED");
@@ -1266,284 +904,5 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       commitOwn(c, tenant, p);
     }
     return new Retention(true, purged, byKind);
-  }
-
-  private static Instant newest(String[] ats) {
-    Instant newest = Instant.MIN;
-    for (String at : ats) {
-      try {
-        Instant i = Instant.parse(at);
-        newest = i.isAfter(newest) ? i : newest;
-      } catch (java.time.format.DateTimeParseException e) {
-        // not a time: ignored here, verify() reports the record
-      }
-    }
-    return newest;
-  }
-
-  /**
-   * Purges the records at the positions of each kind, then their index entries; adds to {@code counts} how many
-   * records of each kind went (positions purged before count nothing) and returns the total.
-   */
-  private static long purge(Store store, TenantId tenant, Map<String, List<Long>> byKind, Map<String, Long> counts) {
-    long total = 0;
-    for (Map.Entry<String, List<Long>> e : byKind.entrySet()) {
-      long n = purge(store, tenant, e.getValue());
-      if (n > 0) {
-        counts.merge(e.getKey(), n, Long::sum);
-      }
-      total += n;
-    }
-    return total;
-  }
-
-  private static long purge(Store store, TenantId tenant, List<Long> positions) {
-    if (positions.isEmpty()) {
-      return 0;
-    }
-    long n = store.purge(tenant, STREAM, positions);
-    // the index after the records: an entry left by a crash in between points at no record, which history skips
-    List<Object> keys = new ArrayList<>(positions);
-    for (int from = 0; from < keys.size(); from += READ_BATCH) {
-      List<Object> some = keys.subList(from, Math.min(keys.size(), from + READ_BATCH));
-      List<Document> entries = store.query(tenant, INDEX, Query.of(Criteria.in("pos", some), Sort.asc("pos"),
-          some.size())).items();
-      if (entries.isEmpty()) {
-        continue;
-      }
-      if (store.supports(dev.rapport.crm.store.Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
-        WriteBatch.Builder batch = WriteBatch.builder();
-        entries.forEach(e -> batch.delete(INDEX, e.id(), e.version()));
-        store.commit(tenant, batch.build());
-      } else {
-        for (Document e : entries) {
-          try {
-            store.commit(tenant, WriteBatch.builder().delete(INDEX, e.id(), e.version()).build());
-          } catch (VersionConflictException gone) {
-            // deleted meanwhile
-          }
-        }
-      }
-    }
-    return n;
-  }
-
-  // ---- verifying ---------------------------------------------------------------------------------------------------
-
-  /**
-   * Walks the tenant's records and the chain's blocks in order and returns the first problem: a record whose content
-   * does not match its hash or the hash the chain sealed (altered), a sealed record missing (removed), a record the
-   * chain does not hold between sealed ones (inserted), a sealed record at another place (reordered), the newest
-   * sealed records missing (truncated), or a block missing, altered or not linking to the one before it; then checks
-   * the chain against the witness's newest checkpoint. Records after the last block are checked against their own
-   * hashes only (they are not sealed yet).
-   */
-  public Verification verify(TenantId tenant) {
-    Store store = context().store();
-    Instant now = context().clock().instant();
-    Records records = new Records(store, tenant);
-    byte[] head = GENESIS;
-    long expectedSeq = 1;
-    long sealed = 0;
-    Map<Long, byte[]> headBySeq = new HashMap<>();
-    long previousEnd = 0;
-    for (java.util.Iterator<Block> it = blocks(store, tenant).iterator(); it.hasNext(); ) {
-      Block b = it.next();
-      if (b.seq != expectedSeq) {
-        return new Verification(records.count(), sealed, records.purged, expectedSeq - 1, new Verification.Problem(
-            Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null,
-            "block " + expectedSeq + " is missing (the next block is " + b.seq + ")"));
-      }
-      if (!b.wellFormed() || b.positions[0] <= previousEnd) {
-        return broken(records, sealed, b, "block " + b.seq + " was altered: its header or entries are not what a"
-            + " sealer writes");
-      }
-      if (!MessageDigest.isEqual(b.prev, head)) {
-        return broken(records, sealed, b, "block " + b.seq + " does not link to the block before it");
-      }
-      byte[] h = blockHead(head, b.positions, b.ids, b.hashes, b.kinds, b.ats);
-      if (!MessageDigest.isEqual(h, b.head) || b.total != sealed + b.positions.length) {
-        return broken(records, sealed, b, "block " + b.seq + " was altered: its records do not hash to its head");
-      }
-      for (int i = 0; i < b.positions.length; i++) {
-        Verification.Problem p = records.expect(b.positions[i], b.ids[i], b.hashes[i], b.hexes[i],
-            expired(b.kinds[i], b.ats[i], now), id -> sealedPosition(store, tenant, id));
-        if (p != null) {
-          return new Verification(records.count(), sealed, records.purged, b.seq - 1, p);
-        }
-        sealed++;
-      }
-      head = b.head;
-      headBySeq.put(b.seq, b.head);
-      previousEnd = b.end();
-      expectedSeq++;
-    }
-    long blocks = expectedSeq - 1;
-    Map<Long, String> witnessedHeads = new HashMap<>();
-    for (Checkpoint w : witness.all(tenant)) {
-      String earlier = witnessedHeads.putIfAbsent(w.block(), w.head());
-      if (earlier != null && !earlier.equals(w.head())) {
-        return new Verification(records.count(), sealed, records.purged, blocks, new Verification.Problem(
-            Verification.Kind.CHAIN_BROKEN, w.lastPosition(), null, "the witness holds two heads for block "
-            + w.block() + ": the chain was rewritten and sealed again"));
-      }
-      byte[] ours = headBySeq.get(w.block());
-      if (ours == null) {
-        return new Verification(records.count(), sealed, records.purged, blocks, new Verification.Problem(
-            Verification.Kind.TRUNCATED, w.lastPosition(), null, "the witness holds block " + w.block() + " with " + w.records()
-            + " records; the chain ends at block " + blocks + " with " + sealed));
-      }
-      if (!Hashes.hex(ours).equals(w.head())) {
-        return new Verification(records.count(), sealed, records.purged, blocks, new Verification.Problem(
-            Verification.Kind.CHAIN_BROKEN, w.lastPosition(), null, "block " + w.block()
-            + " differs from the witness's checkpoint: the chain was rewritten"));
-      }
-    }
-    Verification.Problem tail = records.rest();
-    return new Verification(records.count(), sealed, records.purged, blocks, tail);
-  }
-
-  /** Where the chain sealed record {@code id}, if anywhere: a scan of the blocks, made only to name a problem. */
-  private static @Nullable Long sealedPosition(Store store, TenantId tenant, String id) {
-    for (java.util.Iterator<Block> it = blocks(store, tenant).iterator(); it.hasNext(); ) {
-      Block b = it.next();
-      for (int i = 0; i < b.ids.length; i++) {
-        if (b.ids[i].equals(id)) {
-          return b.positions[i];
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The tenant's blocks in sequence order, read a page at a time as they are used. */
-  private static java.util.stream.Stream<Block> blocks(Store store, TenantId tenant) {
-    return Page.streamAll(Query.of(Criteria.all(), Sort.asc("seq"), 100), q -> store.query(tenant, BLOCKS, q))
-        .map(Block::of);
-  }
-
-  private static Verification broken(Records records, long sealed, Block b, String message) {
-    return new Verification(records.count(), sealed, records.purged, b.seq - 1, new Verification.Problem(
-        Verification.Kind.CHAIN_BROKEN, b.positions.length > 0 ? b.positions[0] : 0, null, message));
-  }
-
-  /** The tenant's records in position order, read ahead in batches. */
-  private static final class Records {
-    private final Store store;
-    private final TenantId tenant;
-    private final ArrayDeque<StreamRecord> buffer = new ArrayDeque<>();
-    private long after;
-    private boolean done;
-    private long seen;
-    /** Sealed records found missing that the chain shows were due for purging. */
-    long purged;
-
-    Records(Store store, TenantId tenant) {
-      this.store = store;
-      this.tenant = tenant;
-    }
-
-    long count() {
-      return seen + buffer.size();
-    }
-
-    /** Reads ahead until the buffer holds {@code n} records or the stream ends. */
-    private void fill(int n) {
-      while (buffer.size() < n && !done) {
-        List<StreamRecord> next = store.read(tenant, STREAM, after, READ_BATCH);
-        buffer.addAll(next);
-        if (!next.isEmpty()) {
-          after = next.get(next.size() - 1).position();
-        }
-        done = next.size() < READ_BATCH;
-      }
-    }
-
-    private @Nullable StreamRecord peek() {
-      fill(1);
-      return buffer.peekFirst();
-    }
-
-    /** The record after the next one, if any. */
-    private @Nullable StreamRecord second() {
-      fill(2);
-      if (buffer.size() < 2) {
-        return null;
-      }
-      java.util.Iterator<StreamRecord> it = buffer.iterator();
-      it.next();
-      return it.next();
-    }
-
-    private void take() {
-      buffer.removeFirst();
-      seen++;
-    }
-
-    /**
-     * Checks that the next record is the sealed one; null when it is.
-     *
-     * @param purgeable whether the chain shows the record was due for purging (it may then be missing)
-     * @param sealedAt where the chain sealed a record id, if it did (asked only once a problem is found, to name it)
-     */
-    Verification.@Nullable Problem expect(long position, String id, byte[] hash, String hex, boolean purgeable,
-                                          java.util.function.Function<String, @Nullable Long> sealedAt) {
-      StreamRecord r = peek();
-      if (purgeable && (r == null || r.position() > position)) {
-        purged++;   // expired and purged by retention, as the chain's kind and time for it show
-        return null;
-      }
-      if (r == null) {
-        return new Verification.Problem(Verification.Kind.TRUNCATED, position, id,
-            "sealed record " + id + " at position " + position + " and every record after it are missing");
-      }
-      if (r.position() < position) {
-        Long at = sealedAt.apply(r.id());
-        if (at != null) {
-          return new Verification.Problem(Verification.Kind.REORDERED, r.position(), r.id(),
-              "record " + r.id() + " is at position " + r.position() + "; the chain sealed it at " + at);
-        }
-        return new Verification.Problem(Verification.Kind.INSERTED, r.position(), r.id(),
-            "record " + r.id() + " at position " + r.position() + " is not in the chain");
-      }
-      if (r.position() > position) {
-        return new Verification.Problem(Verification.Kind.REMOVED, position, id,
-            "sealed record " + id + " at position " + position + " is missing");
-      }
-      if (!r.id().equals(id)) {
-        Long at = sealedAt.apply(r.id());
-        if (at != null) {
-          return new Verification.Problem(Verification.Kind.REORDERED, position, r.id(), "record " + r.id()
-              + " is at position " + position + "; the chain sealed it at " + at);
-        }
-        StreamRecord next = second();
-        if (next != null && next.id().equals(id)) {
-          return new Verification.Problem(Verification.Kind.INSERTED, position, r.id(), "record " + r.id()
-              + " at position " + position + " is not in the chain; sealed record " + id + " follows it");
-        }
-        return new Verification.Problem(Verification.Kind.ALTERED, position, r.id(), "record " + r.id()
-            + " at position " + position + " replaced sealed record " + id);
-      }
-      byte[] content = contentDigest(r.payload());
-      // the block's hash is well formed (checked), so its text equals the stored one exactly when both match content
-      if (content == null || !MessageDigest.isEqual(content, hash) || !hex.equals(r.payload().path(HASH).asText())) {
-        return new Verification.Problem(Verification.Kind.ALTERED, position, id,
-            "record " + id + " at position " + position + " was altered: its content does not hash to the sealed hash");
-      }
-      take();
-      return null;
-    }
-
-    /** Checks the records after the chain against their own hashes. */
-    Verification.@Nullable Problem rest() {
-      for (StreamRecord r; (r = peek()) != null; ) {
-        if (!matchesItsHash(r.payload())) {
-          return new Verification.Problem(Verification.Kind.ALTERED, r.position(), r.id(), "unsealed record "
-              + r.id() + " at position " + r.position() + " does not match its own hash");
-        }
-        take();
-      }
-      return null;
-    }
   }
 }

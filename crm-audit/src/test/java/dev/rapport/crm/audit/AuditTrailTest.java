@@ -46,7 +46,7 @@ class AuditTrailTest {
   /** The records as stored, their content parsed. */
   private List<StreamRecord> records() {
     return store.read(alice.tenant(), AuditTrail.STREAM, 0, 1000).stream().map(r -> new StreamRecord(r.stream(),
-        r.position(), r.id(), r.type(), AuditTrail.view(r.payload()), r.recordedAt())).toList();
+        r.position(), r.id(), r.type(), StoredForm.view(r.payload()), r.recordedAt())).toList();
   }
 
   private static Map<String, JsonNode> changes(StreamRecord r) {

@@ -100,17 +100,17 @@ abstract class TamperContract extends OneStorePerClass {
 
     /** The stored record at {@code pos} with {@code field} set to {@code value} and its hash computed again. */
     String forged(long pos, String field, String value) throws Exception {
-      ObjectNode content = AuditTrail.view((ObjectNode) JSON.readTree(rows.payload(pos)));
+      ObjectNode content = StoredForm.view((ObjectNode) JSON.readTree(rows.payload(pos)));
       content.put(field, value);
-      return JSON.writeValueAsString(AuditTrail.stored(content));
+      return JSON.writeValueAsString(StoredForm.stored(content));
     }
 
     /** The stored record at {@code pos} with {@code field} set to {@code value} in its text, the hash kept. */
     String edited(long pos, String field, String value) throws Exception {
       ObjectNode stored = (ObjectNode) JSON.readTree(rows.payload(pos));
-      ObjectNode content = AuditTrail.view(stored);
+      ObjectNode content = StoredForm.view(stored);
       content.put(field, value);
-      stored.put(AuditTrail.RECORD, Hashes.canonicalText(content, AuditTrail.HASH));
+      stored.put(StoredForm.RECORD, Hashes.canonicalText(content, StoredForm.HASH));
       return JSON.writeValueAsString(stored);
     }
 
