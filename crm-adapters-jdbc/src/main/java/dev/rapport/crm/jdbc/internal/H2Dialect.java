@@ -28,7 +28,7 @@ final class H2Dialect extends Dialect {
 
   /**
    * Inline text, not {@code CHARACTER LARGE OBJECT}: H2 moves a LOB over 256 bytes out of its row and converts every
-   * bound string to one, which cost the audited update a third of its speed. The price is a length limit
+   * bound string to one, which cost the audited update about a fifth of its speed. The price is a length limit
    * ({@link #maxJsonLength}); tables made by an earlier version keep their LOB column and work as before.
    */
   @Override
