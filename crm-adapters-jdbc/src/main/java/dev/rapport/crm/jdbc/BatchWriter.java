@@ -78,8 +78,7 @@ final class BatchWriter {
         } else if (w instanceof WriteBatch.Update u) {
           Document doc = u.document();
           Sql s = new Sql(dialect).append("UPDATE " + l.table() + " SET version = ").longValue(doc.version())
-              .append(", body = ").json(ctx.toJson(doc.body(), "document.body", "document " + w.collection() + "/"
-                  + doc.id()))
+              .append(", body = ").json(ctx.bodyJson(w.collection(), doc))
               .append(", updated_at = ").value(now);
           setColumns(s, true, l.singleIndexes(), doc, twoPass);
           setArrays(s, l, doc);
@@ -167,7 +166,7 @@ final class BatchWriter {
       s.append(", " + Layout.arrayColumn(x.name()));
     }
     s.append(") VALUES (").string(tenant.value()).append(", ").key(doc.id()).append(", ").longValue(1)
-        .append(", ").json(ctx.toJson(doc.body(), "document.body", "document " + l.spec().name() + "/" + doc.id()))
+        .append(", ").json(ctx.bodyJson(l.spec().name(), doc))
         .append(", ").value(now).append(", ").value(now);
     for (IndexSpec x : l.singleIndexes()) {
       s.append(", ").param(columnBinder(x, doc));

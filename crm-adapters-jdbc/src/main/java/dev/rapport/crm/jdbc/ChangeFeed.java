@@ -232,8 +232,8 @@ final class ChangeFeed {
     for (WriteBatch.Append a : batch.appends()) {
       String counter = FeedRows.streamCounter(a.stream());
       int remaining = left.merge(counter, -1, Integer::sum);
-      records.add(new FeedRows.RecordRow(counter, a.stream(), a.id(), a.type(), ctx.toJson(a.payload(),
-          "append.payload", "stream record " + a.stream() + "/" + a.id()), remaining));
+      records.add(new FeedRows.RecordRow(counter, a.stream(), a.id(), a.type(), ctx.payloadJson(a),
+          remaining));
     }
     List<FeedRows.Counter> counters = new ArrayList<>(counts.size());
     counts.forEach((name, n) -> counters.add(new FeedRows.Counter(name, n)));

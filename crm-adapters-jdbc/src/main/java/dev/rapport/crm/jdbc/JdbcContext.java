@@ -9,6 +9,8 @@ import dev.rapport.crm.error.StorageException;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.jdbc.internal.Dialect;
 import dev.rapport.crm.jdbc.internal.SqlErrors;
+import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -100,19 +102,24 @@ final class JdbcContext {
   }
 
   /**
-   * A document's body or a record's payload as JSON text, refused (before anything of the batch is kept: the caller's
-   * transaction rolls back) when it is longer than the database holds.
-   *
-   * @param field what the value is, for the error: {@code document.body} or {@code append.payload}
-   * @param what which document or record, for the error
+   * A document's body as JSON text, refused (before anything of the batch is kept: the caller's transaction rolls
+   * back) when it is longer than the database holds.
    */
-  String toJson(JsonNode node, String field, String what) {
-    String text = toJson(node);
+  String bodyJson(String collection, Document doc) {
+    return fitting(toJson(doc.body()), "document.body", "document ", collection, doc.id());
+  }
+
+  /** A stream record's payload as JSON text, refused like {@link #bodyJson} when it is too long. */
+  String payloadJson(WriteBatch.Append a) {
+    return fitting(toJson(a.payload()), "append.payload", "stream record ", a.stream(), a.id());
+  }
+
+  private String fitting(String text, String field, String what, String container, String id) {
     int max = dialect.maxJsonLength();
     if (text.length() > max) {
       throw ValidationException.of(field, "store.too_long", String.format(java.util.Locale.ROOT,
-          "%s is %,d characters as JSON; this database (%s) holds at most %,d", what, text.length(),
-          dialect.migrationFolder(), max));
+          "%s%s/%s is %,d characters as JSON; this database (%s) holds at most %,d", what, container, id,
+          text.length(), dialect.migrationFolder(), max));
     }
     return text;
   }

@@ -78,7 +78,6 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   public static final String BLOCKS = "audit_blocks";
   /** The kernel lease the sealer of a tenant holds. */
   public static final String LEASE = "audit.sealer";
-  static final String HASH = StoredForm.HASH;
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** The collection indexing sealed records for {@link #history}: one document per record. */
@@ -98,7 +97,8 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       new com.fasterxml.jackson.databind.ObjectMapper();
   /** The kinds of record the trail writes. */
   static final List<String> KINDS = List.of("change", "denied", "read", "security", "erasure", "retention");
-  private static final int READ_BATCH = 500;
+  /** How many stream records or index entries one read takes. */
+  static final int READ_BATCH = 500;
 
   private final int blockSize;
   private final Duration leaseTtl;
@@ -107,9 +107,9 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
   /** Resource type → the sensitive field paths whose views are recorded. */
   private final Map<String, List<String>> sensitiveFields;
   private final @Nullable KeyVault vault;
-  /** Record kind → how long its records are kept; kinds not named are kept for good. */
-  private final Map<String, Duration> retention;
   private final Retainer retainer;
+  private final Sealer sealer;
+  private final Verifier verifier;
   /** Per tenant, the last block whose expirable records were all purged by this node. */
   private final Map<TenantId, Long> purgedThrough = new ConcurrentHashMap<>();
   private volatile @Nullable ModuleContext context;
@@ -125,8 +125,9 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     b.sensitiveFields.forEach((type, fields) -> sensitive.put(type, List.copyOf(fields)));
     this.sensitiveFields = Map.copyOf(sensitive);
     this.vault = b.vault;
-    this.retention = Map.copyOf(b.retention);
-    this.retainer = new Retainer(retention, blockSize, leaseTtl);
+    this.retainer = new Retainer(b.retention, blockSize, leaseTtl);
+    this.sealer = new Sealer(witness, blockSize, leaseTtl);
+    this.verifier = new Verifier(witness, retainer::expired);
   }
 
   /** A trail with the defaults: blocks of 1,000 records, a 30-second lease, no witness. */
@@ -835,7 +836,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     }
     Lease lease = held.get();
     try {
-      return new Sealer(witness, blockSize, leaseTtl).seal(c, store, tenant, lease);
+      return sealer.seal(c, store, tenant, lease);
     } finally {
       store.release(tenant, lease);
     }
@@ -853,7 +854,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    */
   public Verification verify(TenantId tenant) {
     ModuleContext c = context();
-    return new Verifier(witness, retainer::expired).verify(c.store(), tenant, c.clock().instant());
+    return verifier.verify(c.store(), tenant, c.clock().instant());
   }
 
   // ---- retention ---------------------------------------------------------------------------------------------------
@@ -874,7 +875,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    */
   public Retention purgeExpired(TenantId tenant) {
     Objects.requireNonNull(tenant, "tenant");
-    if (retention.isEmpty()) {
+    if (retainer.periods().isEmpty()) {
       return new Retention(true, 0, Map.of());
     }
     ModuleContext c = context();
@@ -902,7 +903,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
       ObjectNode counts = p.putObject("purged");
       byKind.forEach(counts::put);
       ObjectNode periods = p.putObject("retention");
-      new java.util.TreeMap<>(retention).forEach((k, d) -> periods.put(k, d.toString()));
+      retainer.periods().forEach((k, d) -> periods.put(k, d.toString()));
       commitOwn(c, tenant, p);
     }
     return new Retention(true, purged, byKind);

@@ -146,9 +146,9 @@ final class Chain {
     return page.items().isEmpty() ? null : Block.of(page.items().get(0));
   }
 
-  /** The tenant's blocks in sequence order, read a page at a time as they are used. */
-  static java.util.stream.Stream<Block> blocks(Store store, TenantId tenant) {
-    return Page.streamAll(Query.of(Criteria.all(), Sort.asc("seq"), 100),
-        q -> store.query(tenant, AuditTrail.BLOCKS, q)).map(Block::of);
+  /** The tenant's blocks after block {@code afterSeq} (0: all) in sequence order, read a page at a time as used. */
+  static java.util.Iterator<Block> blocks(Store store, TenantId tenant, long afterSeq) {
+    return Page.streamAll(Query.of(Criteria.gt("seq", afterSeq), Sort.asc("seq"), 100),
+        q -> store.query(tenant, AuditTrail.BLOCKS, q)).map(Block::of).iterator();
   }
 }

@@ -4,7 +4,6 @@ import dev.rapport.crm.actor.TenantId;
 import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.module.ModuleContext;
 import dev.rapport.crm.query.Criteria;
-import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
 import dev.rapport.crm.query.Sort;
 import dev.rapport.crm.store.Capability;
@@ -26,17 +25,20 @@ import java.util.TreeMap;
  * walks the chain's blocks for sealed records past their period and purges them with their index entries.
  */
 final class Retainer {
-  private static final int READ_BATCH = 500;
-
   /** Record kind → how long its records are kept; kinds not named are kept for good. */
   private final Map<String, Duration> periods;
   private final int blockSize;
   private final Duration leaseTtl;
 
   Retainer(Map<String, Duration> periods, int blockSize, Duration leaseTtl) {
-    this.periods = Map.copyOf(periods);
+    this.periods = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(periods));
     this.blockSize = blockSize;
     this.leaseTtl = leaseTtl;
+  }
+
+  /** Record kind → retention period, in kind order; empty when every record is kept for good. */
+  Map<String, Duration> periods() {
+    return periods;
   }
 
   /** Whether a record of {@code kind} written at {@code at} is past its retention at {@code now}. */
@@ -71,8 +73,7 @@ final class Retainer {
     long purged = 0;
     long through = from;
     boolean allDueSoFar = true;
-    for (Iterator<Chain.Block> it = Page.streamAll(Query.of(Criteria.gt("seq", from), Sort.asc("seq"), 100),
-        q -> store.query(tenant, AuditTrail.BLOCKS, q)).map(Chain.Block::of).iterator(); it.hasNext(); ) {
+    for (Iterator<Chain.Block> it = Chain.blocks(store, tenant, from); it.hasNext(); ) {
       Chain.Block b = it.next();
       boolean allDue = true;
       for (int i = 0; i < b.positions().length; i++) {
@@ -139,8 +140,8 @@ final class Retainer {
     long n = store.purge(tenant, AuditTrail.STREAM, positions);
     // the index after the records: an entry left by a crash in between points at no record, which history skips
     List<Object> keys = new ArrayList<>(positions);
-    for (int from = 0; from < keys.size(); from += READ_BATCH) {
-      List<Object> some = keys.subList(from, Math.min(keys.size(), from + READ_BATCH));
+    for (int from = 0; from < keys.size(); from += AuditTrail.READ_BATCH) {
+      List<Object> some = keys.subList(from, Math.min(keys.size(), from + AuditTrail.READ_BATCH));
       List<Document> entries = store.query(tenant, AuditTrail.INDEX, Query.of(Criteria.in("pos", some),
           Sort.asc("pos"), some.size())).items();
       if (entries.isEmpty()) {

@@ -92,8 +92,10 @@ final class Sealer {
       ArrayNode ats = NODES.arrayNode();
       for (int i = 0; i < m; i++) {
         StreamRecord r = sealing.get(i);
-        byte[] h = Hashes.parseHash(r.payload().path(StoredForm.HASH).asText());
+        String hex = r.payload().path(StoredForm.HASH).asText();
+        byte[] h = Hashes.parseHash(hex);
         if (h == null) {
+          hex = Hashes.hex(new byte[Hashes.LENGTH]);
           h = new byte[Hashes.LENGTH];   // no hash at all: sealed as zeros, reported by verify()
         }
         ObjectNode content = contents.get(i);
@@ -104,7 +106,7 @@ final class Sealer {
         atsOf[i] = content.path("at").asText();
         positions.add(positionsOf[i]);
         ids.add(idsOf[i]);
-        hashes.add(Hashes.hex(h));
+        hashes.add(hex);
         kinds.add(kindsOf[i]);
         ats.add(atsOf[i]);
       }

@@ -19,8 +19,6 @@ final class Verifier {
     boolean test(String kind, String at, Instant now);
   }
 
-  private static final int READ_BATCH = 500;
-
   private final CheckpointWitness witness;
   private final Expiry expired;
 
@@ -44,7 +42,7 @@ final class Verifier {
     long sealed = 0;
     Map<Long, byte[]> headBySeq = new HashMap<>();
     long previousEnd = 0;
-    for (java.util.Iterator<Chain.Block> it = Chain.blocks(store, tenant).iterator(); it.hasNext(); ) {
+    for (java.util.Iterator<Chain.Block> it = Chain.blocks(store, tenant, 0); it.hasNext(); ) {
       Chain.Block b = it.next();
       if (b.seq() != expectedSeq) {
         return new Verification(records.count(), sealed, records.purged, expectedSeq - 1, new Verification.Problem(
@@ -102,7 +100,7 @@ final class Verifier {
 
   /** Where the chain sealed record {@code id}, if anywhere: a scan of the blocks, made only to name a problem. */
   private static @Nullable Long sealedPosition(Store store, TenantId tenant, String id) {
-    for (java.util.Iterator<Chain.Block> it = Chain.blocks(store, tenant).iterator(); it.hasNext(); ) {
+    for (java.util.Iterator<Chain.Block> it = Chain.blocks(store, tenant, 0); it.hasNext(); ) {
       Chain.Block b = it.next();
       for (int i = 0; i < b.ids().length; i++) {
         if (b.ids()[i].equals(id)) {
@@ -142,12 +140,12 @@ final class Verifier {
     /** Reads ahead until the buffer holds {@code n} records or the stream ends. */
     private void fill(int n) {
       while (buffer.size() < n && !done) {
-        List<StreamRecord> next = store.read(tenant, AuditTrail.STREAM, after, READ_BATCH);
+        List<StreamRecord> next = store.read(tenant, AuditTrail.STREAM, after, AuditTrail.READ_BATCH);
         buffer.addAll(next);
         if (!next.isEmpty()) {
           after = next.get(next.size() - 1).position();
         }
-        done = next.size() < READ_BATCH;
+        done = next.size() < AuditTrail.READ_BATCH;
       }
     }
 
