@@ -1,6 +1,7 @@
 package dev.rapport.crm.approval;
 
 import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.actor.Actor;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,6 +35,33 @@ public interface ParkedCommands {
    * @throws IllegalArgumentException for a command name no service on this node registered
    */
   Resumed resume(TenantId tenant, Approval approval);
+
+  /**
+   * Runs the command parked under {@code requestId} again as a new command of {@code actor}, who must be the user
+   * who asked for it: after a rejection, the requester asks again. It goes through the whole command path against
+   * the record as it is now (authorize, validate, gate), so the gate decides afresh: it may park it under a new
+   * approval request, let it apply, or reject it. The parked command itself is left as it was.
+   *
+   * @throws dev.rapport.crm.error.NotFoundException when no command is parked under that request id in the actor's
+   *     tenant
+   * @throws dev.rapport.crm.error.AccessDeniedException when {@code actor} is not the user who asked for it (rule
+   *     {@code approval.resubmit.requester})
+   * @throws dev.rapport.crm.error.ApprovalRejectedException when the gate rejects it
+   */
+  Resubmitted resubmit(Actor actor, String requestId);
+
+  /**
+   * What a resubmission did.
+   *
+   * @param requestId the new approval request it is parked under, null when it applied without one
+   * @param version the record's version after it; 0 when it was parked again
+   */
+  record Resubmitted(@org.jspecify.annotations.Nullable String requestId, String resourceId, long version) {
+    /** Whether it is waiting for approval again (under {@link #requestId}). */
+    public boolean parked() {
+      return requestId != null;
+    }
+  }
 
   /** The command names that can be resumed. */
   Set<String> names();

@@ -187,6 +187,33 @@ public final class CommandPipeline implements ParkedCommands {
     return withMdc(command.actor(), () -> resume(definition, command, new Resumption(approval, parked)));
   }
 
+  @Override
+  public Resubmitted resubmit(Actor actor, String requestId) {
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(requestId, "requestId");
+    ParkedCommand command = find(actor.tenant(), requestId).orElseThrow(() ->
+        new NotFoundException("no command is parked under approval request " + requestId));
+    if (!command.actor().userId().equals(actor.userId())) {
+      throw new AccessDeniedException(actor.userId() + " may not resubmit approval request " + requestId
+          + ": only " + command.actor().userId() + ", who asked for it, may", List.of("approval.resubmit.requester"));
+    }
+    CommandDefinition<?, ?> definition = definitions.get(command.name());
+    if (definition == null) {
+      throw new IllegalArgumentException("no command named '" + command.name() + "' is registered; known: " + names());
+    }
+    return withMdc(actor, () -> resubmit(actor, definition, command));
+  }
+
+  private <P, A> Resubmitted resubmit(Actor actor, CommandDefinition<P, A> definition, ParkedCommand command) {
+    P payload = Json.fromTree(command.payload(), definition.payloadType());
+    try {
+      Ran<A> ran = run(actor, definition, command.resourceId(), null, payload, null, correlationId());
+      return new Resubmitted(null, command.resourceId(), ran.version);
+    } catch (ApprovalPendingException e) {
+      return new Resubmitted(e.requestId(), command.resourceId(), 0);
+    }
+  }
+
   private <P, A> Resumed resume(CommandDefinition<P, A> definition, ParkedCommand command, Resumption resumption) {
     P payload = Json.fromTree(command.payload(), definition.payloadType());
     try {

@@ -1,0 +1,1329 @@
+package dev.rapport.crm.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rapport.crm.access.Action;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.approval.Approval;
+import dev.rapport.crm.approval.ApprovalGate;
+import dev.rapport.crm.approval.GateDecision;
+import dev.rapport.crm.approval.GateRequest;
+import dev.rapport.crm.approval.ParkedCommand;
+import dev.rapport.crm.approval.ParkedCommands;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.error.CapabilityUnsupportedException;
+import dev.rapport.crm.error.CrmException;
+import dev.rapport.crm.error.NotFoundException;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
+import dev.rapport.crm.error.VersionConflictException;
+import dev.rapport.crm.module.CrmModule;
+import dev.rapport.crm.module.ModuleContext;
+import dev.rapport.crm.notify.Event;
+import dev.rapport.crm.query.Criteria;
+import dev.rapport.crm.query.Page;
+import dev.rapport.crm.query.Query;
+import dev.rapport.crm.query.Sort;
+import dev.rapport.crm.recording.AuditEntry;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.recording.Outcome;
+import dev.rapport.crm.store.Capability;
+import dev.rapport.crm.store.CollectionSpec;
+import dev.rapport.crm.store.Committed;
+import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.IndexSpec;
+import dev.rapport.crm.store.IndexType;
+import dev.rapport.crm.store.Lease;
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.WriteBatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Approval processes: core's {@link ApprovalGate}, and the requests it opens. Give it to
+ * {@code Crm.builder().approvals(workflow)}; it parks each command a definition's trigger matches as an approval
+ * request, locks the record against other changes while the request is open, collects votes step by step, and runs
+ * the parked command through the normal command path once, on whatever node sees the final approval.
+ *
+ * <pre>{@code
+ * Workflow workflow = Workflow.builder().definition(creditLimitApproval).build();
+ * Crm crm = Crm.builder().store(store).accessPolicy(policy).audit(trail).directory(directory)
+ *     .approvals(workflow).build();
+ * try {
+ *   crm.customers().changeCreditLimit(alice, id, Money.of("250000", "CNY"), "annual review");
+ * } catch (ApprovalPendingException pending) {
+ *   workflow.approve(bob, pending.requestId(), "fine by me");   // step 1: alice's manager
+ * }
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li><b>Separation of duties</b>, enforced here whatever the definition says: the requester (and whoever they
+ *       acted for) never decides their own request, through any role, manager chain, field, resolver, delegation
+ *       chain or reassignment, even a role gained after asking; one person never decides in two steps of a request
+ *       unless the definition allows it; nobody votes twice in a step.</li>
+ *   <li><b>Exactly once</b>: the approval commit marks the request for execution; the command then runs through
+ *       {@link ParkedCommands#resume}, which is idempotent per request across nodes. A node that dies in between
+ *       leaves the request marked, and {@link #recover} (run by every {@link #sweep}) finishes it.</li>
+ *   <li><b>Timers</b> fire once across nodes: {@link #sweep} holds the tenant's lease {@value #TIMER_LEASE}, finds
+ *       due steps through an index on their due time, and writes each firing guarded by the lease and by the
+ *       request's version, so a vote and a timer never both apply.</li>
+ *   <li><b>Everything is recorded</b>: every decision, delegation, reassignment, recall and timer firing is an audit
+ *       entry (through core's {@link AuditRecorder} port) and an outbox event ({@code approval.task-assigned},
+ *       {@code approval.reminder}, {@code approval.escalated}, {@code approval.decided}, {@code approval.executed})
+ *       in the same commit as the change.</li>
+ * </ul>
+ *
+ * <p>The engine needs a store with {@link Capability#MULTI_DOCUMENT_TRANSACTIONS} (the in-memory store, H2,
+ * PostgreSQL, MariaDB, MongoDB as a replica set): a parked command and its request are written in one commit.
+ */
+public final class Workflow implements ApprovalGate, CrmModule {
+  private static final Logger LOG = LoggerFactory.getLogger(Workflow.class);
+
+  /** The collection of approval requests. */
+  public static final String REQUESTS = "workflow_requests";
+  /** The collection of delegations. */
+  public static final String DELEGATIONS = "workflow_delegations";
+  /** The lease a timer sweep holds per tenant. */
+  public static final String TIMER_LEASE = "workflow.timers";
+  /** The resource type of approval requests in audit records and events. */
+  public static final String RESOURCE_TYPE = "approval-request";
+  /** The user id automatic decisions (timers) are recorded under. */
+  public static final String TIMER = "workflow.timer";
+  private static final int MAX_DELEGATION_LINKS = 5;
+  private static final int ATTEMPTS = 8;
+
+  static final CollectionSpec REQUEST_SPEC = CollectionSpec.of(REQUESTS,
+      IndexSpec.single("state", IndexType.STRING),
+      IndexSpec.single("definition", IndexType.STRING),
+      IndexSpec.unique("lock", IndexType.STRING),
+      IndexSpec.single("requester", IndexType.STRING),
+      IndexSpec.single("resource", IndexType.STRING),
+      IndexSpec.multi("candidates", IndexType.STRING),
+      IndexSpec.single("dueAt", IndexType.INSTANT),
+      IndexSpec.single("deadline", IndexType.INSTANT),
+      IndexSpec.single("execution", IndexType.STRING),
+      IndexSpec.single("createdAt", IndexType.INSTANT),
+      IndexSpec.single("closedAt", IndexType.INSTANT));
+  static final CollectionSpec DELEGATION_SPEC = CollectionSpec.of(DELEGATIONS,
+      IndexSpec.single("delegator", IndexType.STRING),
+      IndexSpec.single("delegate", IndexType.STRING),
+      IndexSpec.single("until", IndexType.INSTANT));
+
+  private final List<ApprovalDefinition> definitions;
+  private final Map<String, ApproverResolver> resolvers;
+  private final Set<String> administratorRoles;
+  private final Duration leaseTtl;
+  private final int sweepBatch;
+  private final Map<String, ApprovalDefinition> copies = new ConcurrentHashMap<>();
+  /** The request a resubmission on this thread comes from, for the request the gate opens for it. */
+  private final ThreadLocal<String> resubmitting = new ThreadLocal<>();
+  private volatile @Nullable ModuleContext context;
+
+  private Workflow(Builder b) {
+    this.definitions = List.copyOf(b.definitions.values());
+    this.resolvers = Map.copyOf(b.resolvers);
+    this.administratorRoles = Set.copyOf(b.administratorRoles);
+    this.leaseTtl = b.leaseTtl;
+    this.sweepBatch = b.sweepBatch;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A workflow with these definitions and nothing else configured. */
+  public static Workflow fromDefinitions(ApprovalDefinition... definitions) {
+    Builder b = builder();
+    for (ApprovalDefinition d : definitions) {
+      b.definition(d);
+    }
+    return b.build();
+  }
+
+  public static final class Builder {
+    private final Map<String, ApprovalDefinition> definitions = new LinkedHashMap<>();
+    private final Map<String, ApproverResolver> resolvers = new LinkedHashMap<>();
+    private final Set<String> administratorRoles = new LinkedHashSet<>();
+    private Duration leaseTtl = Duration.ofSeconds(30);
+    private int sweepBatch = 200;
+
+    private Builder() {}
+
+    /**
+     * Adds a definition. One version per key: a request keeps a copy of the version it started under, so older
+     * versions need not be given again. Definitions are tried in the order given; the first whose trigger matches
+     * a command decides its approval.
+     */
+    public Builder definition(ApprovalDefinition value) {
+      Objects.requireNonNull(value, "definition");
+      if (definitions.putIfAbsent(value.key(), value) != null) {
+        throw ValidationException.of("definitions." + value.key(), "definition.key.duplicate",
+            "definition " + value.key() + " is given twice; give one version per key");
+      }
+      return this;
+    }
+
+    public Builder definitions(Collection<ApprovalDefinition> values) {
+      values.forEach(this::definition);
+      return this;
+    }
+
+    /**
+     * Adds the definitions of a YAML or JSON text: one definition, a list, or {@code definitions: [...]}. Every
+     * problem is reported at once in a {@code ValidationException}, each naming its path and its line and column
+     * in {@code source}.
+     */
+    public Builder definitions(String text, String source) {
+      return definitions(DefinitionFormat.definitions(DefinitionFormat.parse(text, source), source));
+    }
+
+    /** Adds the definitions of a YAML or JSON file; see {@link #definitions(String, String)}. */
+    public Builder definitions(Path file) {
+      try {
+        return definitions(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    /** Registers the resolver definitions name as {@code resolver: <name>}. */
+    public Builder resolver(String name, ApproverResolver resolver) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(resolver, "resolver");
+      resolvers.put(name, resolver);
+      return this;
+    }
+
+    /**
+     * Roles whose holders may reassign any open request's tasks (others may only hand over their own). Holding
+     * such a role never lets anyone decide a request they asked for.
+     */
+    public Builder administratorRole(String role) {
+      administratorRoles.add(Objects.requireNonNull(role, "role"));
+      return this;
+    }
+
+    /** How long a node holds a tenant's timer lease between renewals (default 30 s). */
+    public Builder leaseTtl(Duration ttl) {
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new IllegalArgumentException("lease ttl must be positive");
+      }
+      leaseTtl = ttl;
+      return this;
+    }
+
+    /** How many due requests a sweep reads per page (default 200). */
+    public Builder sweepBatch(int size) {
+      if (size < 1 || size > Query.MAX_LIMIT) {
+        throw new IllegalArgumentException("sweep batch must be 1-" + Query.MAX_LIMIT);
+      }
+      sweepBatch = size;
+      return this;
+    }
+
+    public Workflow build() {
+      return new Workflow(this);
+    }
+  }
+
+  /** The definitions new requests start under. */
+  public List<ApprovalDefinition> definitions() {
+    return definitions;
+  }
+
+  /** The definition with this key, as new requests start under it. */
+  public Optional<ApprovalDefinition> definition(String key) {
+    return definitions.stream().filter(d -> d.key().equals(key)).findFirst();
+  }
+
+  // ---- module ------------------------------------------------------------------------------------------------------
+
+  @Override
+  public String name() {
+    return "workflow";
+  }
+
+  @Override
+  public List<CollectionSpec> collections() {
+    return List.of(REQUEST_SPEC, DELEGATION_SPEC);
+  }
+
+  @Override
+  public void start(ModuleContext value) {
+    if (!value.store().supports(Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
+      throw new CapabilityUnsupportedException("crm-workflow needs a store with " + Capability.MULTI_DOCUMENT_TRANSACTIONS
+          + ": a parked command and its approval request are written in one commit (MongoDB: run a replica set)");
+    }
+    List<Violation> problems = new ArrayList<>();
+    Set<String> commands = value.parkedCommands().names();
+    for (ApprovalDefinition d : definitions) {
+      for (String c : d.trigger().commands()) {
+        if (!commands.contains(c)) {
+          problems.add(new Violation("definitions." + d.key() + ".trigger.commands", "definition.command.unknown",
+              "definition " + d.key() + " names command '" + c + "', which no service registers; known: " + commands));
+        }
+      }
+      for (int i = 0; i < d.steps().size(); i++) {
+        ApprovalStep s = d.steps().get(i);
+        List<Approvers> all = new ArrayList<>(s.approvers());
+        if (s.onExpiry() != null) {
+          all.addAll(s.onExpiry().escalateTo());
+        }
+        for (Approvers a : all) {
+          if (a instanceof Approvers.Resolver r && !resolvers.containsKey(r.name())) {
+            problems.add(new Violation("definitions." + d.key() + ".steps[" + i + "].approvers",
+                "definition.resolver.unknown", "definition " + d.key() + " names resolver '" + r.name()
+                + "', which is not registered; registered: " + resolvers.keySet()));
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException(problems);
+    }
+    this.context = value;
+  }
+
+  private ModuleContext context() {
+    ModuleContext c = context;
+    if (c == null) {
+      throw new IllegalStateException("the workflow is not part of a Crm yet: pass it to Crm.builder().approvals(...)");
+    }
+    return c;
+  }
+
+  // ---- the gate ----------------------------------------------------------------------------------------------------
+
+  @Override
+  public GateDecision evaluate(GateRequest request) {
+    ModuleContext c = context();
+    ParkedCommand command = request.command();
+    TenantId tenant = command.actor().tenant();
+    if (request.resuming() != null) {
+      String id = request.resuming().requestId();
+      Optional<Document> own = c.store().get(tenant, REQUESTS, id);
+      if (own.isPresent() && Req.of(own.get()).state() != RequestState.APPROVED) {
+        return new GateDecision.Reject("approval request " + id + " is " + Req.of(own.get()).state()
+            + ", not approved", List.of("workflow.not-approved"), id);
+      }
+      return GateDecision.proceed();
+    }
+    String resource = command.resourceType() + "/" + command.resourceId();
+    Optional<Document> lock = c.store().findUnique(tenant, REQUESTS, "lock", resource);
+    if (lock.isPresent()) {
+      return new GateDecision.Reject(command.resourceType() + " " + command.resourceId()
+          + " is locked by open approval request " + lock.get().id() + " until it is decided",
+          List.of("workflow.locked"), lock.get().id());
+    }
+    Instant now = c.clock().instant();
+    for (ApprovalDefinition d : definitions) {
+      if (!d.trigger().commands().contains(command.name())) {
+        continue;
+      }
+      if (d.trigger().condition() != null) {
+        Boolean met = Conditions.compiled(d.trigger().condition()).test(Conditions.variables(command.name(),
+            request.before(), request.after(), command.payload(), command.actor(), now));
+        if (Boolean.FALSE.equals(met)) {
+          continue;
+        }
+      }
+      return open(c, d, request, now);
+    }
+    return GateDecision.proceed();
+  }
+
+  private GateDecision open(ModuleContext c, ApprovalDefinition d, GateRequest request, Instant now) {
+    ParkedCommand command = request.command();
+    String id = uuidV7(now);
+    ObjectNode body = Req.F.objectNode();
+    body.put("state", RequestState.PENDING.name());
+    body.put("tenant", command.actor().tenant().value());
+    body.putObject("definition").put("key", d.key()).put("version", d.version());
+    body.set("definitionCopy", d.toJson());
+    body.put("command", command.name()).put("resourceType", command.resourceType())
+        .put("resourceId", command.resourceId());
+    body.put("requester", command.actor().userId());
+    if (command.actor().onBehalfOf() != null) {
+      body.put("requesterOnBehalfOf", command.actor().onBehalfOf());
+    }
+    body.set("requesterRoles", Req.array(command.actor().roles()));
+    ObjectNode attrs = body.putObject("requesterAttributes");
+    command.actor().attributes().forEach(attrs::put);
+    body.put("reason", command.reason());
+    body.put("correlationId", command.correlationId());
+    body.put("createdAt", now.toString());
+    String from = resubmitting.get();
+    if (from != null) {
+      body.put("resubmittedFrom", from);
+    }
+    body.set("before", request.before());
+    body.set("after", request.after());
+    body.set("payload", command.payload());
+    body.put("step", 0);
+    body.putArray("steps");
+    Req r = new Req(id, 0, body);
+    List<WriteBatch.Append> events = new ArrayList<>();
+    enterSteps(c, d, r, 0, now, events);
+    if (r.state() == RequestState.APPROVED) {
+      return GateDecision.proceed(); // every step skipped: no approval needed
+    }
+    ObjectNode step = Objects.requireNonNull(r.currentStep());
+    if (step.path("candidates").isEmpty()) {
+      return new GateDecision.Reject("nobody may approve step '" + step.path("name").asText() + "' of " + d.key()
+          + " for " + command.actor().userId() + " (the requester never approves their own request)",
+          List.of("workflow.no-approver"), null);
+    }
+    events.add(0, event(c, "approval.requested", r, 1, now, r.summary()));
+    return new GateDecision.Park(id, "needs approval: " + d.name() + ", step " + step.path("name").asText(),
+        List.of(new WriteBatch.Insert(REQUESTS, r.document(1))), events);
+  }
+
+  /**
+   * Enters steps from {@code index} on: skips those whose skip condition is met, resolves the candidates of the
+   * first one not skipped and arms its timer; with no step left, the request is approved (pending execution).
+   */
+  private void enterSteps(ModuleContext c, ApprovalDefinition d, Req r, int index, Instant now,
+                          List<WriteBatch.Append> events) {
+    ArrayNode steps = r.steps();
+    for (int i = index; i < d.steps().size(); i++) {
+      ApprovalStep s = d.steps().get(i);
+      ObjectNode st = Req.F.objectNode().put("name", s.name()).put("enteredAt", now.toString());
+      st.putArray("votes");
+      r.body.put("step", i);
+      if (s.skipIf() != null) {
+        Boolean skip = Conditions.compiled(s.skipIf()).test(variables(r, now));
+        if (Boolean.TRUE.equals(skip)) {
+          st.putArray("candidates");
+          st.put("outcome", "SKIPPED").put("closedAt", now.toString());
+          steps.add(st);
+          continue;
+        }
+      }
+      Set<String> candidates = resolve(c, d, r, s.name(), s.approvers());
+      st.set("candidates", Req.array(candidates));
+      st.put("reminders", 0).put("escalated", false);
+      if (s.timeLimit() != null) {
+        Instant due = now.plus(s.timeLimit());
+        st.put("deadline", due.toString()).put("dueAt", due.toString());
+      }
+      steps.add(st);
+      events.add(event(c, "approval.task-assigned", r, r.version + 1, now, assigned(r, st, candidates)));
+      return;
+    }
+    r.body.put("step", d.steps().size());
+    r.state(RequestState.APPROVED);
+    r.body.put("closedAt", now.toString());
+    r.body.putObject("execution").put("status", "PENDING");
+  }
+
+  private Map<String, Object> variables(Req r, Instant now) {
+    JsonNode before = r.body.get("before");
+    return Conditions.variables(r.body.path("command").asText(),
+        before == null || !before.isObject() ? null : (ObjectNode) before, (ObjectNode) r.body.get("after"),
+        r.body.get("payload"), requesterActor(r), now);
+  }
+
+  private Actor requesterActor(Req r) {
+    Map<String, String> attrs = new TreeMap<>();
+    r.body.path("requesterAttributes").fields().forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asText()));
+    return new Actor(r.requester(), tenantFor(r),
+        new LinkedHashSet<>(Req.texts(r.body.path("requesterRoles"))), attrs, Req.text(r.body, "requesterOnBehalfOf"));
+  }
+
+  /** The candidates of a step: the union of its rules, without the requester and (by default) earlier deciders. */
+  private Set<String> resolve(ModuleContext c, ApprovalDefinition d, Req r, String step, List<Approvers> rules) {
+    TenantId tenant = tenantFor(r);
+    Set<String> out = new LinkedHashSet<>();
+    for (Approvers a : rules) {
+      if (a instanceof Approvers.Users u) {
+        out.addAll(u.ids());
+      } else if (a instanceof Approvers.Role role) {
+        out.addAll(new java.util.TreeSet<>(c.directory().membersOfRole(tenant, role.name())));
+      } else if (a instanceof Approvers.Manager m) {
+        List<String> chain = c.directory().managerChain(tenant, r.requester());
+        if (chain.size() >= m.level()) {
+          out.add(chain.get(m.level() - 1));
+        }
+      } else if (a instanceof Approvers.Field f) {
+        JsonNode v = r.body.path("after");
+        for (String part : f.path().split("\\.")) {
+          v = v.path(part);
+        }
+        if (v.isTextual() && !v.asText().isBlank()) {
+          out.add(v.asText());
+        }
+      } else if (a instanceof Approvers.Resolver res) {
+        ApproverResolver resolver = resolvers.get(res.name());
+        if (resolver != null) {
+          JsonNode before = r.body.get("before");
+          ParkedCommand cmd = c.parkedCommands().find(tenant, r.id).orElse(null);
+          if (cmd == null) {
+            cmd = new ParkedCommand(r.body.path("command").asText(), r.body.path("resourceType").asText(),
+                r.body.path("resourceId").asText(), null, (ObjectNode) r.body.path("payload"), requesterActor(r),
+                r.body.path("correlationId").asText(), Req.text(r.body, "reason"));
+          }
+          out.addAll(new java.util.TreeSet<>(resolver.approvers(new ApproverResolver.Context(requesterActor(r), cmd,
+              before == null || !before.isObject() ? null : (ObjectNode) before, (ObjectNode) r.body.get("after"),
+              step))));
+        }
+      }
+    }
+    out.removeAll(r.requesters());
+    if (!d.allowRepeatDeciders()) {
+      out.removeAll(r.earlierDeciders());
+    }
+    return out;
+  }
+
+  // ---- deciding ----------------------------------------------------------------------------------------------------
+
+  /** Approves the current step of a request as {@code actor} (or as a delegate of one of its candidates). */
+  public ApprovalRequest approve(Actor actor, String requestId, @Nullable String comment) {
+    return decide(actor, requestId, true, comment);
+  }
+
+  /** Rejects the current step, and with it the request, as {@code actor}. */
+  public ApprovalRequest reject(Actor actor, String requestId, @Nullable String comment) {
+    return decide(actor, requestId, false, comment);
+  }
+
+  private ApprovalRequest decide(Actor actor, String requestId, boolean approve, @Nullable String comment) {
+    Objects.requireNonNull(actor, "actor");
+    ModuleContext c = context();
+    checkComment(comment);
+    Req done = retrying(actor.tenant(), requestId, (r, now) -> {
+      requirePending(r);
+      ApprovalDefinition d = definitionOf(r);
+      ObjectNode step = Objects.requireNonNull(r.currentStep());
+      String principal = principal(c, actor, r, d, step, now);
+      ObjectNode vote = ((ArrayNode) step.get("votes")).addObject().put("by", actor.userId()).put("for", principal)
+          .put("approve", approve).put("at", now.toString());
+      if (comment != null) {
+        vote.put("comment", comment);
+      }
+      List<WriteBatch.Append> events = new ArrayList<>();
+      settle(c, d, r, step, now, events);
+      return new Change(Action.APPROVE, approve ? "approval.approve" : "approval.reject", comment, events, actor);
+    });
+    return afterDecision(actor.tenant(), done);
+  }
+
+  /** Decides the step if its votes suffice; closes the request or enters the next step. */
+  private void settle(ModuleContext c, ApprovalDefinition d, Req r, ObjectNode step, Instant now,
+                      List<WriteBatch.Append> events) {
+    ApprovalStep s = d.steps().get(r.current());
+    int approvals = 0;
+    int rejections = 0;
+    for (JsonNode v : step.path("votes")) {
+      if (v.path("approve").asBoolean()) {
+        approvals++;
+      } else {
+        rejections++;
+      }
+    }
+    int candidates = step.path("candidates").size();
+    boolean approved;
+    boolean rejected;
+    switch (s.mode().kind()) {
+      case ANY -> {
+        approved = approvals > 0;
+        rejected = !approved && rejections > 0;
+      }
+      case ALL -> {
+        rejected = rejections > 0;
+        approved = !rejected && approvals >= Math.max(1, candidates);
+      }
+      default -> {
+        approved = approvals >= s.mode().n();
+        rejected = !approved && rejections > candidates - s.mode().n();
+      }
+    }
+    if (approved) {
+      closeStep(step, "APPROVED", now);
+      enterSteps(c, d, r, r.current() + 1, now, events);
+      if (r.state() == RequestState.APPROVED) {
+        events.add(event(c, "approval.decided", r, r.version + 1, now, decided(r)));
+      }
+    } else if (rejected) {
+      closeStep(step, "REJECTED", now);
+      close(r, RequestState.REJECTED, now);
+      events.add(event(c, "approval.decided", r, r.version + 1, now, decided(r)));
+    }
+  }
+
+  private static void closeStep(ObjectNode step, String outcome, Instant now) {
+    step.put("outcome", outcome).put("closedAt", now.toString());
+    step.remove("dueAt");
+  }
+
+  private static void close(Req r, RequestState state, Instant now) {
+    r.state(state);
+    r.body.put("closedAt", now.toString());
+  }
+
+  /**
+   * The candidate {@code actor} votes for: themselves, or someone who delegated to them (through a chain of at most
+   * five delegations). Refuses with {@code AccessDeniedException} naming the rule: {@code workflow.sod.requester},
+   * {@code workflow.sod.decided-before}, {@code workflow.already-voted} or {@code workflow.not-approver}.
+   */
+  private String principal(ModuleContext c, Actor actor, Req r, ApprovalDefinition d, ObjectNode step, Instant now) {
+    Set<String> requesters = r.requesters();
+    Set<String> persons = new LinkedHashSet<>();
+    persons.add(actor.userId());
+    if (actor.onBehalfOf() != null) {
+      persons.add(actor.onBehalfOf());
+    }
+    for (String p : persons) {
+      if (requesters.contains(p)) {
+        throw denied(actor, r, "asked for it; the requester never decides their own request", "workflow.sod.requester");
+      }
+    }
+    Set<String> votedBy = new LinkedHashSet<>();
+    Set<String> votedFor = new LinkedHashSet<>();
+    for (JsonNode v : step.path("votes")) {
+      votedBy.add(v.path("by").asText());
+      votedFor.add(v.path("for").asText());
+    }
+    if (votedBy.contains(actor.userId())) {
+      throw denied(actor, r, "has voted on step " + step.path("name").asText() + " already", "workflow.already-voted");
+    }
+    Set<String> earlier = d.allowRepeatDeciders() ? Set.of() : r.earlierDeciders();
+    for (String p : persons) {
+      if (earlier.contains(p)) {
+        throw denied(actor, r, "decided an earlier step; nobody decides twice", "workflow.sod.decided-before");
+      }
+    }
+    List<String> candidates = Req.texts(step.path("candidates"));
+    List<String> reach = new ArrayList<>();
+    reach.add(actor.userId());
+    reach.addAll(delegatorsOf(c.store(), actor.tenant(), actor.userId(), requesters, now));
+    boolean blockedByEarlier = false;
+    for (String p : reach) {
+      if (!candidates.contains(p) || votedFor.contains(p) || requesters.contains(p)) {
+        continue;
+      }
+      if (earlier.contains(p)) {
+        blockedByEarlier = true;
+        continue;
+      }
+      return p;
+    }
+    if (blockedByEarlier) {
+      throw denied(actor, r, "would vote for someone who decided an earlier step", "workflow.sod.decided-before");
+    }
+    throw denied(actor, r, "is not among the approvers of step " + step.path("name").asText()
+        + " (nor their delegate)", "workflow.not-approver");
+  }
+
+  private static AccessDeniedException denied(Actor actor, Req r, String why, String rule) {
+    return new AccessDeniedException(actor.userId() + " may not decide approval request " + r.id + ": " + actor.userId()
+        + " " + why, List.of(rule));
+  }
+
+  /**
+   * Who delegated to {@code user} now, directly or through a chain (nearest first). A chain stops at a requester:
+   * what a requester delegates never comes back to decide their own request.
+   */
+  private static List<String> delegatorsOf(Store store, TenantId tenant, String user, Set<String> requesters,
+                                           Instant now) {
+    List<String> out = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>(List.of(user));
+    Deque<String> level = new ArrayDeque<>(List.of(user));
+    for (int depth = 0; depth < MAX_DELEGATION_LINKS && !level.isEmpty(); depth++) {
+      Deque<String> next = new ArrayDeque<>();
+      for (String u : level) {
+        for (Delegation dl : delegationsTo(store, tenant, u)) {
+          if (dl.activeAt(now) && !requesters.contains(dl.delegator()) && seen.add(dl.delegator())) {
+            out.add(dl.delegator());
+            next.add(dl.delegator());
+          }
+        }
+      }
+      level = next;
+    }
+    return out;
+  }
+
+  private static List<Delegation> delegationsTo(Store store, TenantId tenant, String user) {
+    List<Delegation> out = new ArrayList<>();
+    Query q = Query.of(Criteria.eq("delegate", user), Sort.byId(), Query.MAX_LIMIT);
+    Page.streamAll(q, x -> store.query(tenant, DELEGATIONS, x)).forEach(d -> out.add(delegation(d)));
+    return out;
+  }
+
+  private static Delegation delegation(Document d) {
+    ObjectNode b = d.body();
+    return new Delegation(d.id(), b.path("delegator").asText(), b.path("delegate").asText(),
+        Instant.parse(b.path("from").asText()), Instant.parse(b.path("until").asText()), b.path("reason").asText(),
+        b.path("revoked").asBoolean());
+  }
+
+  // ---- recall, resubmit, reassign, delegate -----------------------------------------------------------------------
+
+  /** Withdraws a pending request: only its requester may. The record is unlocked; the command never runs. */
+  public ApprovalRequest recall(Actor actor, String requestId, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    ModuleContext c = context();
+    Req done = retrying(actor.tenant(), requestId, (r, now) -> {
+      requirePending(r);
+      requireRequester(actor, r, "recall");
+      ObjectNode step = r.currentStep();
+      if (step != null) {
+        closeStep(step, "WITHDRAWN", now);
+      }
+      close(r, RequestState.WITHDRAWN, now);
+      r.body.put("closeReason", reason);
+      return new Change(Action.EDIT, "approval.recall", reason,
+          new ArrayList<>(List.of(event(c, "approval.decided", r, r.version + 1, now, decided(r)))), actor);
+    });
+    return done.view();
+  }
+
+  /**
+   * Asks again after a rejection (or an expiry, a recall, or an approval that could no longer apply): runs the
+   * parked command again through the command path, as the requester, against the record as it is now. The gate
+   * decides afresh; the new request names this one as {@link ApprovalRequest#resubmittedFrom()}.
+   *
+   * @return the new request, or empty when the command applied without needing approval this time
+   */
+  public Optional<ApprovalRequest> resubmit(Actor actor, String requestId) {
+    ModuleContext c = context();
+    Req r = load(c, actor.tenant(), requestId);
+    requireRequester(actor, r, "resubmit");
+    String exec = r.executionStatus();
+    if (r.state() == RequestState.PENDING || (r.state() == RequestState.APPROVED
+        && !"STALE".equals(exec) && !"FAILED".equals(exec))) {
+      throw ValidationException.of("requestId", "approval.resubmit.state", "approval request " + requestId + " is "
+          + r.state() + (exec == null ? "" : " (" + exec + ")") + "; only a rejected, expired, withdrawn or failed"
+          + " request is resubmitted");
+    }
+    resubmitting.set(requestId);
+    try {
+      ParkedCommands.Resubmitted res = c.parkedCommands().resubmit(actor, requestId);
+      return res.parked() ? Optional.of(request(actor.tenant(), Objects.requireNonNull(res.requestId())))
+          : Optional.empty();
+    } finally {
+      resubmitting.remove();
+    }
+  }
+
+  /**
+   * Hands a pending step's task from one candidate to another: {@code from} themselves may, and so may holders of an
+   * {@linkplain Builder#administratorRole administrator role}. The new candidate may not be the requester nor
+   * (by default) someone who decided an earlier step.
+   */
+  public ApprovalRequest reassign(Actor actor, String requestId, String from, String to, String reason) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(reason, "reason");
+    ModuleContext c = context();
+    Req done = retrying(actor.tenant(), requestId, (r, now) -> {
+      requirePending(r);
+      if (!actor.userId().equals(from) && actor.roles().stream().noneMatch(administratorRoles::contains)) {
+        throw new AccessDeniedException(actor.userId() + " may not reassign " + from + "'s task on approval request "
+            + requestId + ": only " + from + " or an administrator may", List.of("workflow.reassign"));
+      }
+      ApprovalDefinition d = definitionOf(r);
+      ObjectNode step = Objects.requireNonNull(r.currentStep());
+      List<String> candidates = new ArrayList<>(Req.texts(step.path("candidates")));
+      if (!candidates.contains(from)) {
+        throw ValidationException.of("from", "approval.reassign.candidate", from + " is not a candidate of step "
+            + step.path("name").asText() + " of approval request " + requestId);
+      }
+      for (JsonNode v : step.path("votes")) {
+        if (v.path("for").asText().equals(from)) {
+          throw ValidationException.of("from", "approval.reassign.voted", from + " has voted already");
+        }
+      }
+      if (r.requesters().contains(to)) {
+        throw new AccessDeniedException("may not reassign approval request " + requestId + " to " + to
+            + ", who asked for it", List.of("workflow.sod.requester"));
+      }
+      if (!d.allowRepeatDeciders() && r.earlierDeciders().contains(to)) {
+        throw new AccessDeniedException("may not reassign approval request " + requestId + " to " + to
+            + ", who decided an earlier step", List.of("workflow.sod.decided-before"));
+      }
+      if (candidates.contains(to)) {
+        throw ValidationException.of("to", "approval.reassign.candidate", to + " is a candidate already");
+      }
+      candidates.set(candidates.indexOf(from), to);
+      step.set("candidates", Req.array(candidates));
+      List<WriteBatch.Append> events = new ArrayList<>();
+      events.add(event(c, "approval.task-assigned", r, r.version + 1, now, assigned(r, step, List.of(to))));
+      return new Change(Action.ASSIGN, "approval.reassign", reason, events, actor);
+    });
+    return done.view();
+  }
+
+  /**
+   * Hands {@code actor}'s approval tasks to {@code delegate} from {@code from} until {@code until} (out of office).
+   * The delegate sees them in their inbox and votes for {@code actor}; the delegation is an audit entry.
+   */
+  public Delegation delegate(Actor actor, String delegate, Instant from, Instant until, String reason) {
+    Objects.requireNonNull(delegate, "delegate");
+    Objects.requireNonNull(reason, "reason");
+    ModuleContext c = context();
+    List<Violation> problems = new ArrayList<>();
+    if (delegate.isBlank() || delegate.length() > 128) {
+      problems.add(new Violation("delegate", "delegation.delegate", "a delegate is a user id of 1-128 characters"));
+    } else if (delegate.equals(actor.userId())) {
+      problems.add(new Violation("delegate", "delegation.self", "nobody delegates to themselves"));
+    }
+    if (!until.isAfter(from)) {
+      problems.add(new Violation("until", "delegation.period", "a delegation ends after it starts"));
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException(problems);
+    }
+    Instant now = c.clock().instant();
+    String id = uuidV7(now);
+    ObjectNode body = Req.F.objectNode().put("delegator", actor.userId()).put("delegate", delegate)
+        .put("from", from.toString()).put("until", until.toString()).put("reason", reason).put("revoked", false)
+        .put("createdAt", now.toString());
+    Document doc = new Document(id, 1, body, Document.indexValues().put("delegator", actor.userId())
+        .put("delegate", delegate).put("until", until).build());
+    commit(c, actor, WriteBatch.builder().insert(DELEGATIONS, doc), new AuditEntry.Change(actor, now,
+        correlation(), Action.ASSIGN, "approval.delegate", "approval-delegation", id, 1, null, body, reason,
+        Outcome.APPLIED, List.of("workflow.delegation"), null, null));
+    return delegation(doc);
+  }
+
+  /** Ends a delegation early: its delegator (or an administrator) may. */
+  public Delegation revokeDelegation(Actor actor, String delegationId, String reason) {
+    ModuleContext c = context();
+    Document d = c.store().get(actor.tenant(), DELEGATIONS, delegationId).orElseThrow(() ->
+        new NotFoundException("no delegation " + delegationId));
+    Delegation dl = delegation(d);
+    if (!dl.delegator().equals(actor.userId()) && actor.roles().stream().noneMatch(administratorRoles::contains)) {
+      throw new AccessDeniedException(actor.userId() + " may not revoke " + dl.delegator() + "'s delegation",
+          List.of("workflow.delegation"));
+    }
+    ObjectNode body = d.body().deepCopy().put("revoked", true);
+    Document next = new Document(d.id(), d.version() + 1, body, Document.indexValues().put("delegator",
+        dl.delegator()).put("delegate", dl.delegate()).put("until", dl.until()).build());
+    commit(c, actor, WriteBatch.builder().update(DELEGATIONS, next), new AuditEntry.Change(actor,
+        c.clock().instant(), correlation(), Action.ASSIGN, "approval.revoke-delegation", "approval-delegation",
+        d.id(), next.version(), d.body(), body, reason, Outcome.APPLIED, List.of("workflow.delegation"), null, null));
+    return delegation(next);
+  }
+
+  /** The delegations {@code user} gave or received that have not ended. */
+  public List<Delegation> delegations(TenantId tenant, String user) {
+    ModuleContext c = context();
+    Instant now = c.clock().instant();
+    List<Delegation> out = new ArrayList<>();
+    for (String field : List.of("delegator", "delegate")) {
+      Query q = Query.of(Criteria.and(Criteria.eq(field, user), Criteria.gt("until", now)), Sort.byId(),
+          Query.MAX_LIMIT);
+      Page.streamAll(q, x -> c.store().query(tenant, DELEGATIONS, x)).map(Workflow::delegation)
+          .filter(d -> !d.revoked()).forEach(out::add);
+    }
+    return out;
+  }
+
+  // ---- execution and recovery --------------------------------------------------------------------------------------
+
+  private ApprovalRequest afterDecision(TenantId tenant, Req r) {
+    if ("PENDING".equals(r.executionStatus())) {
+      return execute(tenant, r.id);
+    }
+    return r.view();
+  }
+
+  /**
+   * Runs the parked command of an approved request, once: the command path runs it at most once per request
+   * across nodes, and the request records how it went ({@link ApprovalRequest#execution()}). Called by the node
+   * that sees the final approval, and by {@link #recover} for requests a node approved but did not finish.
+   */
+  public ApprovalRequest execute(TenantId tenant, String requestId) {
+    ModuleContext c = context();
+    Req r = load(c, tenant, requestId);
+    if (!"PENDING".equals(r.executionStatus())) {
+      return r.view();
+    }
+    String status;
+    long version = 0;
+    String error = null;
+    try {
+      Instant decidedAt = Optional.ofNullable(Req.instant(r.body, "closedAt")).orElse(c.clock().instant());
+      ParkedCommands.Resumed res = c.parkedCommands().resume(tenant, new Approval(requestId, r.approvers(),
+          decidedAt));
+      status = "RAN";
+      version = res.version();
+    } catch (VersionConflictException e) {
+      status = "STALE";
+      error = r.body.path("resourceType").asText() + " " + r.body.path("resourceId").asText()
+          + " changed after the request was made; the approval no longer applies: resubmit it";
+    } catch (NotFoundException | AccessDeniedException | ValidationException
+             | dev.rapport.crm.error.ApprovalRejectedException | dev.rapport.crm.error.DuplicateKeyException e) {
+      status = "FAILED";
+      error = e.getMessage();
+    }
+    String finalStatus = status;
+    long finalVersion = version;
+    String finalError = error;
+    Req done = retrying(tenant, requestId, (x, now) -> {
+      if (!"PENDING".equals(x.executionStatus())) {
+        return null; // another node finished it
+      }
+      ObjectNode e = x.body.putObject("execution").put("status", finalStatus).put("resourceVersion", finalVersion)
+          .put("at", now.toString());
+      if (finalError != null) {
+        e.put("error", finalError);
+      }
+      List<WriteBatch.Append> events = new ArrayList<>();
+      events.add(event(c, "RAN".equals(finalStatus) ? "approval.executed" : "approval.execution-failed", x,
+          x.version + 1, now, decided(x)));
+      return new Change(Action.EDIT, "approval.execute", finalError, events, Actor.of(tenant, TIMER));
+    });
+    return done.view();
+  }
+
+  /**
+   * Finishes what a node approved but did not run (it died, or lost its connection): runs each approved request's
+   * command that has not run, once. Safe on any number of nodes at once. {@link #sweep} calls it.
+   *
+   * @return how many requests it finished
+   */
+  public int recover(TenantId tenant) {
+    ModuleContext c = context();
+    int n = 0;
+    Query q = Query.of(Criteria.eq("execution", "PENDING"), Sort.byId(), sweepBatch);
+    List<String> ids = Page.streamAll(q, x -> c.store().query(tenant, REQUESTS, x)).map(Document::id).toList();
+    for (String id : ids) {
+      execute(tenant, id);
+      n++;
+    }
+    return n;
+  }
+
+  // ---- timers ------------------------------------------------------------------------------------------------------
+
+  /**
+   * What a sweep did.
+   *
+   * @param leaseHeld false when another node holds the tenant's timer lease (this sweep did nothing)
+   * @param fired timers fired (reminders, escalations, automatic decisions)
+   * @param executed approved requests whose command this sweep ran (recovery)
+   */
+  public record Sweep(boolean leaseHeld, int fired, int executed) {}
+
+  /**
+   * Fires the tenant's due timers, each once across nodes, then {@linkplain #recover recovers} approved requests.
+   * Any node may call it, as often as it likes (every few seconds, say); only the holder of the tenant's lease
+   * sweeps. Due steps are found through an index on their due time, so pending requests far from due cost nothing.
+   */
+  public Sweep sweep(TenantId tenant) {
+    ModuleContext c = context();
+    Store store = c.store();
+    Optional<Lease> held = store.tryAcquire(tenant, TIMER_LEASE, c.nodeId(), leaseTtl);
+    if (held.isEmpty()) {
+      return new Sweep(false, 0, 0);
+    }
+    Lease lease = held.get();
+    int fired = 0;
+    try {
+      Instant now = c.clock().instant();
+      Query q = Query.of(Criteria.lte("dueAt", now), Sort.asc("dueAt"), sweepBatch);
+      while (true) {
+        Page<Document> page = store.query(tenant, REQUESTS, q);
+        for (Document d : page.items()) {
+          if (fire(c, tenant, d, lease, now)) {
+            fired++;
+          }
+        }
+        if (page.nextCursor() == null) {
+          break;
+        }
+        if (c.clock().instant().isAfter(lease.expiresAt().minus(leaseTtl.dividedBy(2)))) {
+          Optional<Lease> renewed = store.tryAcquire(tenant, TIMER_LEASE, c.nodeId(), leaseTtl);
+          if (renewed.isEmpty()) {
+            return new Sweep(true, fired, 0);
+          }
+          lease = renewed.get();
+        }
+        q = q.after(page.nextCursor());
+      }
+      int executed = recover(tenant);
+      return new Sweep(true, fired, executed);
+    } finally {
+      store.release(tenant, lease);
+    }
+  }
+
+  /** Fires one due timer; false when the request changed meanwhile (a vote, another sweep) and it is no longer due. */
+  private boolean fire(ModuleContext c, TenantId tenant, Document d, Lease lease, Instant now) {
+    Req r = Req.of(d.copy());
+    ObjectNode step = r.currentStep();
+    if (r.state() != RequestState.PENDING || step == null || !step.hasNonNull("dueAt")
+        || Instant.parse(step.get("dueAt").asText()).isAfter(now)) {
+      return false;
+    }
+    ApprovalDefinition def = definitionOf(r);
+    ApprovalStep s = def.steps().get(r.current());
+    OnExpiry expiry = Objects.requireNonNull(s.onExpiry());
+    Actor timer = Actor.of(tenant, TIMER);
+    List<WriteBatch.Append> events = new ArrayList<>();
+    String command;
+    switch (expiry.action()) {
+      case REMIND -> {
+        step.put("reminders", step.path("reminders").asInt() + 1);
+        step.put("dueAt", now.plus(Objects.requireNonNull(s.timeLimit())).toString());
+        events.add(event(c, "approval.reminder", r, r.version + 1, now, assigned(r, step, open(step))));
+        command = "approval.remind";
+      }
+      case ESCALATE -> {
+        Set<String> to = resolve(c, def, r, s.name(), expiry.escalateTo());
+        step.set("candidates", Req.array(to));
+        step.put("escalated", true);
+        step.remove("dueAt");
+        events.add(event(c, "approval.escalated", r, r.version + 1, now, assigned(r, step, to)));
+        command = "approval.escalate";
+      }
+      case APPROVE -> {
+        ((ArrayNode) step.get("votes")).addObject().put("by", TIMER).put("for", TIMER).put("approve", true)
+            .put("at", now.toString()).put("comment", "approved automatically after " + s.timeLimit());
+        closeStep(step, "APPROVED", now);
+        enterSteps(c, def, r, r.current() + 1, now, events);
+        if (r.state() == RequestState.APPROVED) {
+          events.add(event(c, "approval.decided", r, r.version + 1, now, decided(r)));
+        }
+        command = "approval.auto-approve";
+      }
+      default -> {
+        closeStep(step, "EXPIRED", now);
+        close(r, RequestState.EXPIRED, now);
+        events.add(event(c, "approval.decided", r, r.version + 1, now, decided(r)));
+        command = "approval.expire";
+      }
+    }
+    ObjectNode before = Req.of(d).summary();
+    WriteBatch.Builder b = WriteBatch.builder().update(REQUESTS, r.document(r.version + 1))
+        .guardedBy(WriteBatch.LeaseGuard.of(lease));
+    events.forEach(b::append);
+    try {
+      commit(c, timer, b, new AuditEntry.Change(timer, now, correlation(), Action.APPROVE, command, RESOURCE_TYPE,
+          r.id, r.version + 1, before, r.summary(), "time limit " + s.timeLimit() + " of step " + s.name()
+          + " passed", Outcome.APPLIED, List.of("workflow.timer"), null, r.id));
+    } catch (VersionConflictException e) {
+      return false;
+    }
+    if ("PENDING".equals(r.executionStatus())) {
+      execute(tenant, r.id);
+    }
+    return true;
+  }
+
+  private static List<String> open(ObjectNode step) {
+    List<String> open = new ArrayList<>(Req.texts(step.path("candidates")));
+    for (JsonNode v : step.path("votes")) {
+      open.remove(v.path("for").asText());
+    }
+    return open;
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------------------------
+
+  /** A request as it stands. */
+  public ApprovalRequest request(TenantId tenant, String requestId) {
+    return load(context(), tenant, requestId).view();
+  }
+
+  /** The tenant's requests in {@code state}, oldest first, at most {@code limit}. */
+  public List<ApprovalRequest> requests(TenantId tenant, RequestState state, int limit) {
+    ModuleContext c = context();
+    return c.store().query(tenant, REQUESTS, Query.of(Criteria.eq("state", state.name()), Sort.byId(),
+        Math.min(limit, Query.MAX_LIMIT))).items().stream().map(d -> Req.of(d).view()).toList();
+  }
+
+  /** The open request that locks a record, if any. */
+  public Optional<ApprovalRequest> lockOf(TenantId tenant, String resourceType, String resourceId) {
+    return context().store().findUnique(tenant, REQUESTS, "lock", resourceType + "/" + resourceId)
+        .map(d -> Req.of(d).view());
+  }
+
+  /**
+   * The steps waiting for {@code actor}'s vote: where they are a candidate, or where someone who delegated to them
+   * is, leaving out what they may not decide (their own requests, steps they voted on, requests where they decided
+   * an earlier step). Oldest first.
+   */
+  public List<Task> inbox(Actor actor) {
+    ModuleContext c = context();
+    Instant now = c.clock().instant();
+    List<String> principals = new ArrayList<>();
+    principals.add(actor.userId());
+    principals.addAll(delegatorsOf(c.store(), actor.tenant(), actor.userId(), Set.of(), now));
+    Query q = Query.of(Criteria.in("candidates", List.copyOf(principals)), Sort.byId(), Query.MAX_LIMIT);
+    List<Task> out = new ArrayList<>();
+    Page.streamAll(q, x -> c.store().query(actor.tenant(), REQUESTS, x)).forEach(d -> {
+      Req r = Req.of(d);
+      ObjectNode step = r.currentStep();
+      if (step == null || r.state() != RequestState.PENDING) {
+        return;
+      }
+      String principal;
+      try {
+        principal = principal(c, actor, r, definitionOf(r), step, now);
+      } catch (AccessDeniedException e) {
+        return;
+      }
+      Instant deadline = Req.instant(step, "deadline");
+      out.add(new Task(r.id, r.body.path("definition").path("key").asText(), step.path("name").asText(),
+          r.body.path("command").asText(), r.body.path("resourceType").asText(), r.body.path("resourceId").asText(),
+          r.requester(), principal, Instant.parse(step.path("enteredAt").asText()), deadline,
+          deadline != null && deadline.isBefore(now)));
+    });
+    return out;
+  }
+
+  /** Pending requests whose current step is past its time limit, the most overdue first. */
+  public List<ApprovalRequest> overdue(TenantId tenant) {
+    ModuleContext c = context();
+    Query q = Query.of(Criteria.lt("deadline", c.clock().instant()), Sort.asc("deadline"), Query.MAX_LIMIT);
+    return Page.streamAll(q, x -> c.store().query(tenant, REQUESTS, x)).map(d -> Req.of(d).view()).toList();
+  }
+
+  /**
+   * Counts by state, and cycle times and approver throughput over the requests created since {@code since} (read
+   * page by page through the creation-time index).
+   */
+  public Kpis kpis(TenantId tenant, Instant since) {
+    ModuleContext c = context();
+    Map<RequestState, Long> counts = new EnumMap<>(RequestState.class);
+    for (RequestState s : RequestState.values()) {
+      counts.put(s, c.store().count(tenant, REQUESTS, Criteria.eq("state", s.name())));
+    }
+    Map<String, List<Duration>> cycles = new TreeMap<>();
+    Map<String, Map<String, List<Duration>>> stepCycles = new TreeMap<>();
+    Map<String, int[]> decisions = new TreeMap<>();
+    Map<String, List<Duration>> responses = new HashMap<>();
+    Query q = Query.of(Criteria.gte("createdAt", since), Sort.byId(), Query.MAX_LIMIT);
+    Page.streamAll(q, x -> c.store().query(tenant, REQUESTS, x)).forEach(d -> {
+      Req r = Req.of(d);
+      String def = r.body.path("definition").path("key").asText();
+      Instant created = Instant.parse(r.body.path("createdAt").asText());
+      Instant closed = Req.instant(r.body, "closedAt");
+      if (closed != null) {
+        cycles.computeIfAbsent(def, k -> new ArrayList<>()).add(Duration.between(created, closed));
+      }
+      for (JsonNode s : r.steps()) {
+        Instant entered = Instant.parse(s.path("enteredAt").asText());
+        Instant stepClosed = Req.instant(s, "closedAt");
+        String outcome = Req.text(s, "outcome");
+        if (stepClosed != null && !"SKIPPED".equals(outcome)) {
+          stepCycles.computeIfAbsent(def, k -> new TreeMap<>()).computeIfAbsent(s.path("name").asText(),
+              k -> new ArrayList<>()).add(Duration.between(entered, stepClosed));
+        }
+        for (JsonNode v : s.path("votes")) {
+          String by = v.path("by").asText();
+          int[] n = decisions.computeIfAbsent(by, k -> new int[2]);
+          n[v.path("approve").asBoolean() ? 0 : 1]++;
+          responses.computeIfAbsent(by, k -> new ArrayList<>())
+              .add(Duration.between(entered, Instant.parse(v.path("at").asText())));
+        }
+      }
+    });
+    List<Kpis.CycleTime> times = new ArrayList<>();
+    for (ApprovalDefinition known : definitions) {
+      cycles.putIfAbsent(known.key(), new ArrayList<>());
+    }
+    cycles.forEach((def, list) -> {
+      times.add(cycleTime(def, null, list));
+      stepCycles.getOrDefault(def, Map.of()).forEach((step, l) -> times.add(cycleTime(def, step, l)));
+    });
+    List<Kpis.ApproverThroughput> approvers = new ArrayList<>();
+    decisions.forEach((user, n) -> approvers.add(new Kpis.ApproverThroughput(user, n[0] + n[1], n[0], n[1],
+        percentile(responses.get(user), 50))));
+    return new Kpis(since, counts, times, approvers);
+  }
+
+  private static Kpis.CycleTime cycleTime(String def, @Nullable String step, List<Duration> list) {
+    return new Kpis.CycleTime(def, step, list.size(), percentile(list, 50), percentile(list, 95));
+  }
+
+  /** The nearest-rank percentile; zero for no values. */
+  static Duration percentile(@Nullable List<Duration> values, int p) {
+    if (values == null || values.isEmpty()) {
+      return Duration.ZERO;
+    }
+    List<Duration> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------------------------------
+
+  /** What a change to a request records: its audit entry's action and command, reason, events and actor. */
+  private record Change(Action action, String command, @Nullable String reason, List<WriteBatch.Append> events,
+                       Actor actor) {}
+
+  @FunctionalInterface
+  private interface RequestChange {
+    /** Changes {@code r} in place and says what to record; null to write nothing. */
+    @Nullable Change apply(Req r, Instant now);
+  }
+
+  /**
+   * Loads the request, applies the change and commits it with its audit entry and events, version-checked; on a
+   * conflict (a concurrent vote, a timer) it reads the request again and retries.
+   */
+  private Req retrying(TenantId tenant, String requestId, RequestChange change) {
+    ModuleContext c = context();
+    for (int attempt = 1; ; attempt++) {
+      Document d = c.store().get(tenant, REQUESTS, requestId).orElseThrow(() -> notFound(requestId));
+      ObjectNode before = Req.of(d).summary();
+      Req r = Req.of(d.copy());
+      Instant now = c.clock().instant();
+      Change ch = change.apply(r, now);
+      if (ch == null) {
+        return Req.of(d);
+      }
+      Document next = r.document(r.version + 1);
+      WriteBatch.Builder b = WriteBatch.builder().update(REQUESTS, next);
+      ch.events().forEach(b::append);
+      try {
+        commit(c, ch.actor(), b, new AuditEntry.Change(ch.actor(), now, correlation(), ch.action(), ch.command(),
+            RESOURCE_TYPE, requestId, next.version(), before, r.summary(), ch.reason(), Outcome.APPLIED,
+            List.of("workflow"), null, requestId));
+        return new Req(requestId, next.version(), r.body);
+      } catch (VersionConflictException e) {
+        if (attempt >= ATTEMPTS) {
+          throw e;
+        }
+        LOG.debug("approval request {} changed meanwhile; trying again", requestId);
+      }
+    }
+  }
+
+  private static void commit(ModuleContext c, Actor actor, WriteBatch.Builder b, AuditEntry entry) {
+    AuditRecorder audit = c.audit();
+    List<WriteBatch.Append> records = audit == AuditRecorder.none() ? List.of() : audit.record(entry);
+    records.forEach(b::append);
+    Committed done = c.store().commit(actor.tenant(), b.build());
+    if (!records.isEmpty()) {
+      audit.committed(actor.tenant(), done.records());
+    }
+  }
+
+  private Req load(ModuleContext c, TenantId tenant, String requestId) {
+    return Req.of(c.store().get(tenant, REQUESTS, requestId).orElseThrow(() -> notFound(requestId)));
+  }
+
+  private static NotFoundException notFound(String requestId) {
+    return new NotFoundException("no approval request " + requestId);
+  }
+
+  private static void requirePending(Req r) {
+    if (r.state() != RequestState.PENDING) {
+      throw ValidationException.of("requestId", "approval.closed", "approval request " + r.id + " is " + r.state()
+          + "; only a pending request takes this");
+    }
+  }
+
+  private static void requireRequester(Actor actor, Req r, String what) {
+    if (!actor.userId().equals(r.requester())) {
+      throw new AccessDeniedException(actor.userId() + " may not " + what + " approval request " + r.id + ": only "
+          + r.requester() + ", who asked for it, may", List.of("workflow." + what + ".requester"));
+    }
+  }
+
+  private static void checkComment(@Nullable String comment) {
+    if (comment != null && comment.length() > 4000) {
+      throw ValidationException.of("comment", "approval.comment.length", "a comment has at most 4000 characters");
+    }
+  }
+
+  /** The definition a request started under: its own copy, parsed once per copy. */
+  private ApprovalDefinition definitionOf(Req r) {
+    JsonNode copy = r.body.get("definitionCopy");
+    String key = r.body.path("definition").path("key").asText() + "@" + r.body.path("definition").path("version")
+        .asInt() + "#" + copy.hashCode();
+    ApprovalDefinition d = copies.get(key);
+    if (d == null) {
+      d = DefinitionFormat.fromCopy(copy);
+      if (copies.size() < 1_000) {
+        copies.put(key, d);
+      }
+    }
+    return d;
+  }
+
+  private static ObjectNode assigned(Req r, ObjectNode step, Collection<String> to) {
+    ObjectNode data = Req.F.objectNode().put("requestId", r.id)
+        .put("definition", r.body.path("definition").path("key").asText())
+        .put("step", step.path("name").asText()).put("command", r.body.path("command").asText())
+        .put("resourceType", r.body.path("resourceType").asText())
+        .put("resourceId", r.body.path("resourceId").asText()).put("requester", r.requester());
+    data.set("assignees", Req.array(to));
+    if (step.hasNonNull("deadline")) {
+      data.put("deadline", step.get("deadline").asText());
+    }
+    return data;
+  }
+
+  private static ObjectNode decided(Req r) {
+    ObjectNode data = Req.F.objectNode().put("requestId", r.id)
+        .put("definition", r.body.path("definition").path("key").asText()).put("state", r.state().name())
+        .put("command", r.body.path("command").asText()).put("resourceType", r.body.path("resourceType").asText())
+        .put("resourceId", r.body.path("resourceId").asText()).put("requester", r.requester());
+    if (r.body.hasNonNull("execution")) {
+      data.set("execution", r.body.get("execution"));
+    }
+    return data;
+  }
+
+  private static WriteBatch.Append event(ModuleContext c, String type, Req r, long version, Instant now,
+                                         ObjectNode data) {
+    return new Event(UUID.randomUUID().toString(), type, tenantFor(r), RESOURCE_TYPE, r.id, version, now,
+        r.body.path("correlationId").asText(null), data).toAppend();
+  }
+
+  private static TenantId tenantFor(Req r) {
+    return TenantId.of(r.body.path("tenant").asText());
+  }
+
+  private static String correlation() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final AtomicLong LAST = new AtomicLong();
+
+  /** A time-ordered (version 7) UUID: request ids sort by creation time and index well. */
+  static String uuidV7(Instant now) {
+    long millis = now.toEpochMilli();
+    long stamp = LAST.updateAndGet(prev -> (prev >>> 12) < millis ? millis << 12 : prev + 1);
+    long msb = ((stamp >>> 12) << 16) | 0x7000L | (stamp & 0xFFFL);
+    long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+}

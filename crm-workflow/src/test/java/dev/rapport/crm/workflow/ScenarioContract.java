@@ -1,0 +1,414 @@
+package dev.rapport.crm.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rapport.crm.Crm;
+import dev.rapport.crm.access.AccessPolicy;
+import dev.rapport.crm.actor.Actor;
+import dev.rapport.crm.actor.TenantId;
+import dev.rapport.crm.customer.Customer;
+import dev.rapport.crm.customer.CustomerData;
+import dev.rapport.crm.customer.CustomerKind;
+import dev.rapport.crm.directory.Directory;
+import dev.rapport.crm.error.AccessDeniedException;
+import dev.rapport.crm.error.ApprovalPendingException;
+import dev.rapport.crm.error.ApprovalRejectedException;
+import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.money.Money;
+import dev.rapport.crm.notify.Event;
+import dev.rapport.crm.notify.Outbox;
+import dev.rapport.crm.recording.AuditRecorder;
+import dev.rapport.crm.store.Store;
+import dev.rapport.crm.testkit.MutableClock;
+import dev.rapport.crm.testservers.TestServers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The issue's scenarios on one store: two-step credit-limit approval (manager, then finance 2 of 3), grade-A delete
+ * needing a director, churn reactivation, escalation on timeout, auto-reject on expiry, delegation while out of
+ * office, recall and resubmit. Each test uses a tenant of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ScenarioContract {
+  final MutableClock clock = MutableClock.at("2026-03-02T08:00:00Z");
+  TestServers.Opened opened;
+
+  abstract TestServers.Opened open(MutableClock clock) throws Exception;
+
+  @BeforeAll
+  void start() throws Exception {
+    opened = open(clock);
+  }
+
+  @AfterAll
+  void stop() {
+    if (opened != null) {
+      opened.close();
+    }
+  }
+
+  static final ApprovalDefinition CREDIT = ApprovalDefinition.builder("credit-limit", 1)
+      .name("Credit limit above 100,000")
+      .trigger(ApprovalDefinition.Trigger.on("customer.change-credit-limit")
+          .when("resource.creditLimit.amount > 100000"))
+      .step(ApprovalStep.named("manager").approvers(Approvers.manager()).build())
+      .step(ApprovalStep.named("finance").approvers(Approvers.role("finance")).mode(DecisionMode.nOf(2)).build())
+      .build();
+
+  static final ApprovalDefinition GRADE_A_DELETE = ApprovalDefinition.builder("grade-a-delete", 1)
+      .trigger(ApprovalDefinition.Trigger.on("customer.delete").when("before.grade == 'A'"))
+      .step(ApprovalStep.named("director").approvers(Approvers.role("director"))
+          .timeLimit(Duration.ofHours(24), OnExpiry.reject()).build())
+      .build();
+
+  static final ApprovalDefinition REACTIVATION = ApprovalDefinition.builder("churn-reactivation", 1)
+      .trigger(ApprovalDefinition.Trigger.on("customer.change-stage")
+          .when("before.stage == 'CHURNED' && resource.stage != 'CHURNED'"))
+      .step(ApprovalStep.named("owner").approvers(Approvers.field("owner"))
+          .timeLimit(Duration.ofHours(8), OnExpiry.escalateTo(Approvers.role("director"))).build())
+      .build();
+
+  static final ApprovalDefinition OWNER_CHANGE = ApprovalDefinition.builder("grade-a-owner", 1)
+      .trigger(ApprovalDefinition.Trigger.on("customer.assign-owner")
+          .when("before.grade == 'A' && has(before.owner) && before.owner != resource.owner"))
+      .step(ApprovalStep.named("manager").approvers(Approvers.manager())
+          .timeLimit(Duration.ofHours(4), OnExpiry.remind()).build())
+      .build();
+
+  final class World {
+    final TenantId tenant = TenantId.of("t" + UUID.randomUUID().toString().substring(0, 8));
+    final Directory directory = Directory.inMemory()
+        .manager(tenant.value(), "alice", "bob").manager(tenant.value(), "bob", "carol")
+        .manager(tenant.value(), "fay", "carol")
+        .role(tenant.value(), "finance", "fay", "finn", "fred")
+        .role(tenant.value(), "director", "dora", "dave")
+        .build();
+    final Workflow workflow = Workflow.builder()
+        .definitions(List.of(CREDIT, GRADE_A_DELETE, REACTIVATION, OWNER_CHANGE))
+        .administratorRole("workflow-admin")
+        .build();
+    final Crm crm;
+
+    World() {
+      this(opened.store());
+    }
+
+    World(Store store) {
+      crm = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+          .directory(directory).approvals(workflow).clock(clock).publishAfterCommit(false).build();
+    }
+
+    Actor user(String id) {
+      return Actor.of(tenant, id);
+    }
+
+    Customer customer(String grade, String owner) {
+      return crm.customers().create(user("alice"), CustomerData.builder(CustomerKind.ORGANIZATION, "Tea Co 茶")
+          .grade(grade).owner(owner).creditLimit("50000", "CNY").build());
+    }
+
+    String parked(Runnable command) {
+      try {
+        command.run();
+      } catch (ApprovalPendingException e) {
+        return e.requestId();
+      }
+      throw new AssertionError("the command was not parked");
+    }
+
+    List<String> eventTypes() {
+      return opened.store().read(tenant, Outbox.STREAM, 0, 1000).stream()
+          .map(r -> r.type()).toList();
+    }
+
+    List<Event> events(String type) {
+      return opened.store().read(tenant, Outbox.STREAM, 0, 1000).stream()
+          .filter(r -> r.type().equals(type)).map(r -> Event.fromJson(r.payload())).toList();
+    }
+  }
+
+  @Test
+  void twoStepCreditLimitApprovalRunsTheCommandOnceAfterTheSecondFinanceVote() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "annual review"));
+
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).creditLimit().amount()).isEqualByComparingTo("50000");
+    ApprovalRequest r = w.workflow.request(w.tenant, id);
+    assertThat(r.state()).isEqualTo(RequestState.PENDING);
+    assertThat(r.step().name()).isEqualTo("manager");
+    assertThat(r.step().candidates()).containsExactly("bob");
+    assertThat(w.workflow.inbox(w.user("bob"))).extracting(Task::requestId).containsExactly(id);
+
+    r = w.workflow.approve(w.user("bob"), id, "ok");
+    assertThat(r.step().name()).isEqualTo("finance");
+    assertThat(r.step().candidates()).containsExactly("fay", "finn", "fred");
+    r = w.workflow.approve(w.user("fay"), id, null);
+    assertThat(r.state()).isEqualTo(RequestState.PENDING);
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).creditLimit().amount()).isEqualByComparingTo("50000");
+    r = w.workflow.approve(w.user("finn"), id, "2 of 3");
+
+    assertThat(r.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(r.execution().status()).isEqualTo("RAN");
+    Customer after = w.crm.customers().require(w.user("alice"), c.id());
+    assertThat(after.creditLimit().amount()).isEqualByComparingTo("250000");
+    assertThat(after.version()).isEqualTo(c.version() + 1);
+    assertThat(w.workflow.lockOf(w.tenant, "customer", c.id())).isEmpty();
+    assertThat(w.eventTypes()).contains("approval.requested", "approval.task-assigned", "approval.decided",
+        "approval.executed", "customer.credit-limit-changed");
+    // running it again changes nothing
+    assertThat(w.workflow.execute(w.tenant, id).execution().resourceVersion()).isEqualTo(after.version());
+    assertThat(w.workflow.recover(w.tenant)).isZero();
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).version()).isEqualTo(after.version());
+  }
+
+  @Test
+  void aSmallRaiseNeedsNoApproval() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    Customer after = w.crm.customers().changeCreditLimit(w.user("alice"), c.id(), Money.of("90000", "CNY"), "ok");
+    assertThat(after.creditLimit().amount()).isEqualByComparingTo("90000");
+  }
+
+  @Test
+  void theLockedRecordRefusesOtherChangesUntilTheRequestIsDecided() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "annual review"));
+    assertThatThrownBy(() -> w.crm.customers().tag(w.user("erin"), c.id(), "segment/vip"))
+        .isInstanceOf(ApprovalRejectedException.class)
+        .hasMessageContaining(id)
+        .hasMessageContaining("workflow.locked");
+    w.workflow.reject(w.user("bob"), id, "too much");
+    assertThat(w.workflow.request(w.tenant, id).state()).isEqualTo(RequestState.REJECTED);
+    assertThat(w.crm.customers().tag(w.user("erin"), c.id(), "segment/vip").tags()).isNotEmpty();
+  }
+
+  @Test
+  void theRequesterNeverApprovesEvenHoldingTheRoleOrThroughADelegation() {
+    World w = new World();
+    Customer c = w.customer("B", "fay");
+    // fay is in finance; she asks, so she is no candidate of the finance step
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("fay"), c.id(),
+        Money.of("250000", "CNY"), "raise"));
+    assertThat(w.workflow.request(w.tenant, id).step().candidates()).containsExactly("carol");
+    assertThatThrownBy(() -> w.workflow.approve(w.user("fay"), id, null))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.sod.requester");
+    // carol delegates to fay: fay still may not decide her own request
+    w.workflow.delegate(w.user("carol"), "fay", clock.instant(), clock.instant().plus(Duration.ofDays(3)), "holiday");
+    assertThatThrownBy(() -> w.workflow.approve(w.user("fay"), id, null))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.sod.requester");
+    assertThat(w.workflow.inbox(w.user("fay"))).isEmpty();
+    // nor on behalf of someone else
+    assertThatThrownBy(() -> w.workflow.approve(new Actor("integration", w.tenant, java.util.Set.of(),
+        java.util.Map.of(), "fay"), id, null))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.sod.requester");
+    w.workflow.approve(w.user("carol"), id, null);
+    ApprovalRequest r = w.workflow.request(w.tenant, id);
+    assertThat(r.step().candidates()).containsExactly("finn", "fred");
+    // carol decided the manager step: she may not decide finance too
+    assertThatThrownBy(() -> w.workflow.reassign(w.user("finn"), id, "finn", "carol", "busy"))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.sod.decided-before");
+    assertThatThrownBy(() -> w.workflow.reassign(w.user("finn"), id, "finn", "fay", "busy"))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.sod.requester");
+  }
+
+  @Test
+  void gradeADeleteNeedsADirectorAndExpiresIntoARejection() {
+    World w = new World();
+    Customer a = w.customer("A", "alice");
+    Customer b = w.customer("B", "alice");
+    assertThat(w.crm.customers().delete(w.user("alice"), b.id(), "duplicate").isDeleted()).isTrue();
+    String id = w.parked(() -> w.crm.customers().delete(w.user("alice"), a.id(), "duplicate"));
+    assertThat(w.workflow.request(w.tenant, id).step().candidates()).containsExactly("dave", "dora");
+    assertThatThrownBy(() -> w.workflow.approve(w.user("bob"), id, null))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.not-approver");
+
+    clock.advance(Duration.ofHours(23));
+    assertThat(w.workflow.sweep(w.tenant).fired()).isZero();
+    assertThat(w.workflow.overdue(w.tenant)).isEmpty();
+    clock.advance(Duration.ofHours(2));
+    assertThat(w.workflow.overdue(w.tenant)).extracting(ApprovalRequest::id).containsExactly(id);
+    Workflow.Sweep s = w.workflow.sweep(w.tenant);
+    assertThat(s.fired()).isEqualTo(1);
+    assertThat(w.workflow.sweep(w.tenant).fired()).isZero();
+    ApprovalRequest r = w.workflow.request(w.tenant, id);
+    assertThat(r.state()).isEqualTo(RequestState.EXPIRED);
+    assertThat(r.step().outcome()).isEqualTo("EXPIRED");
+    assertThat(w.crm.customers().require(w.user("alice"), a.id()).isDeleted()).isFalse();
+    assertThatThrownBy(() -> w.workflow.approve(w.user("dora"), id, null))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("EXPIRED");
+  }
+
+  @Test
+  void churnReactivationGoesToTheOwnerAndEscalatesToADirectorOnTimeout() {
+    World w = new World();
+    Customer c = w.customer("B", "olga");
+    w.crm.customers().changeStage(w.user("alice"), c.id(), "CHURNED", "lost");
+    String id = w.parked(() -> w.crm.customers().changeStage(w.user("alice"), c.id(), "ACTIVE", "back"));
+    assertThat(w.workflow.request(w.tenant, id).step().candidates()).containsExactly("olga");
+    clock.advance(Duration.ofHours(9));
+    assertThat(w.workflow.sweep(w.tenant).fired()).isEqualTo(1);
+    ApprovalRequest r = w.workflow.request(w.tenant, id);
+    assertThat(r.step().escalated()).isTrue();
+    assertThat(r.step().candidates()).containsExactly("dave", "dora");
+    assertThat(w.workflow.inbox(w.user("olga"))).isEmpty();
+    assertThat(w.eventTypes()).contains("approval.escalated");
+    r = w.workflow.approve(w.user("dora"), id, "welcome back");
+    assertThat(r.execution().status()).isEqualTo("RAN");
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).stage()).isEqualTo("ACTIVE");
+  }
+
+  @Test
+  void remindersRepeatEachTimeLimitUntilDecided() {
+    World w = new World();
+    Customer c = w.customer("A", "olga");
+    String id = w.parked(() -> w.crm.customers().assignOwner(w.user("alice"), c.id(), "ivan"));
+    clock.advance(Duration.ofHours(5));
+    assertThat(w.workflow.sweep(w.tenant).fired()).isEqualTo(1);
+    clock.advance(Duration.ofHours(4));
+    assertThat(w.workflow.sweep(w.tenant).fired()).isEqualTo(1);
+    assertThat(w.workflow.request(w.tenant, id).step().reminders()).isEqualTo(2);
+    assertThat(w.events("approval.reminder")).hasSize(2)
+        .allSatisfy(e -> assertThat(e.data().path("assignees").get(0).asText()).isEqualTo("bob"));
+    w.workflow.approve(w.user("bob"), id, null);
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).owner()).isEqualTo("ivan");
+  }
+
+  @Test
+  void aDelegateDecidesForTheDelegatorWhileOutOfOffice() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    Instant now = clock.instant();
+    w.workflow.delegate(w.user("bob"), "gina", now, now.plus(Duration.ofDays(7)), "out of office");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("150000", "CNY"), "raise"));
+    List<Task> inbox = w.workflow.inbox(w.user("gina"));
+    assertThat(inbox).singleElement().satisfies(t -> {
+      assertThat(t.requestId()).isEqualTo(id);
+      assertThat(t.onBehalfOf()).isEqualTo("bob");
+    });
+    ApprovalRequest r = w.workflow.approve(w.user("gina"), id, "for bob");
+    assertThat(r.steps().get(0).votes()).singleElement()
+        .satisfies(v -> assertThat(v.by() + "/" + v.onBehalfOf()).isEqualTo("gina/bob"));
+    // bob (back early) may not vote in the finance step for the step he decided through gina
+    assertThat(r.step().candidates()).doesNotContain("bob");
+  }
+
+  @Test
+  void aDelegationOutsideItsPeriodGivesNothing() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    Instant now = clock.instant();
+    w.workflow.delegate(w.user("bob"), "gina", now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(7)), "later");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("150000", "CNY"), "raise"));
+    assertThat(w.workflow.inbox(w.user("gina"))).isEmpty();
+    assertThatThrownBy(() -> w.workflow.approve(w.user("gina"), id, null))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.not-approver");
+  }
+
+  @Test
+  void theRequesterRecallsAndResubmitsAfterARejection() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String first = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "raise"));
+    assertThatThrownBy(() -> w.workflow.recall(w.user("bob"), first, "not mine"))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(w.workflow.recall(w.user("alice"), first, "wrong amount").state()).isEqualTo(RequestState.WITHDRAWN);
+    assertThat(w.workflow.lockOf(w.tenant, "customer", c.id())).isEmpty();
+
+    ApprovalRequest second = w.workflow.resubmit(w.user("alice"), first).orElseThrow();
+    assertThat(second.resubmittedFrom()).isEqualTo(first);
+    w.workflow.reject(w.user("bob"), second.id(), "no");
+    assertThatThrownBy(() -> w.workflow.resubmit(w.user("bob"), second.id()))
+        .isInstanceOf(AccessDeniedException.class);
+    ApprovalRequest third = w.workflow.resubmit(w.user("alice"), second.id()).orElseThrow();
+    w.workflow.approve(w.user("bob"), third.id(), null);
+    w.workflow.approve(w.user("fred"), third.id(), null);
+    ApprovalRequest done = w.workflow.approve(w.user("fay"), third.id(), null);
+    assertThat(done.execution().status()).isEqualTo("RAN");
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).creditLimit().amount())
+        .isEqualByComparingTo("250000");
+    assertThatThrownBy(() -> w.workflow.resubmit(w.user("alice"), third.id()))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("approval.resubmit.state");
+  }
+
+  @Test
+  void nOfMRejectsOnceTheApprovalsCanNoLongerBeReached() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "raise"));
+    w.workflow.approve(w.user("bob"), id, null);
+    assertThat(w.workflow.reject(w.user("fay"), id, "no").state()).isEqualTo(RequestState.PENDING);
+    assertThatThrownBy(() -> w.workflow.approve(w.user("fay"), id, null))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.already-voted");
+    assertThat(w.workflow.reject(w.user("finn"), id, "no").state()).isEqualTo(RequestState.REJECTED);
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).creditLimit().amount())
+        .isEqualByComparingTo("50000");
+  }
+
+  @Test
+  void aRecordChangedBehindTheRequestMakesTheApprovalStale() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "raise"));
+    // a host writing past the gate (another Crm without the workflow) changes the record
+    Crm plain = Crm.builder().store(opened.store()).accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none()).clock(clock).publishAfterCommit(false).build();
+    plain.customers().tag(w.user("alice"), c.id(), "x");
+    w.workflow.approve(w.user("bob"), id, null);
+    w.workflow.approve(w.user("fay"), id, null);
+    ApprovalRequest r = w.workflow.approve(w.user("fred"), id, null);
+    assertThat(r.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(r.execution().status()).isEqualTo("STALE");
+    assertThat(w.workflow.lockOf(w.tenant, "customer", c.id())).isEmpty();
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).creditLimit().amount())
+        .isEqualByComparingTo("50000");
+    assertThat(w.workflow.resubmit(w.user("alice"), id)).isPresent();
+  }
+
+  @Test
+  void kpisCountStatesAndMeasureCycleTimes() {
+    World w = new World();
+    Instant since = clock.instant();
+    for (int i = 0; i < 3; i++) {
+      Customer c = w.customer("B", "alice");
+      String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+          Money.of("250000", "CNY"), "raise"));
+      clock.advance(Duration.ofMinutes(10 * (i + 1)));
+      w.workflow.approve(w.user("bob"), id, null);
+      if (i == 2) {
+        w.workflow.reject(w.user("fay"), id, null);
+        w.workflow.reject(w.user("finn"), id, null);
+      } else {
+        w.workflow.approve(w.user("fay"), id, null);
+        w.workflow.approve(w.user("finn"), id, null);
+      }
+    }
+    Kpis k = w.workflow.kpis(w.tenant, since);
+    assertThat(k.countsByState()).containsEntry(RequestState.APPROVED, 2L).containsEntry(RequestState.REJECTED, 1L)
+        .containsEntry(RequestState.PENDING, 0L);
+    Kpis.CycleTime whole = k.cycleTimes().stream().filter(t -> t.definition().equals("credit-limit")
+        && t.step() == null).findFirst().orElseThrow();
+    assertThat(whole.count()).isEqualTo(3);
+    assertThat(whole.p50()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(whole.p95()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(k.approvers()).filteredOn(a -> a.user().equals("bob")).singleElement()
+        .satisfies(a -> assertThat(a.decisions()).isEqualTo(3));
+    assertThat(k.describe()).contains("credit-limit");
+  }
+}
