@@ -14,7 +14,9 @@ public sealed interface GateDecision {
    * Park the command: nothing of it is applied; the gate's own {@code writes} and {@code appends} (the approval
    * request, holding the {@link ParkedCommand}) are committed together with the command's {@code PARKED} audit
    * record, in one commit, and the caller gets {@code ApprovalPendingException} with {@code requestId}. On stores
-   * without multi-document transactions, {@code writes} may hold at most one document.
+   * without multi-document transactions the parked command's own document is the one document a commit may write:
+   * {@code writes} must then be empty, and a gate keeps what it opens in {@code appends} (stream records, which such
+   * stores commit atomically with one document).
    */
   record Park(String requestId, String reason, List<WriteBatch.Write> writes, List<WriteBatch.Append> appends)
       implements GateDecision {

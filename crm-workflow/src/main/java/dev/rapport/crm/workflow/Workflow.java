@@ -13,7 +13,6 @@ import dev.rapport.crm.approval.GateRequest;
 import dev.rapport.crm.approval.ParkedCommand;
 import dev.rapport.crm.approval.ParkedCommands;
 import dev.rapport.crm.error.AccessDeniedException;
-import dev.rapport.crm.error.CapabilityUnsupportedException;
 import dev.rapport.crm.error.CrmException;
 import dev.rapport.crm.error.NotFoundException;
 import dev.rapport.crm.error.ValidationException;
@@ -37,6 +36,7 @@ import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.WriteBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,8 +101,11 @@ import org.slf4j.LoggerFactory;
  *       in the same commit as the change.</li>
  * </ul>
  *
- * <p>The engine needs a store with {@link Capability#MULTI_DOCUMENT_TRANSACTIONS} (the in-memory store, H2,
- * PostgreSQL, MariaDB, MongoDB as a replica set): a parked command and its request are written in one commit.
+ * <p>On stores with {@link Capability#MULTI_DOCUMENT_TRANSACTIONS} a request is written in the commit that parks
+ * its command. On stores without (MongoDB without a replica set) that commit may write one document, the parked
+ * command: the request is then opened as a record of the stream {@value #OPENED} in the same commit, and every
+ * workflow call copies new such records into the request collection first (idempotently, on any node). The gate
+ * reads those not copied yet too, so the record is locked from the parking commit on in both cases.
  */
 public final class Workflow implements ApprovalGate, CrmModule {
   private static final Logger LOG = LoggerFactory.getLogger(Workflow.class);
@@ -111,6 +114,13 @@ public final class Workflow implements ApprovalGate, CrmModule {
   public static final String REQUESTS = "workflow_requests";
   /** The collection of delegations. */
   public static final String DELEGATIONS = "workflow_delegations";
+  /**
+   * On stores without multi-document transactions, the stream a request is opened in (in the commit that parks its
+   * command); every workflow call first copies what it finds there into {@link #REQUESTS}, once.
+   */
+  public static final String OPENED = "workflow_opened";
+  /** How far {@link #OPENED} has been copied, per tenant (one document). */
+  public static final String CURSORS = "workflow_cursors";
   /** The lease a timer sweep holds per tenant. */
   public static final String TIMER_LEASE = "workflow.timers";
   /** The resource type of approval requests in audit records and events. */
@@ -132,6 +142,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
       IndexSpec.single("execution", IndexType.STRING),
       IndexSpec.single("createdAt", IndexType.INSTANT),
       IndexSpec.single("closedAt", IndexType.INSTANT));
+  static final CollectionSpec CURSOR_SPEC = CollectionSpec.of(CURSORS);
   static final CollectionSpec DELEGATION_SPEC = CollectionSpec.of(DELEGATIONS,
       IndexSpec.single("delegator", IndexType.STRING),
       IndexSpec.single("delegate", IndexType.STRING),
@@ -273,15 +284,11 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   @Override
   public List<CollectionSpec> collections() {
-    return List.of(REQUEST_SPEC, DELEGATION_SPEC);
+    return List.of(REQUEST_SPEC, DELEGATION_SPEC, CURSOR_SPEC);
   }
 
   @Override
   public void start(ModuleContext value) {
-    if (!value.store().supports(Capability.MULTI_DOCUMENT_TRANSACTIONS)) {
-      throw new CapabilityUnsupportedException("crm-workflow needs a store with " + Capability.MULTI_DOCUMENT_TRANSACTIONS
-          + ": a parked command and its approval request are written in one commit (MongoDB: run a replica set)");
-    }
     List<Violation> problems = new ArrayList<>();
     Set<String> commands = value.parkedCommands().names();
     for (ApprovalDefinition d : definitions) {
@@ -338,10 +345,19 @@ public final class Workflow implements ApprovalGate, CrmModule {
     }
     String resource = command.resourceType() + "/" + command.resourceId();
     Optional<Document> lock = c.store().findUnique(tenant, REQUESTS, "lock", resource);
-    if (lock.isPresent()) {
+    String locking = lock.map(Document::id).orElse(null);
+    if (locking == null && singleDocument(c)) {
+      for (StreamRecord opened : notCopied(c.store(), tenant)) {
+        Req r = new Req(opened.id(), 0, opened.payload());
+        if (r.resourceKey().equals(resource)) {
+          locking = opened.id();
+        }
+      }
+    }
+    if (locking != null) {
       return new GateDecision.Reject(command.resourceType() + " " + command.resourceId()
-          + " is locked by open approval request " + lock.get().id() + " until it is decided",
-          List.of("workflow.locked"), lock.get().id());
+          + " is locked by open approval request " + locking + " until it is decided",
+          List.of("workflow.locked"), locking);
     }
     Instant now = c.clock().instant();
     for (ApprovalDefinition d : definitions) {
@@ -402,8 +418,12 @@ public final class Workflow implements ApprovalGate, CrmModule {
           List.of("workflow.no-approver"), null);
     }
     events.add(0, event(c, "approval.requested", r, 1, now, r.summary()));
-    return new GateDecision.Park(id, "needs approval: " + d.name() + ", step " + step.path("name").asText(),
-        List.of(new WriteBatch.Insert(REQUESTS, r.document(1))), events);
+    String reason = "needs approval: " + d.name() + ", step " + step.path("name").asText();
+    if (singleDocument(c)) {
+      events.add(new WriteBatch.Append(OPENED, id, "approval.opened", r.body));
+      return new GateDecision.Park(id, reason, List.of(), events);
+    }
+    return new GateDecision.Park(id, reason, List.of(new WriteBatch.Insert(REQUESTS, r.document(1))), events);
   }
 
   /**
@@ -503,6 +523,88 @@ public final class Workflow implements ApprovalGate, CrmModule {
     return out;
   }
 
+  // ---- requests opened in a stream (stores without multi-document transactions) --------------------------------
+
+  private static boolean singleDocument(ModuleContext c) {
+    return !c.store().supports(Capability.MULTI_DOCUMENT_TRANSACTIONS);
+  }
+
+  /** The context, after copying the tenant's newly opened requests into the request collection (see {@link #OPENED}). */
+  private ModuleContext ready(TenantId tenant) {
+    ModuleContext c = context();
+    if (singleDocument(c)) {
+      catchUp(c, tenant);
+    }
+    return c;
+  }
+
+  private static long copiedUpTo(Store store, TenantId tenant) {
+    return store.get(tenant, CURSORS, OPENED).map(d -> d.body().path("position").asLong()).orElse(0L);
+  }
+
+  private static List<StreamRecord> notCopied(Store store, TenantId tenant) {
+    List<StreamRecord> out = new ArrayList<>();
+    long after = copiedUpTo(store, tenant);
+    while (true) {
+      List<StreamRecord> page = store.read(tenant, OPENED, after, Query.MAX_LIMIT);
+      out.addAll(page);
+      if (page.size() < Query.MAX_LIMIT) {
+        return out;
+      }
+      after = page.get(page.size() - 1).position();
+    }
+  }
+
+  /**
+   * Copies opened requests into the request collection, in stream order, each once (an insert of an id that exists
+   * changes nothing), then moves the tenant's cursor. Two requests opened for one record by commands that passed
+   * the gate at the same moment: the later one is copied as {@code REJECTED}, as the lock would have refused it.
+   */
+  private void catchUp(ModuleContext c, TenantId tenant) {
+    Store store = c.store();
+    Optional<Document> cursor = store.get(tenant, CURSORS, OPENED);
+    long after = cursor.map(d -> d.body().path("position").asLong()).orElse(0L);
+    List<StreamRecord> page = store.read(tenant, OPENED, after, Query.MAX_LIMIT);
+    if (page.isEmpty()) {
+      return;
+    }
+    for (StreamRecord opened : page) {
+      Req r = new Req(opened.id(), 0, opened.payload().deepCopy());
+      try {
+        store.commit(tenant, WriteBatch.builder().insert(REQUESTS, r.document(1)).build());
+      } catch (dev.rapport.crm.error.DuplicateKeyException e) {
+        if (e.field().equals("lock")) {
+          Instant at = opened.recordedAt();
+          ObjectNode step = r.currentStep();
+          if (step != null) {
+            closeStep(step, "REJECTED", at);
+          }
+          close(r, RequestState.REJECTED, at);
+          r.body.put("closeReason", r.resourceKey() + " was locked by another request opened at the same time");
+          try {
+            store.commit(tenant, WriteBatch.builder().insert(REQUESTS, r.document(1))
+                .append(event(c, "approval.decided", r, 1, at, decided(r))).build());
+          } catch (dev.rapport.crm.error.DuplicateKeyException copied) {
+            // another node copied it meanwhile
+          }
+        }
+      }
+    }
+    long position = page.get(page.size() - 1).position();
+    ObjectNode body = Req.F.objectNode().put("position", position);
+    try {
+      store.commit(tenant, WriteBatch.builder().write(cursor.isEmpty()
+          ? new WriteBatch.Insert(CURSORS, new Document(OPENED, 1, body, Map.of()))
+          : new WriteBatch.Update(CURSORS, new Document(OPENED, cursor.get().version() + 1, body, Map.of())))
+          .build());
+    } catch (VersionConflictException | dev.rapport.crm.error.DuplicateKeyException e) {
+      return; // another node moved it
+    }
+    if (page.size() == Query.MAX_LIMIT) {
+      catchUp(c, tenant);
+    }
+  }
+
   // ---- deciding ----------------------------------------------------------------------------------------------------
 
   /** Approves the current step of a request as {@code actor} (or as a delegate of one of its candidates). */
@@ -517,7 +619,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   private ApprovalRequest decide(Actor actor, String requestId, boolean approve, @Nullable String comment) {
     Objects.requireNonNull(actor, "actor");
-    ModuleContext c = context();
+    ModuleContext c = ready(actor.tenant());
     checkComment(comment);
     Req done = retrying(actor.tenant(), requestId, (r, now) -> {
       requirePending(r);
@@ -691,7 +793,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
   /** Withdraws a pending request: only its requester may. The record is unlocked; the command never runs. */
   public ApprovalRequest recall(Actor actor, String requestId, String reason) {
     Objects.requireNonNull(reason, "reason");
-    ModuleContext c = context();
+    ModuleContext c = ready(actor.tenant());
     Req done = retrying(actor.tenant(), requestId, (r, now) -> {
       requirePending(r);
       requireRequester(actor, r, "recall");
@@ -715,7 +817,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * @return the new request, or empty when the command applied without needing approval this time
    */
   public Optional<ApprovalRequest> resubmit(Actor actor, String requestId) {
-    ModuleContext c = context();
+    ModuleContext c = ready(actor.tenant());
     Req r = load(c, actor.tenant(), requestId);
     requireRequester(actor, r, "resubmit");
     String exec = r.executionStatus();
@@ -744,7 +846,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(reason, "reason");
-    ModuleContext c = context();
+    ModuleContext c = ready(actor.tenant());
     Req done = retrying(actor.tenant(), requestId, (r, now) -> {
       requirePending(r);
       if (!actor.userId().equals(from) && actor.roles().stream().noneMatch(administratorRoles::contains)) {
@@ -864,7 +966,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * that sees the final approval, and by {@link #recover} for requests a node approved but did not finish.
    */
   public ApprovalRequest execute(TenantId tenant, String requestId) {
-    ModuleContext c = context();
+    ModuleContext c = ready(tenant);
     Req r = load(c, tenant, requestId);
     if (!"PENDING".equals(r.executionStatus())) {
       return r.view();
@@ -914,7 +1016,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * @return how many requests it finished
    */
   public int recover(TenantId tenant) {
-    ModuleContext c = context();
+    ModuleContext c = ready(tenant);
     int n = 0;
     Query q = Query.of(Criteria.eq("execution", "PENDING"), Sort.byId(), sweepBatch);
     List<String> ids = Page.streamAll(q, x -> c.store().query(tenant, REQUESTS, x)).map(Document::id).toList();
@@ -942,7 +1044,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * sweeps. Due steps are found through an index on their due time, so pending requests far from due cost nothing.
    */
   public Sweep sweep(TenantId tenant) {
-    ModuleContext c = context();
+    ModuleContext c = ready(tenant);
     Store store = c.store();
     Optional<Lease> held = store.tryAcquire(tenant, TIMER_LEASE, c.nodeId(), leaseTtl);
     if (held.isEmpty()) {
@@ -1054,19 +1156,19 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   /** A request as it stands. */
   public ApprovalRequest request(TenantId tenant, String requestId) {
-    return load(context(), tenant, requestId).view();
+    return load(ready(tenant), tenant, requestId).view();
   }
 
   /** The tenant's requests in {@code state}, oldest first, at most {@code limit}. */
   public List<ApprovalRequest> requests(TenantId tenant, RequestState state, int limit) {
-    ModuleContext c = context();
+    ModuleContext c = ready(tenant);
     return c.store().query(tenant, REQUESTS, Query.of(Criteria.eq("state", state.name()), Sort.byId(),
         Math.min(limit, Query.MAX_LIMIT))).items().stream().map(d -> Req.of(d).view()).toList();
   }
 
   /** The open request that locks a record, if any. */
   public Optional<ApprovalRequest> lockOf(TenantId tenant, String resourceType, String resourceId) {
-    return context().store().findUnique(tenant, REQUESTS, "lock", resourceType + "/" + resourceId)
+    return ready(tenant).store().findUnique(tenant, REQUESTS, "lock", resourceType + "/" + resourceId)
         .map(d -> Req.of(d).view());
   }
 
@@ -1076,7 +1178,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * an earlier step). Oldest first.
    */
   public List<Task> inbox(Actor actor) {
-    ModuleContext c = context();
+    ModuleContext c = ready(actor.tenant());
     Instant now = c.clock().instant();
     List<String> principals = new ArrayList<>();
     principals.add(actor.userId());
@@ -1106,7 +1208,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   /** Pending requests whose current step is past its time limit, the most overdue first. */
   public List<ApprovalRequest> overdue(TenantId tenant) {
-    ModuleContext c = context();
+    ModuleContext c = ready(tenant);
     Query q = Query.of(Criteria.lt("deadline", c.clock().instant()), Sort.asc("deadline"), Query.MAX_LIMIT);
     return Page.streamAll(q, x -> c.store().query(tenant, REQUESTS, x)).map(d -> Req.of(d).view()).toList();
   }
@@ -1116,7 +1218,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * page by page through the creation-time index).
    */
   public Kpis kpis(TenantId tenant, Instant since) {
-    ModuleContext c = context();
+    ModuleContext c = ready(tenant);
     Map<RequestState, Long> counts = new EnumMap<>(RequestState.class);
     for (RequestState s : RequestState.values()) {
       counts.put(s, c.store().count(tenant, REQUESTS, Criteria.eq("state", s.name())));

@@ -32,12 +32,14 @@ import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.recording.AuditEntry;
 import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.recording.Outcome;
+import dev.rapport.crm.store.Capability;
 import dev.rapport.crm.store.CollectionSpec;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
 import dev.rapport.crm.store.IndexSpec;
 import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.store.Store;
+import dev.rapport.crm.store.StreamRecord;
 import dev.rapport.crm.store.TextRules;
 import dev.rapport.crm.store.WriteBatch;
 import jakarta.validation.ConstraintViolation;
@@ -81,6 +83,13 @@ public final class CommandPipeline implements ParkedCommands {
   private static final String PARKED_STATUS = "status";
   public static final CollectionSpec PARKED = CollectionSpec.of(ParkedCommands.COLLECTION,
       IndexSpec.single(PARKED_STATUS, IndexType.STRING));
+
+  /**
+   * On stores without multi-document transactions, the commit that runs a parked command appends a record with the
+   * request's id to this stream instead of updating the parked command's document (a second document): stream record
+   * ids are unique, so a second run's commit fails as a whole. The parked document is marked as run afterwards.
+   */
+  public static final String RUNS = "parked_runs";
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandPipeline.class);
 
@@ -223,10 +232,18 @@ public final class CommandPipeline implements ParkedCommands {
           ran.version);
     } catch (VersionConflictException | DuplicateKeyException e) {
       // another node may have run it meanwhile: its commit marked the parked command as run
-      Optional<Document> now = store.get(command.actor().tenant(), PARKED.name(), resumption.parked().id());
+      TenantId tenant = command.actor().tenant();
+      Optional<Document> now = store.get(tenant, PARKED.name(), resumption.parked().id());
       if (now.isPresent() && hasRun(now.get())) {
         LOG.debug("approval request {} ran already", resumption.approval().requestId());
         return alreadyRun(now.get(), command);
+      }
+      if (singleDocument()) {
+        Optional<Long> version = recordedRun(tenant, resumption.approval().requestId());
+        if (version.isPresent()) {
+          markRan(tenant, resumption, version.get(), clock.instant());
+          return new Resumed(Resumed.Status.ALREADY_RUN, command.resourceId(), version.get());
+        }
       }
       throw e;
     }
@@ -260,6 +277,54 @@ public final class CommandPipeline implements ParkedCommands {
     resumption.approval().approvers().forEach(body.putArray("approvers")::add);
     return new Document(parked.id(), parked.version() + 1, body,
         Document.indexValues().put(PARKED_STATUS, "RAN").build());
+  }
+
+  private boolean singleDocument() {
+    return !store.supports(Capability.MULTI_DOCUMENT_TRANSACTIONS);
+  }
+
+  /**
+   * Marks a resumption as run in its own commit: the parked document on stores with multi-document transactions,
+   * otherwise a record of {@link #RUNS} with the request's id, whose uniqueness refuses a second run.
+   */
+  private void ran(WriteBatch.Builder batch, Resumption resumption, long version, Instant at) {
+    if (singleDocument()) {
+      ObjectNode payload = Json.object().put("requestId", resumption.approval().requestId()).put("version", version)
+          .put("at", at.toString());
+      batch.append(RUNS, resumption.approval().requestId(), "parked.ran", payload);
+    } else {
+      batch.update(PARKED.name(), ranDocument(resumption, version, at));
+    }
+  }
+
+  /** On stores without multi-document transactions, marks the parked document as run after the run's commit. */
+  private void markRan(TenantId tenant, Resumption resumption, long version, Instant at) {
+    if (!singleDocument()) {
+      return;
+    }
+    try {
+      store.commit(tenant, WriteBatch.builder().update(PARKED.name(), ranDocument(resumption, version, at)).build());
+    } catch (RuntimeException e) {
+      // the run's record in parked_runs is what counts; a later resume finds it and marks the document
+      LOG.debug("marking approval request {} as run failed: {}", resumption.approval().requestId(), e.toString());
+    }
+  }
+
+  /** The version a run recorded in {@link #RUNS} for {@code requestId}, if it ran (a scan: the rare path). */
+  private Optional<Long> recordedRun(TenantId tenant, String requestId) {
+    long after = 0;
+    while (true) {
+      List<StreamRecord> page = store.read(tenant, RUNS, after, 1000);
+      for (StreamRecord r : page) {
+        if (r.id().equals(requestId)) {
+          return Optional.of(r.payload().path("version").asLong());
+        }
+      }
+      if (page.size() < 1000) {
+        return Optional.empty();
+      }
+      after = page.get(page.size() - 1).position();
+    }
   }
 
   /** The text rules on a JSON form of {@code rt} (bidirectional controls in its free text when allowed). */
@@ -351,7 +416,7 @@ public final class CommandPipeline implements ParkedCommands {
         records = audit.record(new AuditEntry.Change(actor, now, correlationId, def.action(), def.name(),
             rt.name(), id, readVersion, before, before, reason, Outcome.APPROVED, intent.decidingRules(), approval,
             approval.requestId()));
-        batch.update(PARKED.name(), ranDocument(resumption, readVersion, now));
+        ran(batch, resumption, readVersion, now);
       } else {
         // nothing to write, but the actor was shown the record: a read like any other
         records = audit.record(new AuditEntry.Read(actor, now, correlationId, Action.VIEW, rt.name(), List.of(id),
@@ -360,6 +425,9 @@ public final class CommandPipeline implements ParkedCommands {
       records.forEach(batch::append);
       if (!batch.isEmpty()) {
         commit(actor.tenant(), batch.build(), records);
+      }
+      if (resumption != null) {
+        markRan(actor.tenant(), resumption, readVersion, now);
       }
       return new Ran<>(shown, false, readVersion);
     }
@@ -440,9 +508,12 @@ public final class CommandPipeline implements ParkedCommands {
       batch.append(event.toAppend());
     }
     if (resumption != null) {
-      batch.update(PARKED.name(), ranDocument(resumption, nextVersion, now));
+      ran(batch, resumption, nextVersion, now);
     }
     commit(actor.tenant(), batch.build(), records);
+    if (resumption != null) {
+      markRan(actor.tenant(), resumption, nextVersion, now);
+    }
     LOG.debug("{} {} {} v{} by {}", def.name(), rt, id, nextVersion, actor.userId());
 
     // 7. Publish (after commit, on the publisher's executor; never undoes the committed change)
