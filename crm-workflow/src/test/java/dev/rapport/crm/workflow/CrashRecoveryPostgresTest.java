@@ -1,0 +1,12 @@
+package dev.rapport.crm.workflow;
+
+import dev.rapport.crm.testkit.MutableClock;
+import dev.rapport.crm.testservers.TestServers;
+
+/** Crash recovery of approved commands on Postgres. */
+class CrashRecoveryPostgresTest extends CrashRecoveryContract {
+  @Override
+  TestServers.Opened open(MutableClock clock) throws Exception {
+    return TestServers.postgres("workflow_crash", clock);
+  }
+}
