@@ -47,6 +47,7 @@ public record Kpis(Instant since, Map<RequestState, Long> countsByState, List<Cy
   }
 
   private static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    return d.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString().substring(2)
+        .toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -65,6 +65,8 @@ public final class QuickStart {
     ReadmeAccess.print(ReadmeAccess.run(dev.rapport.crm.store.memory.InMemoryStore.create()));
     // the audit trail with crm-audit: records, the hash chain, verification (on a store of its own too)
     ReadmeAudit.runAndPrint();
+    // approvals with crm-workflow: a two-step credit-limit approval, its diagram and KPIs (a store of its own too)
+    ReadmeWorkflow.print(ReadmeWorkflow.run(dev.rapport.crm.store.memory.InMemoryStore.create()));
   }
 
   static void run(Crm crm, Store store, Inbox notifier) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's Java blocks are the marked lines of the samples that compile and run here, so they cannot rot: the
  * first block is {@link ReadmeExample} with its imports, the second {@link ReadmeReads}, the third
- * {@link ReadmeIndexes}, the fourth {@link ReadmeAccess}, the fifth {@link ReadmeAudit}.
+ * {@link ReadmeIndexes}, the fourth {@link ReadmeAccess}, the fifth {@link ReadmeAudit}, the sixth
+ * {@link ReadmeWorkflow}.
  */
 class ReadmeExampleTest {
   private static final Path SOURCES = Path.of("src/main/java/dev/rapport/crm/samples");
@@ -51,9 +52,38 @@ class ReadmeExampleTest {
     String indexes = Files.readString(SOURCES.resolve("ReadmeIndexes.java"));
     String access = Files.readString(SOURCES.resolve("ReadmeAccess.java"));
     String audit = Files.readString(SOURCES.resolve("ReadmeAudit.java"));
+    String workflow = Files.readString(SOURCES.resolve("ReadmeWorkflow.java"));
 
     assertThat(readmeBlocks()).containsExactly(imports(example) + "\n" + marked(example), marked(reads),
-        marked(indexes), marked(access), marked(audit));
+        marked(indexes), marked(access), marked(audit), marked(workflow));
+  }
+
+  @Test
+  void theReadmesYamlDefinitionIsTheSamplesFileAndTheJavaOne() throws IOException {
+    String file = Files.readString(Path.of("src/main/resources/approvals.yaml"));
+    Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(Path.of("../README.md")));
+    List<String> yaml = new ArrayList<>();
+    while (m.find()) {
+      yaml.add(m.group(1));
+    }
+    assertThat(yaml).filteredOn(b -> b.contains("approval definition")).containsExactly(file);
+    ReadmeWorkflow.Result r = ReadmeWorkflow.run(dev.rapport.crm.store.memory.InMemoryStore.create());
+    dev.rapport.crm.workflow.Workflow fromFile = dev.rapport.crm.workflow.Workflow.builder()
+        .definitions(file, "approvals.yaml").build();
+    assertThat(fromFile.definition("credit-limit").orElseThrow().toJson()).isEqualTo(r.definition().toJson());
+  }
+
+  @Test
+  void theWorkflowExampleApprovesInTwoStepsAndRunsTheChangeOnce() {
+    ReadmeWorkflow.Result r = ReadmeWorkflow.run(dev.rapport.crm.store.memory.InMemoryStore.create());
+    assertThat(r.bobsInbox()).singleElement().satisfies(t -> assertThat(t.step()).isEqualTo("manager"));
+    assertThat(r.done().execution().status()).isEqualTo("RAN");
+    assertThat(r.done().steps()).extracting(s -> s.name() + ":" + s.outcome())
+        .containsExactly("manager:APPROVED", "finance:APPROVED");
+    assertThat(r.after().creditLimit()).hasToString("250000.00 CNY");
+    assertThat(r.after().version()).isEqualTo(r.before().version() + 1);
+    assertThat(r.diagram()).startsWith("flowchart TD").contains("escalate to role director");
+    assertThat(r.kpis().countsByState()).containsEntry(dev.rapport.crm.workflow.RequestState.APPROVED, 1L);
   }
 
   @Test
