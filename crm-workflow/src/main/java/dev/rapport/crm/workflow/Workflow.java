@@ -335,11 +335,15 @@ public final class Workflow implements ApprovalGate, CrmModule {
     ParkedCommand command = request.command();
     TenantId tenant = command.actor().tenant();
     if (request.resuming() != null) {
+      // only an approved request of this workflow runs its command, whoever calls resume
       String id = request.resuming().requestId();
-      Optional<Document> own = c.store().get(tenant, REQUESTS, id);
-      if (own.isPresent() && Req.of(own.get()).state() != RequestState.APPROVED) {
-        return new GateDecision.Reject("approval request " + id + " is " + Req.of(own.get()).state()
-            + ", not approved", List.of("workflow.not-approved"), id);
+      RequestState state = c.store().get(tenant, REQUESTS, id).map(d -> Req.of(d).state()).orElse(null);
+      if (state == null && singleDocument(c)) {
+        state = notCopied(c.store(), tenant).stream().anyMatch(r -> r.id().equals(id)) ? RequestState.PENDING : null;
+      }
+      if (state != RequestState.APPROVED) {
+        return new GateDecision.Reject("approval request " + id + (state == null ? " does not exist" : " is " + state)
+            + ", so it is not approved", List.of("workflow.not-approved"), id);
       }
       return GateDecision.proceed();
     }

@@ -83,6 +83,13 @@ abstract class ScenarioContract {
           .timeLimit(Duration.ofHours(4), OnExpiry.remind()).build())
       .build();
 
+  static final ApprovalDefinition UNTAG = ApprovalDefinition.builder("untag", 1)
+      .trigger(ApprovalDefinition.Trigger.on("customer.untag"))
+      .step(ApprovalStep.named("owner").approvers(Approvers.field("owner")).skipIf("!has(before.owner)").build())
+      .step(ApprovalStep.named("on-call").approvers(Approvers.resolver("on-call")).build())
+      .step(ApprovalStep.named("directors").approvers(Approvers.role("director")).mode(DecisionMode.all()).build())
+      .build();
+
   final class World {
     final TenantId tenant = TenantId.of("t" + UUID.randomUUID().toString().substring(0, 8));
     final Directory directory = Directory.inMemory()
@@ -92,7 +99,9 @@ abstract class ScenarioContract {
         .role(tenant.value(), "director", "dora", "dave")
         .build();
     final Workflow workflow = Workflow.builder()
-        .definitions(List.of(CREDIT, GRADE_A_DELETE, REACTIVATION, OWNER_CHANGE))
+        .definitions(List.of(CREDIT, GRADE_A_DELETE, REACTIVATION, OWNER_CHANGE, UNTAG))
+        .resolver("on-call", ctx -> ctx.after().path("region").asText().equals("CN-East")
+            ? java.util.Set.of("oscar", ctx.requester().userId()) : java.util.Set.of())
         .administratorRole("workflow-admin")
         .build();
     final Crm crm;
@@ -169,6 +178,49 @@ abstract class ScenarioContract {
     assertThat(w.workflow.execute(w.tenant, id).execution().resourceVersion()).isEqualTo(after.version());
     assertThat(w.workflow.recover(w.tenant)).isZero();
     assertThat(w.crm.customers().require(w.user("alice"), c.id()).version()).isEqualTo(after.version());
+  }
+
+  @Test
+  void aSkippedStepAResolversApproversAndAnAllStep() {
+    World w = new World();
+    Customer c = w.crm.customers().create(w.user("alice"), CustomerData.builder(CustomerKind.PERSON, "王小明")
+        .region("CN-East").tag("segment/vip").build());
+    String id = w.parked(() -> w.crm.customers().untag(w.user("alice"), c.id(), "segment/vip"));
+    ApprovalRequest r = w.workflow.request(w.tenant, id);
+    assertThat(r.steps()).extracting(ApprovalRequest.StepState::outcome).containsExactly("SKIPPED", null);
+    // the resolver named alice too: the requester is never a candidate
+    assertThat(r.step().candidates()).containsExactly("oscar");
+    r = w.workflow.approve(w.user("oscar"), id, null);
+    assertThat(r.step().name()).isEqualTo("directors");
+    r = w.workflow.approve(w.user("dave"), id, null);
+    assertThat(r.state()).isEqualTo(RequestState.PENDING);
+    r = w.workflow.approve(w.user("dora"), id, null);
+    assertThat(r.execution().status()).isEqualTo("RAN");
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).tags()).isEmpty();
+  }
+
+  @Test
+  void aFirstStepWithoutCandidatesRefusesTheCommand() {
+    World w = new World();
+    Customer c = w.crm.customers().create(w.user("alice"), CustomerData.builder(CustomerKind.PERSON, "Ann")
+        .region("CN-West").tag("x").build());
+    // no owner (skipped), the resolver names nobody in CN-West: nobody may approve the on-call step
+    assertThatThrownBy(() -> w.crm.customers().untag(w.user("alice"), c.id(), "x"))
+        .isInstanceOf(ApprovalRejectedException.class).hasMessageContaining("workflow.no-approver");
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).tags()).hasSize(1);
+  }
+
+  @Test
+  void aHostResumingARequestThatIsNotApprovedIsRejectedByTheGate() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "raise"));
+    assertThatThrownBy(() -> w.crm.parkedCommands().resume(w.tenant, new dev.rapport.crm.approval.Approval(id,
+        List.of("mallory"), clock.instant())))
+        .isInstanceOf(ApprovalRejectedException.class).hasMessageContaining("workflow.not-approved");
+    assertThat(w.crm.customers().require(w.user("alice"), c.id()).creditLimit().amount())
+        .isEqualByComparingTo("50000");
   }
 
   @Test
