@@ -224,6 +224,42 @@ abstract class ScenarioContract {
   }
 
   @Test
+  void aRunningRequestStaysOnItsDefinitionVersionAfterANewOneIsDeployed() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    Customer d = w.customer("B", "alice");
+    String old = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "raise"));
+    // the next deployment: version 2 needs only a director
+    ApprovalDefinition v2 = ApprovalDefinition.builder("credit-limit", 2)
+        .trigger(ApprovalDefinition.Trigger.on("customer.change-credit-limit")
+            .when("resource.creditLimit.amount > 100000"))
+        .step(ApprovalStep.named("director").approvers(Approvers.role("director")).build())
+        .build();
+    Workflow next = Workflow.fromDefinitions(v2);
+    Crm redeployed = Crm.builder().store(opened.store()).accessPolicy(AccessPolicy.allowAll())
+        .audit(AuditRecorder.none()).directory(w.directory).approvals(next).clock(clock).publishAfterCommit(false)
+        .build();
+    String fresh;
+    try {
+      redeployed.customers().changeCreditLimit(w.user("alice"), d.id(), Money.of("250000", "CNY"), "raise");
+      throw new AssertionError("not parked");
+    } catch (ApprovalPendingException e) {
+      fresh = e.requestId();
+    }
+    assertThat(next.request(w.tenant, fresh).definitionVersion()).isEqualTo(2);
+    assertThat(next.request(w.tenant, fresh).step().name()).isEqualTo("director");
+
+    ApprovalRequest r = next.request(w.tenant, old);
+    assertThat(r.definitionVersion()).isEqualTo(1);
+    r = next.approve(w.user("bob"), old, null);
+    assertThat(r.step().name()).isEqualTo("finance");
+    next.approve(w.user("fay"), old, null);
+    assertThat(next.approve(w.user("fred"), old, null).execution().status()).isEqualTo("RAN");
+    assertThat(next.approve(w.user("dora"), fresh, null).execution().status()).isEqualTo("RAN");
+  }
+
+  @Test
   void aSmallRaiseNeedsNoApproval() {
     World w = new World();
     Customer c = w.customer("B", "alice");
