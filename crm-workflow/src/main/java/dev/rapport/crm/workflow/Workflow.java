@@ -154,12 +154,21 @@ public final class Workflow implements ApprovalGate, CrmModule {
   private final Duration leaseTtl;
   private final int sweepBatch;
   private final Map<String, ApprovalDefinition> copies = new ConcurrentHashMap<>();
+  /** Per definition key, the SHA-256 of the definition's JSON form: the key of its copies in {@link #copies}. */
+  private final Map<String, String> fingerprints;
   /** The request a resubmission on this thread comes from, for the request the gate opens for it. */
   private final ThreadLocal<String> resubmitting = new ThreadLocal<>();
   private volatile @Nullable ModuleContext context;
 
   private Workflow(Builder b) {
     this.definitions = List.copyOf(b.definitions.values());
+    Map<String, String> prints = new HashMap<>();
+    for (ApprovalDefinition d : definitions) {
+      prints.put(d.key(), com.google.common.hash.Hashing.sha256().hashString(d.toJson().toString(),
+          StandardCharsets.UTF_8).toString());
+      copies.put(prints.get(d.key()), d);
+    }
+    this.fingerprints = Map.copyOf(prints);
     this.resolvers = Map.copyOf(b.resolvers);
     this.administratorRoles = Set.copyOf(b.administratorRoles);
     this.leaseTtl = b.leaseTtl;
@@ -386,7 +395,8 @@ public final class Workflow implements ApprovalGate, CrmModule {
     ObjectNode body = Req.F.objectNode();
     body.put("state", RequestState.PENDING.name());
     body.put("tenant", command.actor().tenant().value());
-    body.putObject("definition").put("key", d.key()).put("version", d.version());
+    body.putObject("definition").put("key", d.key()).put("version", d.version())
+        .put("fingerprint", fingerprints.get(d.key()));
     body.set("definitionCopy", d.toJson());
     body.put("command", command.name()).put("resourceType", command.resourceType())
         .put("resourceId", command.resourceId());
@@ -916,7 +926,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
         .put("createdAt", now.toString());
     Document doc = new Document(id, 1, body, Document.indexValues().put("delegator", actor.userId())
         .put("delegate", delegate).put("until", until).build());
-    commit(c, actor, WriteBatch.builder().insert(DELEGATIONS, doc), new AuditEntry.Change(actor, now,
+    commit(c, actor, WriteBatch.builder().insert(DELEGATIONS, doc), () -> new AuditEntry.Change(actor, now,
         correlation(), Action.ASSIGN, "approval.delegate", "approval-delegation", id, 1, null, body, reason,
         Outcome.APPLIED, List.of("workflow.delegation"), null, null));
     return delegation(doc);
@@ -935,7 +945,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
     ObjectNode body = d.body().deepCopy().put("revoked", true);
     Document next = new Document(d.id(), d.version() + 1, body, Document.indexValues().put("delegator",
         dl.delegator()).put("delegate", dl.delegate()).put("until", dl.until()).build());
-    commit(c, actor, WriteBatch.builder().update(DELEGATIONS, next), new AuditEntry.Change(actor,
+    commit(c, actor, WriteBatch.builder().update(DELEGATIONS, next), () -> new AuditEntry.Change(actor,
         c.clock().instant(), correlation(), Action.ASSIGN, "approval.revoke-delegation", "approval-delegation",
         d.id(), next.version(), d.body(), body, reason, Outcome.APPLIED, List.of("workflow.delegation"), null, null));
     return delegation(next);
@@ -1087,7 +1097,9 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   /** Fires one due timer; false when the request changed meanwhile (a vote, another sweep) and it is no longer due. */
   private boolean fire(ModuleContext c, TenantId tenant, Document d, Lease lease, Instant now) {
-    Req r = Req.of(d.copy());
+    // (a document read from a store is the reader's own copy)
+    ObjectNode before = audited(c) ? Req.of(d).summary() : null;
+    Req r = Req.of(d);
     ObjectNode step = r.currentStep();
     if (r.state() != RequestState.PENDING || step == null || !step.hasNonNull("dueAt")
         || Instant.parse(step.get("dueAt").asText()).isAfter(now)) {
@@ -1131,14 +1143,14 @@ public final class Workflow implements ApprovalGate, CrmModule {
         command = "approval.expire";
       }
     }
-    ObjectNode before = Req.of(d).summary();
     WriteBatch.Builder b = WriteBatch.builder().update(REQUESTS, r.document(r.version + 1))
         .guardedBy(WriteBatch.LeaseGuard.of(lease));
     events.forEach(b::append);
+    String firing = command;
     try {
-      commit(c, timer, b, new AuditEntry.Change(timer, now, correlation(), Action.APPROVE, command, RESOURCE_TYPE,
-          r.id, r.version + 1, before, r.summary(), "time limit " + s.timeLimit() + " of step " + s.name()
-          + " passed", Outcome.APPLIED, List.of("workflow.timer"), null, r.id));
+      commit(c, timer, b, () -> new AuditEntry.Change(timer, now, correlation(), Action.APPROVE, firing,
+          RESOURCE_TYPE, r.id, r.version + 1, before, r.summary(), "time limit " + s.timeLimit() + " of step "
+          + s.name() + " passed", Outcome.APPLIED, List.of("workflow.timer"), null, r.id));
     } catch (VersionConflictException e) {
       return false;
     }
@@ -1305,20 +1317,21 @@ public final class Workflow implements ApprovalGate, CrmModule {
     ModuleContext c = context();
     for (int attempt = 1; ; attempt++) {
       Document d = c.store().get(tenant, REQUESTS, requestId).orElseThrow(() -> notFound(requestId));
-      ObjectNode before = Req.of(d).summary();
-      Req r = Req.of(d.copy());
+      // (a document read from a store is the reader's own copy: changed in place)
+      ObjectNode before = audited(c) ? Req.of(d).summary() : null;
+      Req r = Req.of(d);
       Instant now = c.clock().instant();
       Change ch = change.apply(r, now);
       if (ch == null) {
-        return Req.of(d);
+        return r;
       }
       Document next = r.document(r.version + 1);
       WriteBatch.Builder b = WriteBatch.builder().update(REQUESTS, next);
       ch.events().forEach(b::append);
       try {
-        commit(c, ch.actor(), b, new AuditEntry.Change(ch.actor(), now, correlation(), ch.action(), ch.command(),
-            RESOURCE_TYPE, requestId, next.version(), before, r.summary(), ch.reason(), Outcome.APPLIED,
-            List.of("workflow"), null, requestId));
+        commit(c, ch.actor(), b, () -> new AuditEntry.Change(ch.actor(), now, correlation(), ch.action(),
+            ch.command(), RESOURCE_TYPE, requestId, next.version(), before, r.summary(), ch.reason(),
+            Outcome.APPLIED, List.of("workflow"), null, requestId));
         return new Req(requestId, next.version(), r.body);
       } catch (VersionConflictException e) {
         if (attempt >= ATTEMPTS) {
@@ -1329,9 +1342,15 @@ public final class Workflow implements ApprovalGate, CrmModule {
     }
   }
 
-  private static void commit(ModuleContext c, Actor actor, WriteBatch.Builder b, AuditEntry entry) {
+  private static boolean audited(ModuleContext c) {
+    return c.audit() != AuditRecorder.none();
+  }
+
+  /** Commits a batch with the audit entry's records (the entry is not even built without a recorder). */
+  private static void commit(ModuleContext c, Actor actor, WriteBatch.Builder b,
+                             java.util.function.Supplier<AuditEntry> entry) {
     AuditRecorder audit = c.audit();
-    List<WriteBatch.Append> records = audit == AuditRecorder.none() ? List.of() : audit.record(entry);
+    List<WriteBatch.Append> records = audit == AuditRecorder.none() ? List.of() : audit.record(entry.get());
     records.forEach(b::append);
     Committed done = c.store().commit(actor.tenant(), b.build());
     if (!records.isEmpty()) {
@@ -1370,8 +1389,10 @@ public final class Workflow implements ApprovalGate, CrmModule {
   /** The definition a request started under: its own copy, parsed once per copy. */
   private ApprovalDefinition definitionOf(Req r) {
     JsonNode copy = r.body.get("definitionCopy");
-    String key = r.body.path("definition").path("key").asText() + "@" + r.body.path("definition").path("version")
-        .asInt() + "#" + copy.hashCode();
+    JsonNode def = r.body.path("definition");
+    // the copy's own SHA-256, written when the request opened: no need to walk the copy to find it in the cache
+    String key = def.hasNonNull("fingerprint") ? def.get("fingerprint").asText()
+        : def.path("key").asText() + "@" + def.path("version").asInt() + "#" + copy.hashCode();
     ApprovalDefinition d = copies.get(key);
     if (d == null) {
       d = DefinitionFormat.fromCopy(copy);
