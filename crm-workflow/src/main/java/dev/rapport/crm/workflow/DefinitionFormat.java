@@ -116,6 +116,16 @@ final class DefinitionFormat {
         throw ValidationException.of(source, "definitions.empty", source + " holds no definition");
       }
       JsonNode tree = read(p, "", at);
+      JsonToken next = p.nextToken();
+      while (next == JsonToken.VALUE_NULL) {
+        next = p.nextToken(); // an empty document, as after a closing ---
+      }
+      if (next != null) {
+        // a second YAML document (after ---) or JSON value would otherwise be dropped without a word
+        JsonLocation l = p.currentTokenLocation();
+        throw ValidationException.of(source, "definitions.syntax", source + ": line " + l.getLineNr() + ", column "
+            + l.getColumnNr() + ": a second document; give every definition in one (a list, or definitions: [...])");
+      }
       return new Located(tree, at);
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
@@ -189,10 +199,16 @@ final class DefinitionFormat {
     }
     List<Violation> out = new ArrayList<>();
     List<ApprovalDefinition> defs = new ArrayList<>();
+    Set<String> keys = new java.util.HashSet<>();
     for (int i = 0; i < items.size(); i++) {
       ApprovalDefinition d = definition(items.get(i), paths.get(i), doc, source, out);
       if (d != null) {
         defs.add(d);
+      }
+      JsonNode key = items.get(i).path("key");
+      if (key.isTextual() && !keys.add(key.asText())) {
+        new Problems(doc, source, paths.get(i), out).add("key", "definition.key.duplicate", "definition "
+            + key.asText() + " is given twice; give one version per key");
       }
     }
     if (!out.isEmpty()) {
@@ -230,17 +246,24 @@ final class DefinitionFormat {
     } else {
       p.unknownFields(t, "trigger", Set.of("commands", "condition"));
       Set<String> commands = new LinkedHashSet<>(p.texts(t, "trigger.commands"));
-      trigger = new ApprovalDefinition.Trigger(commands, p.text(t, "trigger.condition", false));
+      String condition = p.text(t, "trigger.condition", false);
+      p.condition("trigger.condition", condition);
+      trigger = new ApprovalDefinition.Trigger(commands, condition);
     }
     List<ApprovalStep> steps = new ArrayList<>();
     JsonNode s = n.get("steps");
     if (s == null || !s.isArray() || s.isEmpty()) {
       p.add("steps", "definition.steps.empty", "a definition has a list of at least one step");
     } else {
+      Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < s.size(); i++) {
         ApprovalStep step = step(s.get(i), "steps[" + i + "]", p);
         if (step != null) {
           steps.add(step);
+        }
+        JsonNode stepName = s.get(i).path("name");
+        if (stepName.isTextual() && !names.add(stepName.asText())) {
+          p.add("steps[" + i + "].name", "step.name.duplicate", "step name used twice: " + stepName.asText());
         }
       }
     }
@@ -268,7 +291,7 @@ final class DefinitionFormat {
     DecisionMode mode = DecisionMode.any();
     JsonNode m = n.get("mode");
     if (m != null) {
-      if (m.isIntegralNumber() && m.asInt() >= 1 && m.asInt() <= 100) {
+      if (m.isIntegralNumber() && m.canConvertToInt() && m.asInt() >= 1 && m.asInt() <= 100) {
         mode = DecisionMode.nOf(m.asInt());
       } else if (m.isTextual() && m.asText().equals("any")) {
         mode = DecisionMode.any();
@@ -279,6 +302,7 @@ final class DefinitionFormat {
       }
     }
     String skipIf = p.text(n, path + ".skipIf", false);
+    p.condition(path + ".skipIf", skipIf);
     Duration limit = null;
     String l = p.text(n, path + ".timeLimit", false);
     if (l != null) {
@@ -290,6 +314,12 @@ final class DefinitionFormat {
     }
     OnExpiry onExpiry = null;
     JsonNode e = n.get("onExpiry");
+    if (e != null && e.isNull()) {
+      e = null;
+    }
+    if ((l == null) != (e == null)) {
+      p.add(path + ".onExpiry", "step.onExpiry.pair", "a time limit and its action on expiry come together");
+    }
     if (e != null) {
       if (e.isTextual() && Set.of("remind", "approve", "reject").contains(e.asText())) {
         onExpiry = new OnExpiry(OnExpiry.Action.valueOf(e.asText().toUpperCase(java.util.Locale.ROOT)), List.of());
@@ -326,11 +356,23 @@ final class DefinitionFormat {
       String kind = a.fieldNames().next();
       try {
         switch (kind) {
-          case "users" -> out.add(new Approvers.Users(p.texts(a, at + ".users")));
-          case "role" -> out.add(new Approvers.Role(a.get("role").asText()));
+          case "users" -> {
+            List<String> ids = p.texts(a, at + ".users");
+            if (!ids.isEmpty()) {
+              out.add(new Approvers.Users(ids));
+            }
+          }
+          case "role", "field", "resolver" -> {
+            String value = p.text(a, at + "." + kind, true);
+            if (value != null) {
+              out.add(switch (kind) {
+                case "role" -> new Approvers.Role(value);
+                case "field" -> new Approvers.Field(value);
+                default -> new Approvers.Resolver(value);
+              });
+            }
+          }
           case "manager" -> out.add(new Approvers.Manager(a.get("manager").asInt(0)));
-          case "field" -> out.add(new Approvers.Field(a.get("field").asText()));
-          case "resolver" -> out.add(new Approvers.Resolver(a.get("resolver").asText()));
           default -> p.add(at, "approvers.kind", "unknown approver rule '" + kind
               + "': use users, role, manager, field or resolver");
         }
@@ -362,6 +404,12 @@ final class DefinitionFormat {
     void add(String path, String rule, String message) {
       String full = full(path);
       out.add(new Violation(full, rule, source + ": " + doc.where(full) + message));
+    }
+
+    void condition(String path, @Nullable String text) {
+      if (text != null) {
+        Conditions.check(text).forEach(i -> add(path, "condition.invalid", i.toString()));
+      }
     }
 
     void unknownFields(JsonNode n, String path, Set<String> known) {

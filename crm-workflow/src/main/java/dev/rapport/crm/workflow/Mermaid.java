@@ -8,9 +8,10 @@ final class Mermaid {
 
   static String render(ApprovalDefinition d) {
     StringBuilder m = new StringBuilder("flowchart TD\n");
-    String trigger = String.join(", ", d.trigger().commands().stream().sorted().toList())
-        + (d.trigger().condition() == null ? "" : "<br/>when " + d.trigger().condition());
-    m.append("  start([\"").append(escape(d.name() + " v" + d.version())).append("<br/>").append(escape(trigger))
+    // the line break is markup: only the texts around it are escaped
+    String trigger = escape(String.join(", ", d.trigger().commands().stream().sorted().toList()))
+        + (d.trigger().condition() == null ? "" : "<br/>when " + escape(d.trigger().condition()));
+    m.append("  start([\"").append(escape(d.name() + " v" + d.version())).append("<br/>").append(trigger)
         .append("\"])\n");
     String previous = "start";
     for (int i = 0; i < d.steps().size(); i++) {

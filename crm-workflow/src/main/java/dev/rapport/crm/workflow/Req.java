@@ -86,16 +86,25 @@ final class Req {
     return a;
   }
 
-  /** Who decided the steps before the current one (voters and those they voted for; not the timer). */
+  /** Who decided the steps before the current one (see {@link #involved}; not the timer). */
   Set<String> earlierDeciders() {
     Set<String> out = new LinkedHashSet<>();
     ArrayNode s = steps();
     for (int i = 0; i < Math.min(current(), s.size()); i++) {
-      for (JsonNode v : s.get(i).path("votes")) {
-        if (!v.path("by").asText().equals(Workflow.TIMER)) {
-          out.add(v.path("by").asText());
-          out.add(v.path("for").asText());
-        }
+      out.addAll(involved(s.get(i)));
+    }
+    out.remove(Workflow.TIMER);
+    return out;
+  }
+
+  /** Everyone the votes of a step involved: who cast each, whom it counted for, and whom its caster acted for. */
+  static Set<String> involved(JsonNode step) {
+    Set<String> out = new LinkedHashSet<>();
+    for (JsonNode v : step.path("votes")) {
+      out.add(v.path("by").asText());
+      out.add(v.path("for").asText());
+      if (v.hasNonNull("actingFor")) {
+        out.add(v.get("actingFor").asText());
       }
     }
     return out;

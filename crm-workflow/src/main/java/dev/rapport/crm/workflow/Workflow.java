@@ -211,8 +211,16 @@ public final class Workflow implements ApprovalGate, CrmModule {
       return this;
     }
 
+    /** Adds these definitions, all or none: a key given twice leaves the builder as it was. */
     public Builder definitions(Collection<ApprovalDefinition> values) {
-      values.forEach(this::definition);
+      Map<String, ApprovalDefinition> next = new LinkedHashMap<>(definitions);
+      for (ApprovalDefinition d : values) {
+        if (next.putIfAbsent(d.key(), d) != null) {
+          throw ValidationException.of("definitions." + d.key(), "definition.key.duplicate",
+              "definition " + d.key() + " is given twice; give one version per key");
+        }
+      }
+      definitions.putAll(next);
       return this;
     }
 
@@ -309,15 +317,16 @@ public final class Workflow implements ApprovalGate, CrmModule {
       }
       for (int i = 0; i < d.steps().size(); i++) {
         ApprovalStep s = d.steps().get(i);
-        List<Approvers> all = new ArrayList<>(s.approvers());
-        if (s.onExpiry() != null) {
-          all.addAll(s.onExpiry().escalateTo());
-        }
-        for (Approvers a : all) {
-          if (a instanceof Approvers.Resolver r && !resolvers.containsKey(r.name())) {
-            problems.add(new Violation("definitions." + d.key() + ".steps[" + i + "].approvers",
-                "definition.resolver.unknown", "definition " + d.key() + " names resolver '" + r.name()
-                + "', which is not registered; registered: " + resolvers.keySet()));
+        Map<String, List<Approvers>> rules = new LinkedHashMap<>();
+        rules.put("approvers", s.approvers());
+        rules.put("onExpiry.escalateTo", s.onExpiry() == null ? List.of() : s.onExpiry().escalateTo());
+        for (Map.Entry<String, List<Approvers>> e : rules.entrySet()) {
+          for (Approvers a : e.getValue()) {
+            if (a instanceof Approvers.Resolver r && !resolvers.containsKey(r.name())) {
+              problems.add(new Violation("definitions." + d.key() + ".steps[" + i + "]." + e.getKey(),
+                  "definition.resolver.unknown", "definition " + d.key() + " names resolver '" + r.name()
+                  + "', which is not registered; registered: " + resolvers.keySet()));
+            }
           }
         }
       }
@@ -426,9 +435,12 @@ public final class Workflow implements ApprovalGate, CrmModule {
       return GateDecision.proceed(); // every step skipped: no approval needed
     }
     ObjectNode step = Objects.requireNonNull(r.currentStep());
-    if (step.path("candidates").isEmpty()) {
-      return new GateDecision.Reject("nobody may approve step '" + step.path("name").asText() + "' of " + d.key()
-          + " for " + command.actor().userId() + " (the requester never approves their own request)",
+    int needed = d.steps().get(r.current()).mode().kind() == DecisionMode.Kind.N_OF
+        ? d.steps().get(r.current()).mode().n() : 1;
+    if (step.path("candidates").size() < needed) {
+      return new GateDecision.Reject((step.path("candidates").isEmpty() ? "nobody may approve step '"
+          : "too few may approve step '") + step.path("name").asText() + "' of " + d.key() + " for "
+          + command.actor().userId() + " (" + needed + " needed; the requester never approves their own request)",
           List.of("workflow.no-approver"), null);
     }
     events.add(0, event(c, "approval.requested", r, 1, now, r.summary()));
@@ -642,6 +654,9 @@ public final class Workflow implements ApprovalGate, CrmModule {
       String principal = principal(c, actor, r, d, step, now);
       ObjectNode vote = ((ArrayNode) step.get("votes")).addObject().put("by", actor.userId()).put("for", principal)
           .put("approve", approve).put("at", now.toString());
+      if (actor.onBehalfOf() != null) {
+        vote.put("actingFor", actor.onBehalfOf());
+      }
       if (comment != null) {
         vote.put("comment", comment);
       }
@@ -678,8 +693,10 @@ public final class Workflow implements ApprovalGate, CrmModule {
         approved = !rejected && approvals >= Math.max(1, candidates);
       }
       default -> {
+        // rejected once the approvals given plus the candidates still to vote cannot make n
         approved = approvals >= s.mode().n();
-        rejected = !approved && rejections > candidates - s.mode().n();
+        int open = Math.max(0, candidates - approvals - rejections);
+        rejected = !approved && rejections > 0 && approvals + open < s.mode().n();
       }
     }
     if (approved) {
@@ -722,14 +739,13 @@ public final class Workflow implements ApprovalGate, CrmModule {
         throw denied(actor, r, "asked for it; the requester never decides their own request", "workflow.sod.requester");
       }
     }
-    Set<String> votedBy = new LinkedHashSet<>();
-    Set<String> votedFor = new LinkedHashSet<>();
-    for (JsonNode v : step.path("votes")) {
-      votedBy.add(v.path("by").asText());
-      votedFor.add(v.path("for").asText());
-    }
-    if (votedBy.contains(actor.userId())) {
-      throw denied(actor, r, "has voted on step " + step.path("name").asText() + " already", "workflow.already-voted");
+    // everyone a vote of this step involved: who cast it, whom it counted for, whom its caster acted for
+    Set<String> involved = Req.involved(step);
+    for (String p : persons) {
+      if (involved.contains(p)) {
+        throw denied(actor, r, "has taken part in a vote on step " + step.path("name").asText() + " already",
+            "workflow.already-voted");
+      }
     }
     Set<String> earlier = d.allowRepeatDeciders() ? Set.of() : r.earlierDeciders();
     for (String p : persons) {
@@ -740,10 +756,13 @@ public final class Workflow implements ApprovalGate, CrmModule {
     List<String> candidates = Req.texts(step.path("candidates"));
     List<String> reach = new ArrayList<>();
     reach.add(actor.userId());
-    reach.addAll(delegatorsOf(c.store(), actor.tenant(), actor.userId(), requesters, now));
+    if (!candidates.contains(actor.userId())) {
+      // a candidate votes for themselves: only others need their delegations looked up
+      reach.addAll(delegatorsOf(c.store(), actor.tenant(), actor.userId(), requesters, now));
+    }
     boolean blockedByEarlier = false;
     for (String p : reach) {
-      if (!candidates.contains(p) || votedFor.contains(p) || requesters.contains(p)) {
+      if (!candidates.contains(p) || involved.contains(p) || requesters.contains(p)) {
         continue;
       }
       if (earlier.contains(p)) {
