@@ -63,6 +63,23 @@ public interface ParkedCommands {
     }
   }
 
+  /**
+   * {@link #resume(TenantId, Approval)}, committing the gate's own writes with the run: the gate's request can
+   * record its final state (approved, run at that version) in the run's commit, so that a decision and its effect
+   * are one commit. {@code alongside} is asked, just before that commit, what to add, given what the run is about
+   * to write ({@code APPLIED} or {@code UNCHANGED}, and the record's version after it); it is not asked when the
+   * command ran already ({@code ALREADY_RUN}) or fails. A conflict on one of its writes fails the whole commit with
+   * {@code VersionConflictException}, like a conflict on the record. On stores without multi-document transactions
+   * it may add appends only.
+   */
+  Resumed resume(TenantId tenant, Approval approval, Alongside alongside);
+
+  /** What a gate commits with a resumed command; see {@link #resume(TenantId, Approval, Alongside)}. */
+  @FunctionalInterface
+  interface Alongside {
+    void add(Resumed outcome, dev.rapport.crm.store.WriteBatch.Builder batch);
+  }
+
   /** The command names that can be resumed. */
   Set<String> names();
 

@@ -15,6 +15,14 @@ public abstract class CrmException extends RuntimeException {
     super(message, cause);
   }
 
+  /**
+   * For an exception that reports an expected outcome rather than a fault ({@link ApprovalPendingException}): no
+   * stack trace is taken, which is most of what throwing costs.
+   */
+  protected CrmException(String message, boolean withStackTrace) {
+    super(message, null, false, withStackTrace);
+  }
+
   /** A stable, documented error code such as {@code VALIDATION} or {@code VERSION_CONFLICT}. */
   public abstract String code();
 

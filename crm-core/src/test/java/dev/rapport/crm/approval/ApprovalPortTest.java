@@ -182,6 +182,40 @@ class ApprovalPortTest {
   }
 
   @Test
+  void theGatesOwnWritesGoInTheRunsCommitAndAConflictOnThemWritesNothing() {
+    Customer c = node1.customers().create(alice, acme());
+    assertThatThrownBy(() -> node1.customers().changeCreditLimit(alice, c.id(), Money.of("250000", "CNY"), "review"))
+        .isInstanceOf(ApprovalPendingException.class)
+        .satisfies(e -> assertThat(e.getStackTrace()).as("an outcome, not a fault").isEmpty());
+    Document request = store.get(ACME, REQUESTS.name(), "apr-1").orElseThrow();
+    Approval approval = new Approval("apr-1", List.of("carol"), clock.instant());
+    int events = store.read(ACME, Outbox.STREAM, 0, 100).size();
+
+    // a stale write of the gate's (version 1 again, as if another decision had come first): nothing is written
+    Document stale = new Document("apr-1", 2, request.body().deepCopy().put("status", "LOST"), Map.of());
+    store.commit(ACME, WriteBatch.builder().update(REQUESTS.name(), stale).build());
+    assertThatThrownBy(() -> node1.parkedCommands().resume(ACME, approval,
+        (outcome, batch) -> batch.update(REQUESTS.name(), new Document("apr-1", 2, request.body(), Map.of()))))
+        .isInstanceOf(dev.rapport.crm.error.VersionConflictException.class);
+    assertThat(node1.customers().require(alice, c.id()).version()).isEqualTo(1);
+    assertThat(store.read(ACME, Outbox.STREAM, 0, 100)).hasSize(events);
+
+    List<ParkedCommands.Resumed> told = new ArrayList<>();
+    ParkedCommands.Resumed ran = node1.parkedCommands().resume(ACME, approval, (outcome, batch) -> {
+      told.add(outcome);
+      batch.update(REQUESTS.name(), new Document("apr-1", 3, stale.body().deepCopy().put("status", "RAN")
+          .put("version", outcome.version()), Map.of()));
+    });
+
+    assertThat(ran.status()).isEqualTo(ParkedCommands.Resumed.Status.APPLIED);
+    assertThat(told).containsExactly(new ParkedCommands.Resumed(ParkedCommands.Resumed.Status.APPLIED, c.id(), 2));
+    assertThat(store.get(ACME, REQUESTS.name(), "apr-1").orElseThrow().body().path("version").asLong()).isEqualTo(2);
+    assertThat(node1.parkedCommands().resume(ACME, approval, (outcome, batch) -> told.add(outcome)).status())
+        .isEqualTo(ParkedCommands.Resumed.Status.ALREADY_RUN);
+    assertThat(told).hasSize(1);
+  }
+
+  @Test
   void aParkedCreationResumesOnceWithTheIdItWasParkedWith() {
     ApprovalGate everyCreate = request -> request.resuming() != null ? GateDecision.proceed()
         : GateDecision.park("apr-create", "new customers need approval", List.of());

@@ -158,6 +158,8 @@ public final class Workflow implements ApprovalGate, CrmModule {
   private final Map<String, String> fingerprints;
   /** The request a resubmission on this thread comes from, for the request the gate opens for it. */
   private final ThreadLocal<String> resubmitting = new ThreadLocal<>();
+  /** The request whose final approval this thread is committing together with its command. */
+  private final ThreadLocal<String> executing = new ThreadLocal<>();
   private volatile @Nullable ModuleContext context;
 
   private Workflow(Builder b) {
@@ -355,6 +357,9 @@ public final class Workflow implements ApprovalGate, CrmModule {
     if (request.resuming() != null) {
       // only an approved request of this workflow runs its command, whoever calls resume
       String id = request.resuming().requestId();
+      if (id.equals(executing.get())) {
+        return GateDecision.proceed(); // its final approval is being committed with this run, on this thread
+      }
       RequestState state = c.store().get(tenant, REQUESTS, id).map(d -> Req.of(d).state()).orElse(null);
       if (state == null && singleDocument(c)) {
         state = notCopied(c.store(), tenant).stream().anyMatch(r -> r.id().equals(id)) ? RequestState.PENDING : null;
@@ -647,24 +652,115 @@ public final class Workflow implements ApprovalGate, CrmModule {
     Objects.requireNonNull(actor, "actor");
     ModuleContext c = ready(actor.tenant());
     checkComment(comment);
-    Req done = retrying(actor.tenant(), requestId, (r, now) -> {
+    RequestChange vote = (r, now) -> {
       requirePending(r);
       ApprovalDefinition d = definitionOf(r);
       ObjectNode step = Objects.requireNonNull(r.currentStep());
       String principal = principal(c, actor, r, d, step, now);
-      ObjectNode vote = ((ArrayNode) step.get("votes")).addObject().put("by", actor.userId()).put("for", principal)
+      ObjectNode cast = ((ArrayNode) step.get("votes")).addObject().put("by", actor.userId()).put("for", principal)
           .put("approve", approve).put("at", now.toString());
       if (actor.onBehalfOf() != null) {
-        vote.put("actingFor", actor.onBehalfOf());
+        cast.put("actingFor", actor.onBehalfOf());
       }
       if (comment != null) {
-        vote.put("comment", comment);
+        cast.put("comment", comment);
       }
       List<WriteBatch.Append> events = new ArrayList<>();
       settle(c, d, r, step, now, events);
       return new Change(Action.APPROVE, approve ? "approval.approve" : "approval.reject", comment, events, actor);
-    });
-    return afterDecision(actor.tenant(), done);
+    };
+    if (singleDocument(c)) {
+      // one document per commit: the decision, then the command, then how it ran (recover() finishes a crash)
+      return afterDecision(actor.tenant(), retrying(actor.tenant(), requestId, vote));
+    }
+    return decideAndRun(c, actor.tenant(), requestId, vote);
+  }
+
+  /**
+   * A decision on a store with multi-document transactions: when it is the final approval, the parked command runs
+   * in the decision's own commit (the request's final state goes along with the command's writes), so there is no
+   * moment at which the request is approved and its command not run. When the command cannot run (the record
+   * changed since: {@code STALE}; the command path refuses it: {@code FAILED}), the decision is committed with that
+   * outcome; when the request changed meanwhile (another vote), the decision is made again on its new state.
+   */
+  private ApprovalRequest decideAndRun(ModuleContext c, TenantId tenant, String requestId, RequestChange vote) {
+    for (int attempt = 1; ; attempt++) {
+      Document d = c.store().get(tenant, REQUESTS, requestId).orElseThrow(() -> notFound(requestId));
+      ObjectNode before = audited(c) ? Req.of(d).summary() : null;
+      Req r = Req.of(d);
+      Instant now = c.clock().instant();
+      Change ch = Objects.requireNonNull(vote.apply(r, now));
+      if (!"PENDING".equals(r.executionStatus())) {
+        Req done = commitChange(c, tenant, r, ch, before, now);
+        if (done != null) {
+          return done.view();
+        }
+      } else {
+        Req done = runWithDecision(c, tenant, r, ch, before, now);
+        if (done != null) {
+          return done.view();
+        }
+      }
+      if (attempt >= ATTEMPTS) {
+        throw new VersionConflictException("approval request " + requestId + " kept changing; try again");
+      }
+      LOG.debug("approval request {} changed meanwhile; deciding again", requestId);
+    }
+  }
+
+  /** The final approval and its command in one commit; null when the request changed meanwhile. */
+  private @Nullable Req runWithDecision(ModuleContext c, TenantId tenant, Req r, Change ch,
+                                        @Nullable ObjectNode before, Instant now) {
+    String error;
+    String status;
+    executing.set(r.id);
+    try {
+      ParkedCommands.Resumed res = c.parkedCommands().resume(tenant, new Approval(r.id, r.approvers(), now),
+          (outcome, batch) -> {
+            ran(r, "RAN", outcome.version(), null, now);
+            Document next = r.document(r.version + 1);
+            batch.update(REQUESTS, next);
+            ch.events().forEach(batch::append);
+            batch.append(event(c, "approval.executed", r, next.version(), now, decided(r)));
+            if (audited(c)) {
+              c.audit().record(entry(ch, r, before, next.version(), now)).forEach(batch::append);
+            }
+          });
+      if (res.status() != ParkedCommands.Resumed.Status.ALREADY_RUN) {
+        return new Req(r.id, r.version + 1, r.body);
+      }
+      // the command ran before (a host resumed it itself): record the decision with that run
+      status = "RAN";
+      error = null;
+      ran(r, status, res.version(), null, now);
+    } catch (VersionConflictException e) {
+      if (c.store().get(tenant, REQUESTS, r.id).map(Document::version).orElse(-1L) != r.version) {
+        return null; // another decision came first: decide again on the new state
+      }
+      status = "STALE";
+      error = r.body.path("resourceType").asText() + " " + r.body.path("resourceId").asText()
+          + " changed after the request was made; the approval no longer applies: resubmit it";
+    } catch (NotFoundException | AccessDeniedException | ValidationException
+             | dev.rapport.crm.error.ApprovalRejectedException | dev.rapport.crm.error.DuplicateKeyException e) {
+      status = "FAILED";
+      error = e.getMessage();
+    } finally {
+      executing.remove();
+    }
+    ran(r, status, "RAN".equals(status) ? r.body.path("execution").path("resourceVersion").asLong() : 0, error, now);
+    List<WriteBatch.Append> events = new ArrayList<>(ch.events());
+    events.add(event(c, "RAN".equals(status) ? "approval.executed" : "approval.execution-failed", r, r.version + 1,
+        now, decided(r)));
+    return commitChange(c, tenant, r, new Change(ch.action(), ch.command(), ch.reason(), events, ch.actor()), before,
+        now);
+  }
+
+  private static void ran(Req r, String status, long version, @Nullable String error, Instant now) {
+    ObjectNode e = r.body.putObject("execution").put("status", status).put("resourceVersion", version)
+        .put("at", now.toString());
+    if (error != null) {
+      e.put("error", error);
+    }
   }
 
   /** Decides the step if its votes suffice; closes the request or enters the next step. */
@@ -1344,21 +1440,34 @@ public final class Workflow implements ApprovalGate, CrmModule {
       if (ch == null) {
         return r;
       }
-      Document next = r.document(r.version + 1);
-      WriteBatch.Builder b = WriteBatch.builder().update(REQUESTS, next);
-      ch.events().forEach(b::append);
-      try {
-        commit(c, ch.actor(), b, () -> new AuditEntry.Change(ch.actor(), now, correlation(), ch.action(),
-            ch.command(), RESOURCE_TYPE, requestId, next.version(), before, r.summary(), ch.reason(),
-            Outcome.APPLIED, List.of("workflow"), null, requestId));
-        return new Req(requestId, next.version(), r.body);
-      } catch (VersionConflictException e) {
-        if (attempt >= ATTEMPTS) {
-          throw e;
-        }
-        LOG.debug("approval request {} changed meanwhile; trying again", requestId);
+      Req done = commitChange(c, tenant, r, ch, before, now);
+      if (done != null) {
+        return done;
       }
+      if (attempt >= ATTEMPTS) {
+        throw new VersionConflictException("approval request " + requestId + " kept changing; try again");
+      }
+      LOG.debug("approval request {} changed meanwhile; trying again", requestId);
     }
+  }
+
+  /** Commits a changed request with its events and audit entry; null when it changed meanwhile (version check). */
+  private @Nullable Req commitChange(ModuleContext c, TenantId tenant, Req r, Change ch, @Nullable ObjectNode before,
+                                     Instant now) {
+    Document next = r.document(r.version + 1);
+    WriteBatch.Builder b = WriteBatch.builder().update(REQUESTS, next);
+    ch.events().forEach(b::append);
+    try {
+      commit(c, ch.actor(), b, () -> entry(ch, r, before, next.version(), now));
+      return new Req(r.id, next.version(), r.body);
+    } catch (VersionConflictException e) {
+      return null;
+    }
+  }
+
+  private static AuditEntry entry(Change ch, Req r, @Nullable ObjectNode before, long version, Instant now) {
+    return new AuditEntry.Change(ch.actor(), now, correlation(), ch.action(), ch.command(), RESOURCE_TYPE, r.id,
+        version, before, r.summary(), ch.reason(), Outcome.APPLIED, List.of("workflow"), null, r.id);
   }
 
   private static boolean audited(ModuleContext c) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With crm-audit as the recorder, through core's port only: every decision, delegation, recall and timer firing is
- * an audit record, the approved change is recorded as approved with its approvers, and the chain verifies.
+ * an audit record (the final approval in the command's own commit), the approved change is recorded as approved with
+ * its approvers, and the chain verifies.
  */
 class AuditedDecisionsTest {
   private final MutableClock clock = MutableClock.at("2026-03-02T08:00:00Z");
@@ -64,7 +65,7 @@ class AuditedDecisionsTest {
     assertThat(records).filteredOn(r -> Workflow.RESOURCE_TYPE.equals(r.resourceType()))
         .extracting(AuditRecord::command)
         .containsExactly("approval.recall", "approval.approve", "approval.approve", "approval.approve",
-            "approval.execute", "approval.remind");
+            "approval.remind");
     assertThat(records).filteredOn(r -> "approval.delegate".equals(r.command())).singleElement()
         .satisfies(r -> assertThat(r.actor()).isEqualTo("bob"));
     assertThat(records).filteredOn(r -> "approval.approve".equals(r.command()))

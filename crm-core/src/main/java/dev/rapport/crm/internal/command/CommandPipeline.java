@@ -177,8 +177,14 @@ public final class CommandPipeline implements ParkedCommands {
 
   @Override
   public Resumed resume(TenantId tenant, Approval approval) {
+    return resume(tenant, approval, (outcome, batch) -> { });
+  }
+
+  @Override
+  public Resumed resume(TenantId tenant, Approval approval, Alongside alongside) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(approval, "approval");
+    Objects.requireNonNull(alongside, "alongside");
     Document parked = store.get(tenant, PARKED.name(), approval.requestId()).orElseThrow(() ->
         new NotFoundException("no command is parked under approval request " + approval.requestId()));
     ParkedCommand command = parkedCommand(parked);
@@ -193,7 +199,7 @@ public final class CommandPipeline implements ParkedCommands {
       throw new IllegalArgumentException("command " + command.name() + " acts on " + definition.type().resource()
           + ", not " + command.resourceType());
     }
-    return withMdc(command.actor(), () -> resume(definition, command, new Resumption(approval, parked)));
+    return withMdc(command.actor(), () -> resume(definition, command, new Resumption(approval, parked, alongside)));
   }
 
   @Override
@@ -249,8 +255,11 @@ public final class CommandPipeline implements ParkedCommands {
     }
   }
 
-  /** An approved re-execution: the approval, and the parked command's document, marked as run in the same commit. */
-  private record Resumption(Approval approval, Document parked) {}
+  /**
+   * An approved re-execution: the approval, the parked command's document (marked as run in the same commit), and
+   * what the gate commits with it.
+   */
+  private record Resumption(Approval approval, Document parked, Alongside alongside) {}
 
   private static ParkedCommand parkedCommand(Document parked) {
     return Json.fromTree((ObjectNode) parked.body().get("command"), ParkedCommand.class);
@@ -417,6 +426,7 @@ public final class CommandPipeline implements ParkedCommands {
             rt.name(), id, readVersion, before, before, reason, Outcome.APPROVED, intent.decidingRules(), approval,
             approval.requestId()));
         ran(batch, resumption, readVersion, now);
+        resumption.alongside().add(new Resumed(Resumed.Status.UNCHANGED, id, readVersion), batch);
       } else {
         // nothing to write, but the actor was shown the record: a read like any other
         records = audit.record(new AuditEntry.Read(actor, now, correlationId, Action.VIEW, rt.name(), List.of(id),
@@ -509,6 +519,7 @@ public final class CommandPipeline implements ParkedCommands {
     }
     if (resumption != null) {
       ran(batch, resumption, nextVersion, now);
+      resumption.alongside().add(new Resumed(Resumed.Status.APPLIED, id, nextVersion), batch);
     }
     commit(actor.tenant(), batch.build(), records);
     if (resumption != null) {
