@@ -6,10 +6,10 @@ import java.util.UUID;
 import org.javers.repository.sql.DialectName;
 
 /**
- * One side's database in the audit benchmarks, fresh for the run: on {@code postgres} a new schema on the benchmark
- * server ({@link PgBench#dataSource()}) behind a {@link TinyPool} of its own; on {@code h2} a new in-memory database
- * ({@code jdbc:h2:mem:<name>-<random>}) holding a schema of the same name. {@link #close()} drops the schema (on H2,
- * every object, then shuts the in-memory database down) and closes the pool.
+ * One side's database in the audit and approval benchmarks, fresh for the run: on {@code postgres} a new schema on the
+ * benchmark server ({@link PgBench#dataSource()}) behind a {@link TinyPool} of its own; on {@code h2} a new in-memory
+ * database ({@code jdbc:h2:mem:<name>-<random>}) holding a schema of the same name. {@link #close()} drops the schema
+ * (on H2, every object, then shuts the in-memory database down) and closes the pool.
  */
 final class AuditDb implements AutoCloseable {
   final String db;
@@ -42,6 +42,31 @@ final class AuditDb implements AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #fresh}, for a library that writes unqualified table names and creates its own tables (Flowable): every
+   * one of the pool's {@code connections} starts in the run's schema, on PostgreSQL through the driver's
+   * {@code currentSchema} (the connection's {@code search_path}), on H2 through {@code SET SCHEMA} as each connection
+   * opens. {@link #close()} drops it as for {@link #fresh}.
+   */
+  static AuditDb freshAsDefaultSchema(String db, String kind, int connections) throws SQLException {
+    String schema = PgBench.freshSchemaName(kind);
+    switch (db) {
+      case "postgres" -> {
+        org.postgresql.ds.PGSimpleDataSource ds = PgBench.dataSource();
+        PgBench.execute(ds, "CREATE SCHEMA " + schema);
+        ds.setCurrentSchema(schema);
+        return new AuditDb(db, schema, new TinyPool(ds, connections));
+      }
+      case "h2" -> {
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + kind + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000"
+            + ";INIT=CREATE SCHEMA IF NOT EXISTS " + schema + "\\;SET SCHEMA " + schema);
+        return new AuditDb(db, schema, new TinyPool(ds, connections));
+      }
+      default -> throw new IllegalArgumentException("db must be h2 or postgres: " + db);
+    }
+  }
+
   boolean postgres() {
     return db.equals("postgres");
   }
@@ -50,6 +75,12 @@ final class AuditDb implements AutoCloseable {
   JdbcStore store() {
     return JdbcStore.builder(postgres() ? JdbcStore.Database.POSTGRESQL : JdbcStore.Database.H2, pool).schema(schema)
         .build();
+  }
+
+  /** A Rapport store in this database's schema, on {@code clock} (leases, timestamps). */
+  JdbcStore store(java.time.Clock clock) {
+    return JdbcStore.builder(postgres() ? JdbcStore.Database.POSTGRESQL : JdbcStore.Database.H2, pool).schema(schema)
+        .clock(clock).build();
   }
 
   DialectName javersDialect() {
