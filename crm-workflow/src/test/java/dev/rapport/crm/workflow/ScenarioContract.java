@@ -260,6 +260,56 @@ abstract class ScenarioContract {
   }
 
   @Test
+  void aStepApprovedByItsTimerMovesOnAndTheLastRunsTheCommand() {
+    World w = new World();
+    ApprovalDefinition quiet = ApprovalDefinition.builder("quiet-untag", 1)
+        .trigger(ApprovalDefinition.Trigger.on("customer.untag"))
+        .step(ApprovalStep.named("owner").approvers(Approvers.field("owner"))
+            .timeLimit(Duration.ofHours(2), OnExpiry.approve()).build())
+        .build();
+    Workflow wf = Workflow.fromDefinitions(quiet);
+    Crm crm = Crm.builder().store(opened.store()).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none())
+        .approvals(wf).clock(clock).publishAfterCommit(false).build();
+    Customer c = crm.customers().create(w.user("alice"), CustomerData.builder(CustomerKind.PERSON, "Li Wei")
+        .owner("olga").tag("x").build());
+    String id;
+    try {
+      crm.customers().untag(w.user("alice"), c.id(), "x");
+      throw new AssertionError("not parked");
+    } catch (ApprovalPendingException e) {
+      id = e.requestId();
+    }
+    clock.advance(Duration.ofHours(3));
+    assertThat(wf.sweep(w.tenant).fired()).isEqualTo(1);
+    ApprovalRequest r = wf.request(w.tenant, id);
+    assertThat(r.state()).isEqualTo(RequestState.APPROVED);
+    assertThat(r.execution().status()).isEqualTo("RAN");
+    assertThat(r.steps().get(0).votes()).singleElement().satisfies(v -> assertThat(v.by()).isEqualTo(Workflow.TIMER));
+    assertThat(crm.customers().require(w.user("alice"), c.id()).tags()).isEmpty();
+  }
+
+  @Test
+  void aCandidateHandsTheirTaskOverAndAnAdministratorReassignsAnother() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "raise"));
+    assertThatThrownBy(() -> w.workflow.reassign(w.user("erin"), id, "bob", "gina", "not mine"))
+        .isInstanceOf(AccessDeniedException.class).hasMessageContaining("workflow.reassign");
+    ApprovalRequest r = w.workflow.reassign(w.user("bob"), id, "bob", "gina", "on leave");
+    assertThat(r.step().candidates()).containsExactly("gina");
+    assertThat(w.workflow.inbox(w.user("gina"))).extracting(Task::requestId).containsExactly(id);
+    assertThat(w.workflow.inbox(w.user("bob"))).isEmpty();
+    w.workflow.approve(w.user("gina"), id, null);
+    r = w.workflow.reassign(w.user("erin").withRoles("workflow-admin"), id, "fred", "hank", "fred left");
+    assertThat(r.step().candidates()).containsExactly("fay", "finn", "hank");
+    w.workflow.approve(w.user("hank"), id, null);
+    assertThat(w.workflow.approve(w.user("fay"), id, null).execution().status()).isEqualTo("RAN");
+    assertThat(w.events("approval.task-assigned")).extracting(e -> e.data().path("assignees").get(0).asText())
+        .contains("gina", "hank");
+  }
+
+  @Test
   void aSmallRaiseNeedsNoApproval() {
     World w = new World();
     Customer c = w.customer("B", "alice");
