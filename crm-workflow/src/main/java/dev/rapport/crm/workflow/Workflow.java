@@ -738,8 +738,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
         return null; // another decision came first: decide again on the new state
       }
       status = "STALE";
-      error = r.body.path("resourceType").asText() + " " + r.body.path("resourceId").asText()
-          + " changed after the request was made; the approval no longer applies: resubmit it";
+      error = stale(r);
     } catch (NotFoundException | AccessDeniedException | ValidationException
              | dev.rapport.crm.error.ApprovalRejectedException | dev.rapport.crm.error.DuplicateKeyException e) {
       status = "FAILED";
@@ -753,6 +752,12 @@ public final class Workflow implements ApprovalGate, CrmModule {
         now, decided(r)));
     return commitChange(c, tenant, r, new Change(ch.action(), ch.command(), ch.reason(), events, ch.actor()), before,
         now);
+  }
+
+  /** Why a request's command did not run because its record changed after the request was made. */
+  private static String stale(Req r) {
+    return r.body.path("resourceType").asText() + " " + r.body.path("resourceId").asText()
+        + " changed after the request was made; the approval no longer applies: resubmit it";
   }
 
   private static void ran(Req r, String status, long version, @Nullable String error, Instant now) {
@@ -1111,8 +1116,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
       version = res.version();
     } catch (VersionConflictException e) {
       status = "STALE";
-      error = r.body.path("resourceType").asText() + " " + r.body.path("resourceId").asText()
-          + " changed after the request was made; the approval no longer applies: resubmit it";
+      error = stale(r);
     } catch (NotFoundException | AccessDeniedException | ValidationException
              | dev.rapport.crm.error.ApprovalRejectedException | dev.rapport.crm.error.DuplicateKeyException e) {
       status = "FAILED";

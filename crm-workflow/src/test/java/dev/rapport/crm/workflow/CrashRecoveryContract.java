@@ -22,9 +22,6 @@ import dev.rapport.crm.testkit.MutableClock;
 import dev.rapport.crm.testservers.TestServers;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,25 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * runs once. With multi-document transactions the final vote and its command are one commit; without, they are
  * three (the vote, the command, how it ran), and a crash between them is finished by recovery.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CrashRecoveryContract {
-  final MutableClock clock = MutableClock.at("2026-03-02T08:00:00Z");
-  TestServers.Opened opened;
-
-  abstract TestServers.Opened open(MutableClock clock) throws Exception;
-
-  @BeforeAll
-  void start() throws Exception {
-    opened = open(clock);
-  }
-
-  @AfterAll
-  void stop() {
-    if (opened != null) {
-      opened.close();
-    }
-  }
-
+abstract class CrashRecoveryContract extends OneStorePerClass {
   /** Where the node dies. */
   enum CrashPoint {
     BEFORE_THE_APPROVAL_COMMIT(true, true, execution("PENDING")),

@@ -26,35 +26,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The issue's scenarios on one store: two-step credit-limit approval (manager, then finance 2 of 3), grade-A delete
  * needing a director, churn reactivation, escalation on timeout, auto-reject on expiry, delegation while out of
  * office, recall and resubmit. Each test uses a tenant of its own.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ScenarioContract {
-  final MutableClock clock = MutableClock.at("2026-03-02T08:00:00Z");
-  TestServers.Opened opened;
-
-  abstract TestServers.Opened open(MutableClock clock) throws Exception;
-
-  @BeforeAll
-  void start() throws Exception {
-    opened = open(clock);
-  }
-
-  @AfterAll
-  void stop() {
-    if (opened != null) {
-      opened.close();
-    }
-  }
-
+abstract class ScenarioContract extends OneStorePerClass {
   static final ApprovalDefinition CREDIT = ApprovalDefinition.builder("credit-limit", 1)
       .name("Credit limit above 100,000")
       .trigger(ApprovalDefinition.Trigger.on("customer.change-credit-limit")
