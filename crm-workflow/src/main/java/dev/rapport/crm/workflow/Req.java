@@ -205,4 +205,14 @@ final class Req {
     String t = text(n, field);
     return t == null ? null : Instant.parse(t);
   }
+
+  static void closeStep(ObjectNode step, String outcome, Instant now) {
+    step.put("outcome", outcome).put("closedAt", now.toString());
+    step.remove("dueAt");
+  }
+
+  static void close(Req r, RequestState state, Instant now) {
+    r.state(state);
+    r.body.put("closedAt", now.toString());
+  }
 }

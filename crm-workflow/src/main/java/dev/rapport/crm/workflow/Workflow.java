@@ -1,5 +1,19 @@
 package dev.rapport.crm.workflow;
 
+import static dev.rapport.crm.workflow.Delegations.delegation;
+import static dev.rapport.crm.workflow.Delegations.delegatorsOf;
+import static dev.rapport.crm.workflow.Duties.principal;
+import static dev.rapport.crm.workflow.Events.assigned;
+import static dev.rapport.crm.workflow.Events.correlation;
+import static dev.rapport.crm.workflow.Events.decided;
+import static dev.rapport.crm.workflow.Events.event;
+import static dev.rapport.crm.workflow.Events.tenantFor;
+import static dev.rapport.crm.workflow.Events.uuidV7;
+import static dev.rapport.crm.workflow.OpenedRequests.catchUp;
+import static dev.rapport.crm.workflow.OpenedRequests.notCopied;
+import static dev.rapport.crm.workflow.Req.close;
+import static dev.rapport.crm.workflow.Req.closeStep;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,14 +27,12 @@ import dev.rapport.crm.approval.GateRequest;
 import dev.rapport.crm.approval.ParkedCommand;
 import dev.rapport.crm.approval.ParkedCommands;
 import dev.rapport.crm.error.AccessDeniedException;
-import dev.rapport.crm.error.CrmException;
 import dev.rapport.crm.error.NotFoundException;
 import dev.rapport.crm.error.ValidationException;
 import dev.rapport.crm.error.ValidationException.Violation;
 import dev.rapport.crm.error.VersionConflictException;
 import dev.rapport.crm.module.CrmModule;
 import dev.rapport.crm.module.ModuleContext;
-import dev.rapport.crm.notify.Event;
 import dev.rapport.crm.query.Criteria;
 import dev.rapport.crm.query.Page;
 import dev.rapport.crm.query.Query;
@@ -42,14 +54,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,9 +67,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,7 +133,6 @@ public final class Workflow implements ApprovalGate, CrmModule {
   public static final String RESOURCE_TYPE = "approval-request";
   /** The user id automatic decisions (timers) are recorded under. */
   public static final String TIMER = "workflow.timer";
-  private static final int MAX_DELEGATION_LINKS = 5;
   private static final int ATTEMPTS = 8;
 
   static final CollectionSpec REQUEST_SPEC = CollectionSpec.of(REQUESTS,
@@ -569,73 +574,6 @@ public final class Workflow implements ApprovalGate, CrmModule {
     return c;
   }
 
-  private static long copiedUpTo(Store store, TenantId tenant) {
-    return store.get(tenant, CURSORS, OPENED).map(d -> d.body().path("position").asLong()).orElse(0L);
-  }
-
-  private static List<StreamRecord> notCopied(Store store, TenantId tenant) {
-    List<StreamRecord> out = new ArrayList<>();
-    long after = copiedUpTo(store, tenant);
-    while (true) {
-      List<StreamRecord> page = store.read(tenant, OPENED, after, Query.MAX_LIMIT);
-      out.addAll(page);
-      if (page.size() < Query.MAX_LIMIT) {
-        return out;
-      }
-      after = page.get(page.size() - 1).position();
-    }
-  }
-
-  /**
-   * Copies opened requests into the request collection, in stream order, each once (an insert of an id that exists
-   * changes nothing), then moves the tenant's cursor. Two requests opened for one record by commands that passed
-   * the gate at the same moment: the later one is copied as {@code REJECTED}, as the lock would have refused it.
-   */
-  private void catchUp(ModuleContext c, TenantId tenant) {
-    Store store = c.store();
-    Optional<Document> cursor = store.get(tenant, CURSORS, OPENED);
-    long after = cursor.map(d -> d.body().path("position").asLong()).orElse(0L);
-    List<StreamRecord> page = store.read(tenant, OPENED, after, Query.MAX_LIMIT);
-    if (page.isEmpty()) {
-      return;
-    }
-    for (StreamRecord opened : page) {
-      Req r = new Req(opened.id(), 0, opened.payload().deepCopy());
-      try {
-        store.commit(tenant, WriteBatch.builder().insert(REQUESTS, r.document(1)).build());
-      } catch (dev.rapport.crm.error.DuplicateKeyException e) {
-        if (e.field().equals("lock")) {
-          Instant at = opened.recordedAt();
-          ObjectNode step = r.currentStep();
-          if (step != null) {
-            closeStep(step, "REJECTED", at);
-          }
-          close(r, RequestState.REJECTED, at);
-          r.body.put("closeReason", r.resourceKey() + " was locked by another request opened at the same time");
-          try {
-            store.commit(tenant, WriteBatch.builder().insert(REQUESTS, r.document(1))
-                .append(event(c, "approval.decided", r, 1, at, decided(r))).build());
-          } catch (dev.rapport.crm.error.DuplicateKeyException copied) {
-            // another node copied it meanwhile
-          }
-        }
-      }
-    }
-    long position = page.get(page.size() - 1).position();
-    ObjectNode body = Req.F.objectNode().put("position", position);
-    try {
-      store.commit(tenant, WriteBatch.builder().write(cursor.isEmpty()
-          ? new WriteBatch.Insert(CURSORS, new Document(OPENED, 1, body, Map.of()))
-          : new WriteBatch.Update(CURSORS, new Document(OPENED, cursor.get().version() + 1, body, Map.of())))
-          .build());
-    } catch (VersionConflictException | dev.rapport.crm.error.DuplicateKeyException e) {
-      return; // another node moved it
-    }
-    if (page.size() == Query.MAX_LIMIT) {
-      catchUp(c, tenant);
-    }
-  }
-
   // ---- deciding ----------------------------------------------------------------------------------------------------
 
   /** Approves the current step of a request as {@code actor} (or as a delegate of one of its candidates). */
@@ -813,115 +751,6 @@ public final class Workflow implements ApprovalGate, CrmModule {
     }
   }
 
-  private static void closeStep(ObjectNode step, String outcome, Instant now) {
-    step.put("outcome", outcome).put("closedAt", now.toString());
-    step.remove("dueAt");
-  }
-
-  private static void close(Req r, RequestState state, Instant now) {
-    r.state(state);
-    r.body.put("closedAt", now.toString());
-  }
-
-  /**
-   * The candidate {@code actor} votes for: themselves, or someone who delegated to them (through a chain of at most
-   * five delegations). Refuses with {@code AccessDeniedException} naming the rule: {@code workflow.sod.requester},
-   * {@code workflow.sod.decided-before}, {@code workflow.already-voted} or {@code workflow.not-approver}.
-   */
-  private String principal(ModuleContext c, Actor actor, Req r, ApprovalDefinition d, ObjectNode step, Instant now) {
-    Set<String> requesters = r.requesters();
-    Set<String> persons = new LinkedHashSet<>();
-    persons.add(actor.userId());
-    if (actor.onBehalfOf() != null) {
-      persons.add(actor.onBehalfOf());
-    }
-    for (String p : persons) {
-      if (requesters.contains(p)) {
-        throw denied(actor, r, "asked for it; the requester never decides their own request", "workflow.sod.requester");
-      }
-    }
-    // everyone a vote of this step involved: who cast it, whom it counted for, whom its caster acted for
-    Set<String> involved = Req.involved(step);
-    for (String p : persons) {
-      if (involved.contains(p)) {
-        throw denied(actor, r, "has taken part in a vote on step " + step.path("name").asText() + " already",
-            "workflow.already-voted");
-      }
-    }
-    Set<String> earlier = d.allowRepeatDeciders() ? Set.of() : r.earlierDeciders();
-    for (String p : persons) {
-      if (earlier.contains(p)) {
-        throw denied(actor, r, "decided an earlier step; nobody decides twice", "workflow.sod.decided-before");
-      }
-    }
-    List<String> candidates = Req.texts(step.path("candidates"));
-    List<String> reach = new ArrayList<>();
-    reach.add(actor.userId());
-    if (!candidates.contains(actor.userId())) {
-      // a candidate votes for themselves: only others need their delegations looked up
-      reach.addAll(delegatorsOf(c.store(), actor.tenant(), actor.userId(), requesters, now));
-    }
-    boolean blockedByEarlier = false;
-    for (String p : reach) {
-      if (!candidates.contains(p) || involved.contains(p) || requesters.contains(p)) {
-        continue;
-      }
-      if (earlier.contains(p)) {
-        blockedByEarlier = true;
-        continue;
-      }
-      return p;
-    }
-    if (blockedByEarlier) {
-      throw denied(actor, r, "would vote for someone who decided an earlier step", "workflow.sod.decided-before");
-    }
-    throw denied(actor, r, "is not among the approvers of step " + step.path("name").asText()
-        + " (nor their delegate)", "workflow.not-approver");
-  }
-
-  private static AccessDeniedException denied(Actor actor, Req r, String why, String rule) {
-    return new AccessDeniedException(actor.userId() + " may not decide approval request " + r.id + ": " + actor.userId()
-        + " " + why, List.of(rule));
-  }
-
-  /**
-   * Who delegated to {@code user} now, directly or through a chain (nearest first). A chain stops at a requester:
-   * what a requester delegates never comes back to decide their own request.
-   */
-  private static List<String> delegatorsOf(Store store, TenantId tenant, String user, Set<String> requesters,
-                                           Instant now) {
-    List<String> out = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>(List.of(user));
-    Deque<String> level = new ArrayDeque<>(List.of(user));
-    for (int depth = 0; depth < MAX_DELEGATION_LINKS && !level.isEmpty(); depth++) {
-      Deque<String> next = new ArrayDeque<>();
-      for (String u : level) {
-        for (Delegation dl : delegationsTo(store, tenant, u)) {
-          if (dl.activeAt(now) && !requesters.contains(dl.delegator()) && seen.add(dl.delegator())) {
-            out.add(dl.delegator());
-            next.add(dl.delegator());
-          }
-        }
-      }
-      level = next;
-    }
-    return out;
-  }
-
-  private static List<Delegation> delegationsTo(Store store, TenantId tenant, String user) {
-    List<Delegation> out = new ArrayList<>();
-    Query q = Query.of(Criteria.eq("delegate", user), Sort.byId(), Query.MAX_LIMIT);
-    Page.streamAll(q, x -> store.query(tenant, DELEGATIONS, x)).forEach(d -> out.add(delegation(d)));
-    return out;
-  }
-
-  private static Delegation delegation(Document d) {
-    ObjectNode b = d.body();
-    return new Delegation(d.id(), b.path("delegator").asText(), b.path("delegate").asText(),
-        Instant.parse(b.path("from").asText()), Instant.parse(b.path("until").asText()), b.path("reason").asText(),
-        b.path("revoked").asBoolean());
-  }
-
   // ---- recall, resubmit, reassign, delegate -----------------------------------------------------------------------
 
   /** Withdraws a pending request: only its requester may. The record is unlocked; the command never runs. */
@@ -1079,7 +908,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
     for (String field : List.of("delegator", "delegate")) {
       Query q = Query.of(Criteria.and(Criteria.eq(field, user), Criteria.gt("until", now)), Sort.byId(),
           Query.MAX_LIMIT);
-      Page.streamAll(q, x -> c.store().query(tenant, DELEGATIONS, x)).map(Workflow::delegation)
+      Page.streamAll(q, x -> c.store().query(tenant, DELEGATIONS, x)).map(Delegations::delegation)
           .filter(d -> !d.revoked()).forEach(out::add);
     }
     return out;
@@ -1353,68 +1182,9 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * page by page through the creation-time index).
    */
   public Kpis kpis(TenantId tenant, Instant since) {
-    ModuleContext c = ready(tenant);
-    Map<RequestState, Long> counts = new EnumMap<>(RequestState.class);
-    for (RequestState s : RequestState.values()) {
-      counts.put(s, c.store().count(tenant, REQUESTS, Criteria.eq("state", s.name())));
-    }
-    Map<String, List<Duration>> cycles = new TreeMap<>();
-    Map<String, Map<String, List<Duration>>> stepCycles = new TreeMap<>();
-    Map<String, int[]> decisions = new TreeMap<>();
-    Map<String, List<Duration>> responses = new HashMap<>();
-    Query q = Query.of(Criteria.gte("createdAt", since), Sort.byId(), Query.MAX_LIMIT);
-    Page.streamAll(q, x -> c.store().query(tenant, REQUESTS, x)).forEach(d -> {
-      Req r = Req.of(d);
-      String def = r.body.path("definition").path("key").asText();
-      Instant created = Instant.parse(r.body.path("createdAt").asText());
-      Instant closed = Req.instant(r.body, "closedAt");
-      if (closed != null) {
-        cycles.computeIfAbsent(def, k -> new ArrayList<>()).add(Duration.between(created, closed));
-      }
-      for (JsonNode s : r.steps()) {
-        Instant entered = Instant.parse(s.path("enteredAt").asText());
-        Instant stepClosed = Req.instant(s, "closedAt");
-        String outcome = Req.text(s, "outcome");
-        if (stepClosed != null && !"SKIPPED".equals(outcome)) {
-          stepCycles.computeIfAbsent(def, k -> new TreeMap<>()).computeIfAbsent(s.path("name").asText(),
-              k -> new ArrayList<>()).add(Duration.between(entered, stepClosed));
-        }
-        for (JsonNode v : s.path("votes")) {
-          String by = v.path("by").asText();
-          int[] n = decisions.computeIfAbsent(by, k -> new int[2]);
-          n[v.path("approve").asBoolean() ? 0 : 1]++;
-          responses.computeIfAbsent(by, k -> new ArrayList<>())
-              .add(Duration.between(entered, Instant.parse(v.path("at").asText())));
-        }
-      }
-    });
-    List<Kpis.CycleTime> times = new ArrayList<>();
-    for (ApprovalDefinition known : definitions) {
-      cycles.putIfAbsent(known.key(), new ArrayList<>());
-    }
-    cycles.forEach((def, list) -> {
-      times.add(cycleTime(def, null, list));
-      stepCycles.getOrDefault(def, Map.of()).forEach((step, l) -> times.add(cycleTime(def, step, l)));
-    });
-    List<Kpis.ApproverThroughput> approvers = new ArrayList<>();
-    decisions.forEach((user, n) -> approvers.add(new Kpis.ApproverThroughput(user, n[0] + n[1], n[0], n[1],
-        percentile(responses.get(user), 50))));
-    return new Kpis(since, counts, times, approvers);
+    return KpiFigures.kpis(ready(tenant).store(), tenant, since, definitions);
   }
 
-  private static Kpis.CycleTime cycleTime(String def, @Nullable String step, List<Duration> list) {
-    return new Kpis.CycleTime(def, step, list.size(), percentile(list, 50), percentile(list, 95));
-  }
-
-  /** The nearest-rank percentile; zero for no values. */
-  static Duration percentile(@Nullable List<Duration> values, int p) {
-    if (values == null || values.isEmpty()) {
-      return Duration.ZERO;
-    }
-    List<Duration> sorted = values.stream().sorted().toList();
-    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-    return sorted.get(Math.max(0, rank - 1));
-  }
 
   // ---- plumbing ----------------------------------------------------------------------------------------------------
 
@@ -1533,56 +1303,6 @@ public final class Workflow implements ApprovalGate, CrmModule {
       }
     }
     return d;
-  }
-
-  private static ObjectNode assigned(Req r, ObjectNode step, Collection<String> to) {
-    ObjectNode data = Req.F.objectNode().put("requestId", r.id)
-        .put("definition", r.body.path("definition").path("key").asText())
-        .put("step", step.path("name").asText()).put("command", r.body.path("command").asText())
-        .put("resourceType", r.body.path("resourceType").asText())
-        .put("resourceId", r.body.path("resourceId").asText()).put("requester", r.requester());
-    data.set("assignees", Req.array(to));
-    if (step.hasNonNull("deadline")) {
-      data.put("deadline", step.get("deadline").asText());
-    }
-    return data;
-  }
-
-  private static ObjectNode decided(Req r) {
-    ObjectNode data = Req.F.objectNode().put("requestId", r.id)
-        .put("definition", r.body.path("definition").path("key").asText()).put("state", r.state().name())
-        .put("command", r.body.path("command").asText()).put("resourceType", r.body.path("resourceType").asText())
-        .put("resourceId", r.body.path("resourceId").asText()).put("requester", r.requester());
-    if (r.body.hasNonNull("execution")) {
-      data.set("execution", r.body.get("execution"));
-    }
-    return data;
-  }
-
-  private static WriteBatch.Append event(ModuleContext c, String type, Req r, long version, Instant now,
-                                         ObjectNode data) {
-    return new Event(UUID.randomUUID().toString(), type, tenantFor(r), RESOURCE_TYPE, r.id, version, now,
-        r.body.path("correlationId").asText(null), data).toAppend();
-  }
-
-  private static TenantId tenantFor(Req r) {
-    return TenantId.of(r.body.path("tenant").asText());
-  }
-
-  private static String correlation() {
-    return UUID.randomUUID().toString();
-  }
-
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final AtomicLong LAST = new AtomicLong();
-
-  /** A time-ordered (version 7) UUID: request ids sort by creation time and index well. */
-  static String uuidV7(Instant now) {
-    long millis = now.toEpochMilli();
-    long stamp = LAST.updateAndGet(prev -> (prev >>> 12) < millis ? millis << 12 : prev + 1);
-    long msb = ((stamp >>> 12) << 16) | 0x7000L | (stamp & 0xFFFL);
-    long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new UUID(msb, lsb).toString();
   }
 
 }
