@@ -123,6 +123,10 @@ public final class TestDatabases {
       } else {
         try {
           // zonky runs initdb/postgres through `unshare -U` when the JVM runs as root (initdb refuses root).
+          // Its builder creates java.io.tmpdir/embedded-pg unless this property names another place.
+          if (System.getProperty("ot.epg.working-dir") == null) {
+            System.setProperty("ot.epg.working-dir", TARGET.resolve("embedded-pg").toString());
+          }
           EmbeddedPostgres pg = EmbeddedPostgres.builder()
               .setOverrideWorkingDirectory(TARGET.resolve("embedded-pg").toFile())
               .setDataDirectory(TARGET.resolve("embedded-pg-data-" + RUN))

@@ -150,6 +150,10 @@ public final class TestServers {
       String url = env("RAPPORT_TEST_PG_URL");
       if (url == null) {
         // zonky runs initdb/postgres through `unshare -U` when the JVM runs as root (initdb refuses root).
+        // Its builder creates java.io.tmpdir/embedded-pg unless this property names another place.
+        if (System.getProperty("ot.epg.working-dir") == null) {
+          System.setProperty("ot.epg.working-dir", TARGET.resolve("embedded-pg").toString());
+        }
         // Durability is not what this test is about, and a flushed commit costs more than the rest of a create.
         Path data = TARGET.resolve("embedded-pg-data-" + RUN);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
