@@ -168,7 +168,7 @@ public final class Crm implements AutoCloseable {
     this.resourceTypes = Map.copyOf(types);
 
     ModuleContext context = new Context(store, b.clock, b.nodeId, b.directory, audit, masking, pipeline,
-        resourceTypes);
+        resourceTypes, b.bidiControlsInFreeText);
     for (CrmModule m : modules) {
       m.start(context);
     }
@@ -240,7 +240,8 @@ public final class Crm implements AutoCloseable {
   }
 
   private record Context(Store store, Clock clock, String nodeId, Directory directory, AuditRecorder audit,
-                         Masking masking, ParkedCommands parkedCommands, Map<String, ResourceType> resourceTypes)
+                         Masking masking, ParkedCommands parkedCommands, Map<String, ResourceType> resourceTypes,
+                         boolean allowsBidiControlsInFreeText)
       implements ModuleContext {}
 
   public static Builder builder() {

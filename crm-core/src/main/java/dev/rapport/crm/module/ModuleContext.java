@@ -36,4 +36,13 @@ public interface ModuleContext {
 
   /** Every resource type the command path knows, by name: customer, interaction and case. */
   Map<String, ResourceType> resourceTypes();
+
+  /**
+   * Whether the host accepts bidirectional formatting controls in free text ({@code
+   * Crm.builder().allowBidiControlsInFreeText}); a module applies the same rule to the free text it keeps
+   * (comments, reasons). False unless the host said so.
+   */
+  default boolean allowsBidiControlsInFreeText() {
+    return false;
+  }
 }

@@ -38,7 +38,11 @@ public final class TextRules {
     return check(path, value, false);
   }
 
-  private static Optional<Violation> check(String path, String value, boolean bidiAllowed) {
+  /**
+   * Like {@link #check(String, String)}, except that bidirectional formatting controls are accepted when {@code
+   * bidiAllowed} (free text, where right-to-left prose may need them).
+   */
+  public static Optional<Violation> check(String path, String value, boolean bidiAllowed) {
     for (int i = 0; i < value.length(); ) {
       char c = value.charAt(i);
       if (c >= 0x20 && c < 0x7F) {

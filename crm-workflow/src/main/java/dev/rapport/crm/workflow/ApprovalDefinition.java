@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An approval process: which commands it applies to ({@link Trigger}: command names and a CEL condition), and the
@@ -131,24 +132,28 @@ public record ApprovalDefinition(String key, int version, String name, Trigger t
     return Mermaid.render(this);
   }
 
-  /** Every problem of a definition, each with its path ({@code steps[1].skipIf}, say). */
-  static List<Violation> problems(String key, int version, String name, Trigger trigger, List<ApprovalStep> steps) {
+  /**
+   * Every problem of a definition, each with its path ({@code steps[1].skipIf}, say). A file reader passes what it
+   * could read: null for a key, name or trigger it could not, and null for a step it could not (its index kept).
+   */
+  static List<Violation> problems(@Nullable String key, int version, @Nullable String name, @Nullable Trigger trigger,
+                                  List<@Nullable ApprovalStep> steps) {
     List<Violation> out = new ArrayList<>();
-    if (!KEY.matcher(key).matches()) {
+    if (key != null && !KEY.matcher(key).matches()) {
       out.add(new Violation("key", "definition.key.format",
           "a definition key is 1-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit: " + key));
     }
     if (version < 1) {
       out.add(new Violation("version", "definition.version.positive", "a definition version is 1 or more"));
     }
-    if (name.isBlank() || name.length() > 200) {
+    if (name != null && (name.isBlank() || name.length() > 200)) {
       out.add(new Violation("name", "definition.name.length", "a definition name has 1-200 characters"));
     }
-    if (trigger.commands().isEmpty()) {
+    if (trigger != null && trigger.commands().isEmpty()) {
       out.add(new Violation("trigger.commands", "definition.trigger.commands",
           "a trigger names at least one command"));
     }
-    if (trigger.condition() != null) {
+    if (trigger != null && trigger.condition() != null) {
       condition("trigger.condition", trigger.condition(), out);
     }
     if (steps.isEmpty()) {
@@ -157,6 +162,9 @@ public record ApprovalDefinition(String key, int version, String name, Trigger t
     Set<String> names = new HashSet<>();
     for (int i = 0; i < steps.size(); i++) {
       ApprovalStep s = steps.get(i);
+      if (s == null) {
+        continue;
+      }
       String at = "steps[" + i + "]";
       if (!KEY.matcher(s.name()).matches()) {
         out.add(new Violation(at + ".name", "step.name.format",
@@ -167,11 +175,20 @@ public record ApprovalDefinition(String key, int version, String name, Trigger t
       if (s.approvers().isEmpty()) {
         out.add(new Violation(at + ".approvers", "step.approvers.empty", "a step names its approvers"));
       }
+      if (s.mode().kind() == DecisionMode.Kind.N_OF && !s.approvers().isEmpty()
+          && s.approvers().stream().allMatch(a -> a instanceof Approvers.Users)) {
+        long named = s.approvers().stream().flatMap(a -> ((Approvers.Users) a).ids().stream()).distinct().count();
+        if (named < s.mode().n()) {
+          out.add(new Violation(at + ".mode", "step.mode.unreachable", "step " + s.name() + " needs "
+              + s.mode().n() + " approvals but names only " + named + " approver" + (named == 1 ? "" : "s")));
+        }
+      }
       if (s.skipIf() != null) {
         condition(at + ".skipIf", s.skipIf(), out);
       }
       if (s.timeLimit() != null && (s.timeLimit().isNegative() || s.timeLimit().isZero())) {
-        out.add(new Violation(at + ".timeLimit", "step.timeLimit.positive", "a time limit is positive"));
+        out.add(new Violation(at + ".timeLimit", "step.timeLimit.positive",
+            "a time limit is positive, not " + s.timeLimit()));
       }
       if ((s.timeLimit() == null) != (s.onExpiry() == null)) {
         out.add(new Violation(at + ".onExpiry", "step.onExpiry.pair",

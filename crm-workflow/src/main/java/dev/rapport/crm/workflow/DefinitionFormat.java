@@ -113,7 +113,7 @@ final class DefinitionFormat {
     Map<String, JsonLocation> at = new HashMap<>();
     try (JsonParser p = factory.createParser(text)) {
       if (p.nextToken() == null) {
-        throw ValidationException.of(source, "definitions.empty", source + " holds no definition");
+        throw ValidationException.of("definitions", "definitions.empty", source + " holds no definition");
       }
       JsonNode tree = read(p, "", at);
       JsonToken next = p.nextToken();
@@ -123,13 +123,13 @@ final class DefinitionFormat {
       if (next != null) {
         // a second YAML document (after ---) or JSON value would otherwise be dropped without a word
         JsonLocation l = p.currentTokenLocation();
-        throw ValidationException.of(source, "definitions.syntax", source + ": line " + l.getLineNr() + ", column "
+        throw ValidationException.of("definitions", "definitions.syntax", source + ": line " + l.getLineNr() + ", column "
             + l.getColumnNr() + ": a second document; give every definition in one (a list, or definitions: [...])");
       }
       return new Located(tree, at);
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
-      throw ValidationException.of(source, "definitions.syntax", source + (l == null ? "" : ": line " + l.getLineNr()
+      throw ValidationException.of("definitions", "definitions.syntax", source + (l == null ? "" : ": line " + l.getLineNr()
           + ", column " + l.getColumnNr()) + ": " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -250,17 +250,14 @@ final class DefinitionFormat {
       p.condition("trigger.condition", condition);
       trigger = new ApprovalDefinition.Trigger(commands, condition);
     }
-    List<ApprovalStep> steps = new ArrayList<>();
+    List<@Nullable ApprovalStep> steps = new ArrayList<>();
     JsonNode s = n.get("steps");
     if (s == null || !s.isArray() || s.isEmpty()) {
       p.add("steps", "definition.steps.empty", "a definition has a list of at least one step");
     } else {
       Set<String> names = new java.util.HashSet<>();
       for (int i = 0; i < s.size(); i++) {
-        ApprovalStep step = step(s.get(i), "steps[" + i + "]", p);
-        if (step != null) {
-          steps.add(step);
-        }
+        steps.add(step(s.get(i), "steps[" + i + "]", p)); // null where it could not be read: indexes kept
         JsonNode stepName = s.get(i).path("name");
         if (stepName.isTextual() && !names.add(stepName.asText())) {
           p.add("steps[" + i + "].name", "step.name.duplicate", "step name used twice: " + stepName.asText());
@@ -268,15 +265,19 @@ final class DefinitionFormat {
       }
     }
     boolean repeat = n.path("allowRepeatDeciders").asBoolean(false);
-    if (out.size() > before || trigger == null || key == null) {
+    // the definition's own rules too, on what could be read, so that every problem is reported at once; a value
+    // the reading found wrong already is not reported twice
+    Set<String> reported = new java.util.HashSet<>();
+    out.subList(before, out.size()).forEach(v -> reported.add(v.path()));
+    for (Violation v : ApprovalDefinition.problems(key, version, name == null ? key : name, trigger, steps)) {
+      if (!reported.contains(p.full(v.path()))) {
+        p.add(v.path(), v.rule(), v.message());
+      }
+    }
+    if (out.size() > before || trigger == null || key == null || steps.contains(null)) {
       return null;
     }
-    List<Violation> problems = ApprovalDefinition.problems(key, version, name == null ? key : name, trigger, steps);
-    for (Violation v : problems) {
-      p.add(v.path(), v.rule(), v.message());
-    }
-    return problems.isEmpty()
-        ? new ApprovalDefinition(key, version, name == null ? key : name, trigger, steps, repeat) : null;
+    return new ApprovalDefinition(key, version, name == null ? key : name, trigger, steps, repeat);
   }
 
   private static @Nullable ApprovalStep step(JsonNode n, String path, Problems p) {

@@ -49,6 +49,7 @@ import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.StreamRecord;
+import dev.rapport.crm.store.TextRules;
 import dev.rapport.crm.store.WriteBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -240,13 +241,23 @@ public final class Workflow implements ApprovalGate, CrmModule {
       return definitions(DefinitionFormat.definitions(DefinitionFormat.parse(text, source), source));
     }
 
-    /** Adds the definitions of a YAML or JSON file; see {@link #definitions(String, String)}. */
+    /**
+     * Adds the definitions of a YAML or JSON file, read as UTF-8; see {@link #definitions(String, String)}. A file
+     * that cannot be read is a {@code ValidationException} too (rule {@code definitions.file}).
+     */
     public Builder definitions(Path file) {
+      String text;
       try {
-        return definitions(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw ValidationException.of("definitions", "definitions.file", file + ": no such file");
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw ValidationException.of("definitions", "definitions.file", file + ": not UTF-8 text");
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw ValidationException.of("definitions", "definitions.file", file + ": cannot be read ("
+            + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
       }
+      return definitions(text, file.toString());
     }
 
     /** Registers the resolver definitions name as {@code resolver: <name>}. */
@@ -588,8 +599,9 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   private ApprovalRequest decide(Actor actor, String requestId, boolean approve, @Nullable String comment) {
     Objects.requireNonNull(actor, "actor");
+    id("requestId", requestId);
     ModuleContext c = ready(actor.tenant());
-    checkComment(comment);
+    freeText(c, "comment", comment);
     RequestChange vote = (r, now) -> {
       requirePending(r);
       ApprovalDefinition d = definitionOf(r);
@@ -754,9 +766,10 @@ public final class Workflow implements ApprovalGate, CrmModule {
   // ---- recall, resubmit, reassign, delegate -----------------------------------------------------------------------
 
   /** Withdraws a pending request: only its requester may. The record is unlocked; the command never runs. */
-  public ApprovalRequest recall(Actor actor, String requestId, String reason) {
-    Objects.requireNonNull(reason, "reason");
+  public ApprovalRequest recall(Actor actor, String requestId, @Nullable String reason) {
+    id("requestId", requestId);
     ModuleContext c = ready(actor.tenant());
+    freeText(c, "reason", reason);
     Req done = retrying(actor.tenant(), requestId, (r, now) -> {
       requirePending(r);
       requireRequester(actor, r, "recall");
@@ -780,6 +793,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * @return the new request, or empty when the command applied without needing approval this time
    */
   public Optional<ApprovalRequest> resubmit(Actor actor, String requestId) {
+    id("requestId", requestId);
     ModuleContext c = ready(actor.tenant());
     Req r = load(c, actor.tenant(), requestId);
     requireRequester(actor, r, "resubmit");
@@ -805,11 +819,12 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * {@linkplain Builder#administratorRole administrator role}. The new candidate may not be the requester nor
    * (by default) someone who decided an earlier step.
    */
-  public ApprovalRequest reassign(Actor actor, String requestId, String from, String to, String reason) {
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    Objects.requireNonNull(reason, "reason");
+  public ApprovalRequest reassign(Actor actor, String requestId, String from, String to, @Nullable String reason) {
+    id("requestId", requestId);
+    id("from", from);
+    id("to", to);
     ModuleContext c = ready(actor.tenant());
+    freeText(c, "reason", reason);
     Req done = retrying(actor.tenant(), requestId, (r, now) -> {
       requirePending(r);
       if (!actor.userId().equals(from) && actor.roles().stream().noneMatch(administratorRoles::contains)) {
@@ -852,23 +867,36 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * Hands {@code actor}'s approval tasks to {@code delegate} from {@code from} until {@code until} (out of office).
    * The delegate sees them in their inbox and votes for {@code actor}; the delegation is an audit entry.
    */
-  public Delegation delegate(Actor actor, String delegate, Instant from, Instant until, String reason) {
-    Objects.requireNonNull(delegate, "delegate");
-    Objects.requireNonNull(reason, "reason");
+  public Delegation delegate(Actor actor, String delegate, Instant from, Instant until, @Nullable String reason) {
     ModuleContext c = context();
+    Instant now = c.clock().instant();
     List<Violation> problems = new ArrayList<>();
-    if (delegate.isBlank() || delegate.length() > 128) {
+    if (delegate == null || delegate.isBlank() || delegate.length() > 128) {
       problems.add(new Violation("delegate", "delegation.delegate", "a delegate is a user id of 1-128 characters"));
     } else if (delegate.equals(actor.userId())) {
       problems.add(new Violation("delegate", "delegation.self", "nobody delegates to themselves"));
+    } else {
+      TextRules.check("delegate", delegate).ifPresent(problems::add);
     }
-    if (!until.isAfter(from)) {
+    if (from == null || until == null) {
+      problems.add(new Violation(from == null ? "from" : "until", "delegation.period",
+          "a delegation has a start and an end"));
+    } else if (!until.isAfter(from)) {
       problems.add(new Violation("until", "delegation.period", "a delegation ends after it starts"));
+    } else if (!until.isAfter(now)) {
+      problems.add(new Violation("until", "delegation.period", "a delegation ends in the future, not at " + until
+          + " (now is " + now + ")"));
+    }
+    if (reason != null) {
+      try {
+        freeText(c, "reason", reason);
+      } catch (ValidationException e) {
+        problems.addAll(e.violations());
+      }
     }
     if (!problems.isEmpty()) {
       throw new ValidationException(problems);
     }
-    Instant now = c.clock().instant();
     String id = uuidV7(now);
     ObjectNode body = Req.F.objectNode().put("delegator", actor.userId()).put("delegate", delegate)
         .put("from", from.toString()).put("until", until.toString()).put("reason", reason).put("revoked", false)
@@ -882,8 +910,10 @@ public final class Workflow implements ApprovalGate, CrmModule {
   }
 
   /** Ends a delegation early: its delegator (or an administrator) may. */
-  public Delegation revokeDelegation(Actor actor, String delegationId, String reason) {
+  public Delegation revokeDelegation(Actor actor, String delegationId, @Nullable String reason) {
+    id("delegationId", delegationId);
     ModuleContext c = context();
+    freeText(c, "reason", reason);
     Document d = c.store().get(actor.tenant(), DELEGATIONS, delegationId).orElseThrow(() ->
         new NotFoundException("no delegation " + delegationId));
     Delegation dl = delegation(d);
@@ -902,6 +932,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   /** The delegations {@code user} gave or received that have not ended. */
   public List<Delegation> delegations(TenantId tenant, String user) {
+    id("user", user);
     ModuleContext c = context();
     Instant now = c.clock().instant();
     List<Delegation> out = new ArrayList<>();
@@ -929,6 +960,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * that sees the final approval, and by {@link #recover} for requests a node approved but did not finish.
    */
   public ApprovalRequest execute(TenantId tenant, String requestId) {
+    id("requestId", requestId);
     ModuleContext c = ready(tenant);
     Req r = load(c, tenant, requestId);
     if (!"PENDING".equals(r.executionStatus())) {
@@ -1120,18 +1152,28 @@ public final class Workflow implements ApprovalGate, CrmModule {
 
   /** A request as it stands. */
   public ApprovalRequest request(TenantId tenant, String requestId) {
+    id("requestId", requestId);
     return load(ready(tenant), tenant, requestId).view();
   }
 
-  /** The tenant's requests in {@code state}, oldest first, at most {@code limit}. */
-  public List<ApprovalRequest> requests(TenantId tenant, RequestState state, int limit) {
+  /**
+   * The tenant's requests in {@code state} (null: in any state), oldest first, at most {@code limit} (1 to {@link
+   * Query#MAX_LIMIT}).
+   */
+  public List<ApprovalRequest> requests(TenantId tenant, @Nullable RequestState state, int limit) {
+    if (limit < 1 || limit > Query.MAX_LIMIT) {
+      throw ValidationException.of("limit", "approval.limit", "limit is 1 to " + Query.MAX_LIMIT + ", not " + limit);
+    }
     ModuleContext c = ready(tenant);
-    return c.store().query(tenant, REQUESTS, Query.of(Criteria.eq("state", state.name()), Sort.byId(),
-        Math.min(limit, Query.MAX_LIMIT))).items().stream().map(d -> Req.of(d).view()).toList();
+    Criteria which = state == null ? Criteria.all() : Criteria.eq("state", state.name());
+    return c.store().query(tenant, REQUESTS, Query.of(which, Sort.byId(), limit)).items().stream()
+        .map(d -> Req.of(d).view()).toList();
   }
 
   /** The open request that locks a record, if any. */
   public Optional<ApprovalRequest> lockOf(TenantId tenant, String resourceType, String resourceId) {
+    id("resourceType", resourceType);
+    id("resourceId", resourceId);
     return ready(tenant).store().findUnique(tenant, REQUESTS, "lock", resourceType + "/" + resourceId)
         .map(d -> Req.of(d).view());
   }
@@ -1182,6 +1224,10 @@ public final class Workflow implements ApprovalGate, CrmModule {
    * page by page through the creation-time index).
    */
   public Kpis kpis(TenantId tenant, Instant since) {
+    if (since == null) {
+      throw ValidationException.of("since", "kpis.since", "since is required: the time from which requests count"
+          + " (Instant.EPOCH for all of them)");
+    }
     return KpiFigures.kpis(ready(tenant).store(), tenant, since, definitions);
   }
 
@@ -1282,10 +1328,38 @@ public final class Workflow implements ApprovalGate, CrmModule {
     }
   }
 
-  private static void checkComment(@Nullable String comment) {
-    if (comment != null && comment.length() > 4000) {
-      throw ValidationException.of("comment", "approval.comment.length", "a comment has at most 4000 characters");
+  /**
+   * An identifier a caller names (a request, a user, a delegation): given, at most 128 characters, and text every
+   * store keeps exactly (no controls, no bidirectional formatting controls: {@link TextRules}).
+   */
+  private static String id(String path, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw ValidationException.of(path, "approval.id.required", path + " is required, and was "
+          + (value == null ? "null" : "blank"));
     }
+    if (value.length() > 128) {
+      throw ValidationException.of(path, "approval.id.length", path + " has at most 128 characters, not "
+          + value.length());
+    }
+    TextRules.require(path, value);
+    return value;
+  }
+
+  /**
+   * Free text a caller gives (a comment, a reason): optional, at most 4,000 characters, and text every store keeps
+   * exactly; bidirectional formatting controls only where the host allows them in free text.
+   */
+  private static void freeText(ModuleContext c, String path, @Nullable String value) {
+    if (value == null) {
+      return;
+    }
+    if (value.length() > 4000) {
+      throw ValidationException.of(path, "approval." + path + ".length", "a " + path
+          + " has at most 4000 characters, not " + value.length());
+    }
+    TextRules.check(path, value, c.allowsBidiControlsInFreeText()).ifPresent(v -> {
+      throw new ValidationException(List.of(v));
+    });
   }
 
   /** The definition a request started under: its own copy, parsed once per copy. */

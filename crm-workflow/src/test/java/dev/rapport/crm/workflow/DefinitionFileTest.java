@@ -457,6 +457,50 @@ class DefinitionFileTest {
   }
 
   @Test
+  void aTimeLimitThatIsNotPositiveIsReportedAmongTheOtherProblems() {
+    String yaml = CREDIT_YAML.replace("timeLimit: PT48H", "timeLimit: -PT5H").replace("mode: 2", "mode: 0")
+        .replace("version: 1", "version: 1\ncolour: red");
+    List<Violation> all = violations(() -> read(yaml, "t.yaml"));
+    assertThat(all).extracting(Violation::path, Violation::rule).contains(
+        tuple("steps[0].timeLimit", "step.timeLimit.positive"),
+        tuple("steps[1].mode", "step.mode"),
+        tuple("colour", "definition.field.unknown"));
+    assertThat(only(all, "steps[0].timeLimit").message())
+        .isEqualTo("t.yaml: line 12, column 16: a time limit is positive, not PT-5H");
+    // and alone, a zero limit
+    assertThat(violations(() -> read(CREDIT_YAML.replace("timeLimit: PT48H", "timeLimit: PT0S"), "z.yaml")))
+        .extracting(Violation::path, Violation::rule).containsExactly(tuple("steps[0].timeLimit",
+            "step.timeLimit.positive"));
+  }
+
+  @Test
+  void nOfNamedUsersNeedsThatManyUsers() {
+    String yaml = CREDIT_YAML.replace("[{role: finance}, {field: owner}]", "[{users: [fay, finn]}]")
+        .replace("mode: 2", "mode: 3");
+    Violation v = only(violations(() -> read(yaml, "n.yaml")), "steps[1].mode");
+    assertThat(v.rule()).isEqualTo("step.mode.unreachable");
+    assertThat(v.message()).contains("needs 3 approvals but names only 2 approvers");
+    // a role may have any number of members: not known until the step starts
+    assertThat(read(CREDIT_YAML.replace("mode: 2", "mode: 30"), "r.yaml")).hasSize(1);
+    assertThat(violations(() -> ApprovalDefinition.builder("k", 1).trigger(ApprovalDefinition.Trigger.on("x"))
+        .step(ApprovalStep.named("s").approvers(Approvers.users("a"), Approvers.users("a"))
+            .mode(DecisionMode.nOf(2)).build()).build()))
+        .extracting(Violation::rule).containsExactly("step.mode.unreachable");
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsAValidationErrorNamingIt(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("nope.yaml");
+    Violation v = only(violations(() -> Workflow.builder().definitions(missing)), "definitions");
+    assertThat(v.rule()).isEqualTo("definitions.file");
+    assertThat(v.message()).isEqualTo(missing + ": no such file");
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, CREDIT_YAML.replace("Credit limit", "Crédit").getBytes(StandardCharsets.ISO_8859_1));
+    assertThat(only(violations(() -> Workflow.builder().definitions(latin1)), "definitions").message())
+        .isEqualTo(latin1 + ": not UTF-8 text");
+  }
+
+  @Test
   void aYamlSyntaxErrorNamesItsLine() {
     String yaml = """
         key: a
@@ -467,7 +511,7 @@ class DefinitionFileTest {
         """;
     Violation v = violations(() -> read(yaml, "s.yaml")).get(0);
     assertThat(v.rule()).isEqualTo("definitions.syntax");
-    assertThat(v.path()).isEqualTo("s.yaml");
+    assertThat(v.path()).isEqualTo("definitions");
     assertThat(v.message()).startsWith("s.yaml: line 5, column 6: ").contains("line 4, column 13");
 
     Violation indented = violations(() -> read("key: a\nversion: 1\n  trigger: 3\n", "i.yaml")).get(0);

@@ -528,4 +528,52 @@ abstract class ScenarioContract extends OneStorePerClass {
         .satisfies(a -> assertThat(a.decisions()).isEqualTo(3));
     assertThat(k.describe()).contains("credit-limit");
   }
+
+  @Test
+  void textNoStoreKeepsExactlyIsRefusedNamingTheArgumentAndNothingIsWritten() {
+    World w = new World();
+    Customer c = w.customer("B", "alice");
+    String id = w.parked(() -> w.crm.customers().changeCreditLimit(w.user("alice"), c.id(),
+        Money.of("250000", "CNY"), "annual review"));
+    Instant now = clock.instant();
+    record Refused(String path, String rule, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {}
+    List<Refused> cases = List.of(
+        new Refused("comment", "text.control", () -> w.workflow.approve(w.user("bob"), id, "ok\u0000hidden")),
+        new Refused("comment", "text.surrogate", () -> w.workflow.approve(w.user("bob"), id, "ok\uD800")),
+        new Refused("comment", "text.bidi", () -> w.workflow.reject(w.user("bob"), id, "ok\u202Eexe.pdf")),
+        new Refused("comment", "approval.comment.length", () -> w.workflow.approve(w.user("bob"), id, "x".repeat(4001))),
+        new Refused("reason", "text.bidi", () -> w.workflow.recall(w.user("alice"), id, "\u202Ereason")),
+        new Refused("reason", "text.control", () -> w.workflow.recall(w.user("alice"), id, "weg\u0000")),
+        new Refused("reason", "text.surrogate", () -> w.workflow.reassign(w.user("bob"), id, "bob", "gina", "x\uDC00")),
+        new Refused("to", "text.bidi", () -> w.workflow.reassign(w.user("bob"), id, "bob", "gi\u202Ena", null)),
+        new Refused("delegate", "text.bidi",
+            () -> w.workflow.delegate(w.user("bob"), "gi\u202Ena", now, now.plusSeconds(60), "ooo")),
+        new Refused("reason", "text.control",
+            () -> w.workflow.delegate(w.user("bob"), "gina", now, now.plusSeconds(60), "ooo\u0000")),
+        new Refused("until", "delegation.period",
+            () -> w.workflow.delegate(w.user("bob"), "gina", now.minusSeconds(120), now.minusSeconds(60), null)),
+        new Refused("requestId", "approval.id.required", () -> w.workflow.approve(w.user("bob"), "  ", "ok")),
+        new Refused("requestId", "approval.id.required", () -> w.workflow.approve(w.user("bob"), null, "ok")),
+        new Refused("requestId", "text.bidi", () -> w.workflow.request(w.tenant, id + "\u202E")),
+        new Refused("since", "kpis.since", () -> w.workflow.kpis(w.tenant, null)),
+        new Refused("limit", "approval.limit", () -> w.workflow.requests(w.tenant, null, 0)));
+    for (Refused r : cases) {
+      assertThatThrownBy(r.call()).as(r.path() + " " + r.rule()).isInstanceOfSatisfying(ValidationException.class,
+          e -> assertThat(e.violations()).extracting(v -> v.path(), v -> v.rule())
+              .contains(org.assertj.core.api.Assertions.tuple(r.path(), r.rule())));
+    }
+
+    // nothing of it was written: the request is as parked, nobody delegated, and it still approves as usual
+    ApprovalRequest r = w.workflow.request(w.tenant, id);
+    assertThat(r.state()).isEqualTo(RequestState.PENDING);
+    assertThat(r.step().votes()).isEmpty();
+    assertThat(r.step().candidates()).containsExactly("bob");
+    assertThat(w.workflow.delegations(w.tenant, "bob")).isEmpty();
+    assertThat(w.workflow.requests(w.tenant, null, 10)).extracting(ApprovalRequest::id).containsExactly(id);
+    // a comment or reason may be left out, and any script is kept exactly
+    String comment = "同意 — موافق — einverstanden 👍";
+    assertThat(w.workflow.approve(w.user("bob"), id, comment).steps().get(0).votes().get(0).comment())
+        .isEqualTo(comment);
+    assertThat(w.workflow.recall(w.user("alice"), id, null).state()).isEqualTo(RequestState.WITHDRAWN);
+  }
 }
