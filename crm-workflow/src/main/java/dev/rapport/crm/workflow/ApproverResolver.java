@@ -3,6 +3,7 @@ package dev.rapport.crm.workflow;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rapport.crm.actor.Actor;
 import dev.rapport.crm.approval.ParkedCommand;
+import dev.rapport.crm.directory.Directory;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,9 @@ public interface ApproverResolver {
    * @param before the record before the command, null for a creation
    * @param after the state the command would write
    * @param step the step's name
+   * @param directory the {@code Crm}'s directory, for rules such as "the owner's manager"
+   *     ({@code directory.managerChain(requester.tenant(), after.path("owner").asText())})
    */
-  record Context(Actor requester, ParkedCommand command, @Nullable ObjectNode before, ObjectNode after, String step) {}
+  record Context(Actor requester, ParkedCommand command, @Nullable ObjectNode before, ObjectNode after, String step,
+                 Directory directory) {}
 }

@@ -64,7 +64,7 @@ final class Conditions {
   record Issue(int line, int column, String message) {
     @Override
     public String toString() {
-      return "line " + line + ", column " + column + ": " + message;
+      return "in the condition at line " + line + ", column " + column + ": " + message;
     }
   }
 

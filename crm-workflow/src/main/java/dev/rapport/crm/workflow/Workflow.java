@@ -559,7 +559,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
           }
           out.addAll(new java.util.TreeSet<>(resolver.approvers(new ApproverResolver.Context(requesterActor(r), cmd,
               before == null || !before.isObject() ? null : (ObjectNode) before, (ObjectNode) r.body.get("after"),
-              step))));
+              step, c.directory()))));
         }
       }
     }

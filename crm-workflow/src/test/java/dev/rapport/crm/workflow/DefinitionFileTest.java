@@ -300,9 +300,9 @@ class DefinitionFileTest {
         .startsWith("approvals.yaml: line 14, column 17: unknown field 'colour'");
     // the CEL error is at a column of the condition, the condition at a line and column of the file
     assertThat(only(all, "definitions[0].trigger.condition").message())
-        .startsWith("approvals.yaml: line 6, column 18: line 1, column 31: ");
+        .startsWith("approvals.yaml: line 6, column 18: in the condition at line 1, column 31: ");
     assertThat(only(all, "definitions[1].steps[0].skipIf").message())
-        .startsWith("approvals.yaml: line 22, column 17: line 1, column 3: ")
+        .startsWith("approvals.yaml: line 22, column 17: in the condition at line 1, column 3: ")
         .contains("no matching overload for '_+_'");
     assertThat(only(all, "definitions[1].steps[1].name").message())
         .isEqualTo("approvals.yaml: line 23, column 15: step name used twice: owner");
@@ -317,12 +317,12 @@ class DefinitionFileTest {
         "condition: 'resource.creditLimit.amount > '");
     Violation v = only(violations(() -> read(syntax, "a.yaml")), "trigger.condition");
     assertThat(v.rule()).isEqualTo("condition.invalid");
-    assertThat(v.message()).startsWith("a.yaml: line 6, column 14: line 1, column 31: ");
+    assertThat(v.message()).startsWith("a.yaml: line 6, column 14: in the condition at line 1, column 31: ");
 
     String type = CREDIT_YAML.replace("skipIf: \"before.grade == 'C'\"", "skipIf: '1 + \"a\" == 2'");
     v = only(violations(() -> read(type, "b.yaml")), "steps[1].skipIf");
     assertThat(v.rule()).isEqualTo("condition.invalid");
-    assertThat(v.message()).startsWith("b.yaml: line 17, column 13: line 1, column 3: ")
+    assertThat(v.message()).startsWith("b.yaml: line 17, column 13: in the condition at line 1, column 3: ")
         .contains("'_+_'", "(int, string)");
 
     String notBoolean = CREDIT_YAML.replace("condition: resource.creditLimit.amount > 100000",

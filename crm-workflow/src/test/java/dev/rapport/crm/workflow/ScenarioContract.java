@@ -79,8 +79,13 @@ abstract class ScenarioContract extends OneStorePerClass {
         .build();
     final Workflow workflow = Workflow.builder()
         .definitions(List.of(CREDIT, GRADE_A_DELETE, REACTIVATION, OWNER_CHANGE, UNTAG))
-        .resolver("on-call", ctx -> ctx.after().path("region").asText().equals("CN-East")
-            ? java.util.Set.of("oscar", ctx.requester().userId()) : java.util.Set.of())
+        .resolver("on-call", ctx -> switch (ctx.after().path("region").asText()) {
+          case "CN-East" -> java.util.Set.of("oscar", ctx.requester().userId());
+          // the owner's manager, through the Crm's directory
+          case "CN-North" -> ctx.directory().managerChain(ctx.requester().tenant(), ctx.after().path("owner").asText())
+              .stream().limit(1).collect(java.util.stream.Collectors.toSet());
+          default -> java.util.Set.of();
+        })
         .administratorRole("workflow-admin")
         .build();
     final Crm crm;
@@ -176,6 +181,18 @@ abstract class ScenarioContract extends OneStorePerClass {
     r = w.workflow.approve(w.user("dora"), id, null);
     assertThat(r.execution().status()).isEqualTo("RAN");
     assertThat(w.crm.customers().require(w.user("alice"), c.id()).tags()).isEmpty();
+  }
+
+  @Test
+  void aResolverFindsTheOwnersManagerInTheDirectory() {
+    World w = new World();
+    Customer c = w.crm.customers().create(w.user("alice"), CustomerData.builder(CustomerKind.PERSON, "Jürgen Groß")
+        .region("CN-North").owner("fay").tag("x").build());
+    String id = w.parked(() -> w.crm.customers().untag(w.user("alice"), c.id(), "x"));
+    assertThat(w.workflow.request(w.tenant, id).step().candidates()).containsExactly("fay");
+    ApprovalRequest r = w.workflow.approve(w.user("fay"), id, "ja");
+    assertThat(r.step().name()).isEqualTo("on-call");
+    assertThat(r.step().candidates()).containsExactly("carol");
   }
 
   @Test
@@ -541,7 +558,8 @@ abstract class ScenarioContract extends OneStorePerClass {
         new Refused("comment", "text.control", () -> w.workflow.approve(w.user("bob"), id, "ok\u0000hidden")),
         new Refused("comment", "text.surrogate", () -> w.workflow.approve(w.user("bob"), id, "ok\uD800")),
         new Refused("comment", "text.bidi", () -> w.workflow.reject(w.user("bob"), id, "ok\u202Eexe.pdf")),
-        new Refused("comment", "approval.comment.length", () -> w.workflow.approve(w.user("bob"), id, "x".repeat(4001))),
+        new Refused("comment", "approval.comment.length",
+            () -> w.workflow.approve(w.user("bob"), id, "x".repeat(4001))),
         new Refused("reason", "text.bidi", () -> w.workflow.recall(w.user("alice"), id, "\u202Ereason")),
         new Refused("reason", "text.control", () -> w.workflow.recall(w.user("alice"), id, "weg\u0000")),
         new Refused("reason", "text.surrogate", () -> w.workflow.reassign(w.user("bob"), id, "bob", "gina", "x\uDC00")),
