@@ -178,6 +178,27 @@ public final class Workflow implements ApprovalGate, CrmModule {
     }
     this.fingerprints = Map.copyOf(prints);
     this.resolvers = Map.copyOf(b.resolvers);
+    List<Violation> problems = new ArrayList<>();
+    for (ApprovalDefinition d : definitions) {
+      for (int i = 0; i < d.steps().size(); i++) {
+        ApprovalStep s = d.steps().get(i);
+        Map<String, List<Approvers>> rules = new LinkedHashMap<>();
+        rules.put("approvers", s.approvers());
+        rules.put("onExpiry.escalateTo", s.onExpiry() == null ? List.of() : s.onExpiry().escalateTo());
+        for (Map.Entry<String, List<Approvers>> e : rules.entrySet()) {
+          for (Approvers a : e.getValue()) {
+            if (a instanceof Approvers.Resolver r && !resolvers.containsKey(r.name())) {
+              problems.add(new Violation("definitions." + d.key() + ".steps[" + i + "]." + e.getKey(),
+                  "definition.resolver.unknown", "definition " + d.key() + " names resolver '" + r.name()
+                  + "', which is not registered; registered: " + resolvers.keySet()));
+            }
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException(problems);
+    }
     this.administratorRoles = Set.copyOf(b.administratorRoles);
     this.leaseTtl = b.leaseTtl;
     this.sweepBatch = b.sweepBatch;
@@ -295,6 +316,10 @@ public final class Workflow implements ApprovalGate, CrmModule {
       return this;
     }
 
+    /**
+     * The workflow, or a {@code ValidationException} when a definition names a resolver not registered here
+     * ({@code definition.resolver.unknown}). Command names are checked when the {@code Crm} is built.
+     */
     public Workflow build() {
       return new Workflow(this);
     }
@@ -331,21 +356,6 @@ public final class Workflow implements ApprovalGate, CrmModule {
         if (!commands.contains(c)) {
           problems.add(new Violation("definitions." + d.key() + ".trigger.commands", "definition.command.unknown",
               "definition " + d.key() + " names command '" + c + "', which no service registers; known: " + commands));
-        }
-      }
-      for (int i = 0; i < d.steps().size(); i++) {
-        ApprovalStep s = d.steps().get(i);
-        Map<String, List<Approvers>> rules = new LinkedHashMap<>();
-        rules.put("approvers", s.approvers());
-        rules.put("onExpiry.escalateTo", s.onExpiry() == null ? List.of() : s.onExpiry().escalateTo());
-        for (Map.Entry<String, List<Approvers>> e : rules.entrySet()) {
-          for (Approvers a : e.getValue()) {
-            if (a instanceof Approvers.Resolver r && !resolvers.containsKey(r.name())) {
-              problems.add(new Violation("definitions." + d.key() + ".steps[" + i + "]." + e.getKey(),
-                  "definition.resolver.unknown", "definition " + d.key() + " names resolver '" + r.name()
-                  + "', which is not registered; registered: " + resolvers.keySet()));
-            }
-          }
         }
       }
     }

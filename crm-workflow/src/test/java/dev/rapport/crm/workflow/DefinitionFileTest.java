@@ -99,8 +99,11 @@ class DefinitionFileTest {
             onExpiry: reject
         """;
 
+  /** The definitions of a text, with the resolvers the texts here name registered. */
   static List<ApprovalDefinition> read(String text, String source) {
-    return Workflow.builder().definitions(text, source).build().definitions();
+    ApproverResolver nobody = ctx -> Set.of();
+    return Workflow.builder().definitions(text, source).resolver("cost-centre", nobody).resolver("x", nobody)
+        .resolver("y", nobody).build().definitions();
   }
 
   static String indent(String yaml, String prefix) {
@@ -204,7 +207,8 @@ class DefinitionFileTest {
     Path file = dir.resolve("approvals.yaml");
     Files.writeString(file, "definitions:\n" + item(CREDIT_YAML, "  ") + item(DELETE_YAML, "  "),
         StandardCharsets.UTF_8);
-    assertThat(Workflow.builder().definitions(file).build().definitions()).containsExactly(CREDIT, DELETE);
+    assertThat(Workflow.builder().definitions(file).resolver("cost-centre", ctx -> Set.of()).build().definitions())
+        .containsExactly(CREDIT, DELETE);
 
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, CREDIT_YAML.replace("mode: 2", "mode: 0"), StandardCharsets.UTF_8);
@@ -571,11 +575,11 @@ class DefinitionFileTest {
   }
 
   @Test
-  void unregisteredResolversAreRejectedWhenTheCrmIsBuilt() {
+  void unregisteredResolversAreRejectedWhenTheWorkflowIsBuilt() {
     String escalating = CREDIT_YAML.replace("escalateTo: [{role: director}, {users: [dora]}]",
         "escalateTo: [{resolver: on-call}]");
-    List<Violation> all = violations(() -> crm(Workflow.builder().definitions(DELETE_YAML, "d.yaml")
-        .definitions(escalating, "c.yaml").build()));
+    List<Violation> all = violations(() -> Workflow.builder().definitions(DELETE_YAML, "d.yaml")
+        .definitions(escalating, "c.yaml").build());
     assertThat(all).extracting(Violation::rule)
         .containsExactly("definition.resolver.unknown", "definition.resolver.unknown");
     assertThat(all).extracting(Violation::message).anySatisfy(m -> assertThat(m).contains("'cost-centre'"))
