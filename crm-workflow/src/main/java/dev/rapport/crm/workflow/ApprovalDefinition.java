@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An approval process: which commands it applies to ({@link Trigger}: command names and a CEL condition), and the

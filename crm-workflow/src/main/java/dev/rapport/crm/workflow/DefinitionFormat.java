@@ -123,14 +123,16 @@ final class DefinitionFormat {
       if (next != null) {
         // a second YAML document (after ---) or JSON value would otherwise be dropped without a word
         JsonLocation l = p.currentTokenLocation();
-        throw ValidationException.of("definitions", "definitions.syntax", source + ": line " + l.getLineNr() + ", column "
-            + l.getColumnNr() + ": a second document; give every definition in one (a list, or definitions: [...])");
+        throw ValidationException.of("definitions", "definitions.syntax", source + ": line " + l.getLineNr()
+            + ", column " + l.getColumnNr()
+            + ": a second document; give every definition in one (a list, or definitions: [...])");
       }
       return new Located(tree, at);
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
-      throw ValidationException.of("definitions", "definitions.syntax", source + (l == null ? "" : ": line " + l.getLineNr()
-          + ", column " + l.getColumnNr()) + ": " + e.getOriginalMessage());
+      throw ValidationException.of("definitions", "definitions.syntax", source
+          + (l == null ? "" : ": line " + l.getLineNr() + ", column " + l.getColumnNr()) + ": "
+          + e.getOriginalMessage());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

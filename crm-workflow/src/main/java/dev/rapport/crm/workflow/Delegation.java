@@ -1,6 +1,7 @@
 package dev.rapport.crm.workflow;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code delegator}'s approval tasks handed to {@code delegate} from {@code from} until {@code until} (out of
@@ -8,8 +9,8 @@ import java.time.Instant;
  * (a delegate who delegates in turn) are followed up to five links. Separation of duties holds across them: nobody
  * decides a request they asked for, through whatever chain.
  */
-public record Delegation(String id, String delegator, String delegate, Instant from, Instant until, String reason,
-                         boolean revoked) {
+public record Delegation(String id, String delegator, String delegate, Instant from, Instant until,
+                         @Nullable String reason, boolean revoked) {
   public boolean activeAt(Instant t) {
     return !revoked && !t.isBefore(from) && t.isBefore(until);
   }

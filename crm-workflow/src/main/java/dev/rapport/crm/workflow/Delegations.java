@@ -56,7 +56,7 @@ final class Delegations {
   static Delegation delegation(Document d) {
     ObjectNode b = d.body();
     return new Delegation(d.id(), b.path("delegator").asText(), b.path("delegate").asText(),
-        Instant.parse(b.path("from").asText()), Instant.parse(b.path("until").asText()), b.path("reason").asText(),
+        Instant.parse(b.path("from").asText()), Instant.parse(b.path("until").asText()), Req.text(b, "reason"),
         b.path("revoked").asBoolean());
   }
 }

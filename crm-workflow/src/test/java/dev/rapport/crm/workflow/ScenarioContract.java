@@ -593,5 +593,7 @@ abstract class ScenarioContract extends OneStorePerClass {
     assertThat(w.workflow.approve(w.user("bob"), id, comment).steps().get(0).votes().get(0).comment())
         .isEqualTo(comment);
     assertThat(w.workflow.recall(w.user("alice"), id, null).state()).isEqualTo(RequestState.WITHDRAWN);
+    assertThat(w.workflow.delegate(w.user("bob"), "gina", now, now.plusSeconds(3600), null).reason()).isNull();
+    assertThat(w.workflow.delegations(w.tenant, "bob")).singleElement().satisfies(d -> assertThat(d.reason()).isNull());
   }
 }
