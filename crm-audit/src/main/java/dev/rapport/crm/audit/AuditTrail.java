@@ -21,6 +21,7 @@ import dev.rapport.crm.store.IndexType;
 import dev.rapport.crm.store.Lease;
 import dev.rapport.crm.store.Store;
 import dev.rapport.crm.store.StreamRecord;
+import dev.rapport.crm.store.TextRules;
 import dev.rapport.crm.store.WriteBatch;
 import java.time.Duration;
 import java.time.Instant;
@@ -544,11 +545,12 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    * about it become unreadable in every record, copy and backup of the trail at once, while the records, their hashes
    * and the chain stay intact ({@link #verify} still passes). Writes a record of kind {@code erasure} naming the
    * subject, the actor and the reason (so keep personal data out of the reason). Needs
-   * {@link Builder#erasure}. Erasing the customer itself from the domain is a separate command (delete).
+   * {@link Builder#erasure}. Erasing the customer itself from the domain is a separate command (delete). The subject
+   * and the reason are checked before any key is touched: text every store keeps exactly ({@link TextRules}), the
+   * reason free text (bidirectional controls only where the host allows them in free text).
    */
   public Erasure erase(Actor actor, String subject, String reason) {
     Objects.requireNonNull(actor, "actor");
-    Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(reason, "reason");
     KeyVault v = vault;
     if (v == null) {
@@ -556,6 +558,10 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
           "erasing a data subject needs a key vault: AuditTrail.builder().erasure(KeyVault.stored(masterKey))");
     }
     ModuleContext c = context();
+    subject(subject);
+    TextRules.check("reason", reason, c.allowsBidiControlsInFreeText()).ifPresent(violation -> {
+      throw new dev.rapport.crm.error.ValidationException(List.of(violation));
+    });
     boolean destroyed = v.destroy(actor.tenant(), subject);
     ObjectNode p = event(c, actor.tenant(), actor.userId(), actor.onBehalfOf(), "erasure", "APPLIED");
     p.put("action", "ERASE");
@@ -573,7 +579,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
    */
   public ObjectNode exportSubject(Actor actor, String subject) {
     Objects.requireNonNull(actor, "actor");
-    Objects.requireNonNull(subject, "subject");
+    subject(subject);
     ModuleContext c = context();
     ObjectNode out = NODES.objectNode();
     out.put("tenant", actor.tenant().value());
@@ -605,6 +611,16 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     p.put("subject", subject);
     commitOwn(c, actor.tenant(), p);
     return out;
+  }
+
+  /** A data subject a caller names (a customer's id): given, and text every store keeps exactly. */
+  private static void subject(@Nullable String subject) {
+    Objects.requireNonNull(subject, "subject");
+    if (subject.isBlank()) {
+      throw dev.rapport.crm.error.ValidationException.of("subject", "audit.subject.required",
+          "a data subject is named by its id, not blank");
+    }
+    TextRules.require("subject", subject);
   }
 
   /** The common head of a record the trail writes on its own (not in a command's commit). */

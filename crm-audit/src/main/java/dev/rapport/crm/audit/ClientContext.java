@@ -35,7 +35,11 @@ public record ClientContext(@Nullable String ip, @Nullable String userAgent, @Nu
     if (value == null) {
       return null;
     }
-    String v = value.length() > max ? value.substring(0, max) : value;
+    // cut without splitting a surrogate pair (half of one would be refused as text.surrogate)
+    int end = value.length() <= max ? value.length()
+        : Character.isHighSurrogate(value.charAt(max - 1)) && Character.isLowSurrogate(value.charAt(max)) ? max - 1
+        : max;
+    String v = value.substring(0, end);
     TextRules.check(path, v).ifPresent(violation -> {
       throw new ValidationException(java.util.List.of(violation));
     });

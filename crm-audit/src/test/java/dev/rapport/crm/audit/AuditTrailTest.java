@@ -2,6 +2,7 @@ package dev.rapport.crm.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -339,6 +340,17 @@ class AuditTrailTest {
     assertThat(all.get(0).payload().path("client").has("userAgent")).isFalse();
     assertThat(all.get(1).payload().has("client")).isFalse();
     assertThat(audit.verify(alice.tenant()).intact()).isTrue();
+  }
+
+  @Test
+  void aLongUserAgentIsCutWithoutSplittingACharacterAndTextNoStoreKeepsIsRefused() {
+    // the 1,000th unit is the first half of an emoji: cut before it, not through it
+    String agent = "a".repeat(999) + "🍵tail";
+    assertThat(ClientContext.of(null, agent, null).userAgent()).isEqualTo("a".repeat(999));
+    assertThat(ClientContext.of(null, "b".repeat(998) + "🍵tail", null).userAgent()).hasSize(1000).endsWith("🍵");
+    assertThatThrownBy(() -> ClientContext.of("203.0.113.7\u0000", null, null))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+            .extracting(v -> v.path(), v -> v.rule()).containsExactly(tuple("client.ip", "text.control")));
   }
 
   @Test

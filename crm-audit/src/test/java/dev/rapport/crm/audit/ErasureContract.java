@@ -180,4 +180,38 @@ abstract class ErasureContract extends OneStorePerClass {
           .hasMessageContaining("cannot be unwrapped").hasMessageContaining("master key");
     }
   }
+
+  @Test
+  void textNoStoreKeepsExactlyIsRefusedNamingTheArgumentAndNothingIsWritten() {
+    Tenant t = new Tenant(MASTER);
+    int records = t.audit.records(t.alice.tenant(), 0, 1000).size();
+    record Refused(String path, String rule, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {}
+    List<Refused> cases = List.of(
+        new Refused("reason", "text.control", () -> t.audit.erase(t.alice, t.subject, "GDPR\u0000request")),
+        new Refused("reason", "text.surrogate", () -> t.audit.erase(t.alice, t.subject, "GDPR \uD800")),
+        new Refused("reason", "text.bidi", () -> t.audit.erase(t.alice, t.subject, "\u202EGDPR")),
+        new Refused("subject", "text.control", () -> t.audit.erase(t.alice, t.subject + "\u0000", "GDPR")),
+        new Refused("subject", "text.bidi", () -> t.audit.erase(t.alice, "\u202E" + t.subject, "GDPR")),
+        new Refused("subject", "audit.subject.required", () -> t.audit.erase(t.alice, " ", "GDPR")),
+        new Refused("subject", "text.surrogate", () -> t.audit.exportSubject(t.alice, t.subject + "\uDC00")),
+        // a reason on core's command path is checked by core before the record reaches the trail
+        new Refused("reason", "text.control", () -> t.crm.customers().changeCreditLimit(t.alice, t.subject,
+            Money.of("60000", "CNY"), "raise\u0000")));
+    for (Refused r : cases) {
+      assertThatThrownBy(r.call()).as(r.path() + " " + r.rule())
+          .isInstanceOfSatisfying(dev.rapport.crm.error.ValidationException.class,
+              e -> assertThat(e.violations()).extracting(v -> v.path(), v -> v.rule())
+                  .contains(org.assertj.core.api.Assertions.tuple(r.path(), r.rule())));
+    }
+
+    // nothing was written and no key destroyed: the subject still reads in clear, the trail still verifies
+    assertThat(t.audit.records(t.alice.tenant(), 0, 1000)).hasSize(records);
+    assertThat(t.audit.history(t.alice.tenant(), HistoryQuery.forSubject(t.subject)))
+        .allSatisfy(r -> assertThat(r.erased()).isFalse());
+    t.audit.seal(t.alice.tenant());
+    assertThat(t.audit.verify(t.alice.tenant()).intact()).isTrue();
+    // a reason in any script is kept exactly
+    String reason = "GDPR 第17条 — طلب حذف 👍";
+    assertThat(t.audit.erase(t.alice, t.subject, reason).record().reason()).isEqualTo(reason);
+  }
 }

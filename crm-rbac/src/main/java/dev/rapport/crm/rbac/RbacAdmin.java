@@ -18,6 +18,7 @@ import dev.rapport.crm.recording.AuditRecorder;
 import dev.rapport.crm.recording.Outcome;
 import dev.rapport.crm.store.Committed;
 import dev.rapport.crm.store.Document;
+import dev.rapport.crm.store.TextRules;
 import dev.rapport.crm.store.WriteBatch;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,12 @@ import org.jspecify.annotations.Nullable;
  * a role is granted only by someone who holds it (directly or by inheritance; if only within a scope, then only
  * within that scope, and never for longer than they hold it), and a defined role or policy may permit only actions
  * the administrator may do on those types themselves. Mutually exclusive roles are refused at assignment.
+ *
+ * <p>What a caller passes is checked before anything is read or written, with a {@link ValidationException} naming
+ * the argument: user ids (1-128 characters), roles (1-100), scopes, role and policy ids and every string of a
+ * definition are text every store keeps exactly ({@link TextRules}: no control characters, unpaired surrogates or
+ * bidirectional formatting controls); reasons and a definition's {@code description} are free text, with
+ * bidirectional controls only where the host allows them ({@code Crm.builder().allowBidiControlsInFreeText}).
  */
 public final class RbacAdmin {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -62,6 +69,7 @@ public final class RbacAdmin {
 
   /** Gives {@code assignment}'s user its role in {@code granter}'s tenant. */
   public void grant(Actor granter, Assignment assignment, String reason) {
+    checked(assignment, reason);
     TenantId tenant = sameTenant(granter, assignment);
     StoredPolicy.Layer layer = StoredPolicy.load(context.store(), tenant);
     Snapshot now = current(tenant, layer);
@@ -85,6 +93,7 @@ public final class RbacAdmin {
 
   /** Takes {@code assignment}'s role away from its user (the same user, role and scope as granted). */
   public void revoke(Actor granter, Assignment assignment, String reason) {
+    checked(assignment, reason);
     TenantId tenant = sameTenant(granter, assignment);
     StoredPolicy.Layer layer = StoredPolicy.load(context.store(), tenant);
     Snapshot now = current(tenant, layer);
@@ -109,6 +118,8 @@ public final class RbacAdmin {
    */
   public void defineRole(Actor admin, String roleId, String definition, String reason) {
     TenantId tenant = admin.tenant();
+    id("roleId", roleId, 100);
+    reason(reason);
     JsonNode def = parse(definition, "definition");
     if (rbac.baseRoles().contains(roleId)) {
       throw ValidationException.of("roleId", "role.base", "role " + roleId + " is defined by the policy file and"
@@ -119,11 +130,14 @@ public final class RbacAdmin {
 
   /** Removes a role defined at run time (refused while it is assigned or inherited). */
   public void removeRole(Actor admin, String roleId, String reason) {
+    id("roleId", roleId, 100);
+    reason(reason);
     remove(admin, "role", roleId, reason, "rbac.remove-role");
   }
 
   /** Defines (or redefines) a policy of {@code admin}'s tenant: a rule in the policy file's form, with its id. */
   public void definePolicy(Actor admin, String definition, String reason) {
+    reason(reason);
     JsonNode def = parse(definition, "definition");
     String id = def.path("id").asText("");
     if (id.isEmpty()) {
@@ -134,6 +148,8 @@ public final class RbacAdmin {
 
   /** Removes a policy defined at run time. */
   public void removePolicy(Actor admin, String policyId, String reason) {
+    id("policyId", policyId, 128);
+    reason(reason);
     remove(admin, "policy", policyId, reason, "rbac.remove-policy");
   }
 
@@ -321,11 +337,55 @@ public final class RbacAdmin {
     return a.tenant();
   }
 
-  private static JsonNode parse(String text, String field) {
+  // ---- what callers pass ------------------------------------------------------------------------------------------
+
+  /** An assignment's user, role and scope, and the reason for granting or revoking it. */
+  private void checked(Assignment a, String reason) {
+    id("assignment.userId", a.userId(), 128);
+    id("assignment.role", a.role(), 100);
+    if (a.scopeField() != null) {
+      id("assignment.scopeField", a.scopeField(), 128);
+      TextRules.require("assignment.scopeValue", Objects.requireNonNull(a.scopeValue()));
+    }
+    reason(reason);
+  }
+
+  /**
+   * An identifier a caller names (a user, a role, a policy): given, not blank, at most {@code max} characters, and
+   * text every store keeps exactly (never a bidirectional control, whatever the host allows in free text).
+   */
+  private static void id(String path, @Nullable String value, int max) {
+    if (value == null || value.isBlank()) {
+      throw ValidationException.of(path, "rbac.id.required", path + " is required, and was "
+          + (value == null ? "null" : "blank"));
+    }
+    if (value.length() > max) {
+      throw ValidationException.of(path, "rbac.id.length", path + " has at most " + max + " characters, not "
+          + value.length());
+    }
+    TextRules.require(path, value);
+  }
+
+  /** A reason: required, free text every store keeps exactly, bidi controls only where the host allows them. */
+  private void reason(String reason) {
+    Objects.requireNonNull(reason, "reason");
+    TextRules.check("reason", reason, context.allowsBidiControlsInFreeText()).ifPresent(v -> {
+      throw new ValidationException(List.of(v));
+    });
+  }
+
+  private JsonNode parse(String text, String field) {
     try {
       JsonNode n = YAML.readTree(text);
       if (n == null || !n.isObject()) {
         throw ValidationException.of(field, "definition.shape", "a definition is a mapping");
+      }
+      // every string and key of it is stored: text every store keeps exactly, the description free text
+      boolean bidi = context.allowsBidiControlsInFreeText();
+      List<ValidationException.Violation> refused = TextRules.check(n, path -> bidi && path.equals("description"))
+          .stream().map(v -> v.prefixed(field)).toList();
+      if (!refused.isEmpty()) {
+        throw new ValidationException(refused);
       }
       return n;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -53,13 +53,18 @@ class AdministrationTest {
 
   private final Store store = InMemoryStore.create();
   private final List<AuditEntry> audited = new CopyOnWriteArrayList<>();
-  private final AuditRecorder audit = new AuditRecorder() {
-    @Override
-    public List<WriteBatch.Append> record(AuditEntry entry) {
-      audited.add(entry);
-      return List.of();
-    }
-  };
+  private final AuditRecorder audit = recordingInto(audited);
+
+  /** An audit recorder that keeps the entries it is given in {@code into} and writes nothing. */
+  static AuditRecorder recordingInto(List<AuditEntry> into) {
+    return new AuditRecorder() {
+      @Override
+      public List<WriteBatch.Append> record(AuditEntry entry) {
+        into.add(entry);
+        return List.of();
+      }
+    };
+  }
   private final Rbac rbac = Rbac.fromYaml(POLICY, "access.yaml");
   private final Crm crm = crm(rbac);
 
