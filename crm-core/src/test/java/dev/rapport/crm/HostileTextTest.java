@@ -34,6 +34,61 @@ class HostileTextTest {
   }
 
   @Test
+  void everyPartOfAnActorIsTextEveryStoreKeeps() {
+    record Case(String path, String rule, org.assertj.core.api.ThrowableAssert.ThrowingCallable make) {}
+    for (Case c : java.util.List.of(
+        new Case("actor.userId", "text.control", () -> Actor.of("acme", "al\u0000ice")),
+        new Case("actor.userId", "text.bidi", () -> Actor.of("acme", "al\u202Eice")),
+        new Case("actor.onBehalfOf", "text.surrogate", () -> alice.onBehalfOf("b\uD800ob")),
+        new Case("actor.onBehalfOf", "actor.userId", () -> alice.onBehalfOf(" ")),
+        new Case("actor.roles", "text.bidi", () -> alice.withRoles("sales\u202E")),
+        new Case("actor.attributes", "text.control", () -> alice.withAttribute("re\u0007gion", "CN")),
+        new Case("actor.attributes.region", "text.surrogate", () -> alice.withAttribute("region", "CN\uDC00")))) {
+      assertThatThrownBy(c.make()).as(c.path()).isInstanceOfSatisfying(ValidationException.class,
+          e -> assertThat(e.violations()).extracting(Violation::path, Violation::rule)
+              .containsExactly(org.assertj.core.api.Assertions.tuple(c.path(), c.rule())));
+    }
+    Actor wang = Actor.of("acme", "王芳").withRoles("销售").withAttribute("区域", "华东").onBehalfOf("محمد");
+    assertThat(wang.attribute("区域")).contains("华东");
+  }
+
+  @Test
+  void aCommandsReasonIsCheckedBeforeAnyRefusalRecordsIt() {
+    java.util.List<dev.rapport.crm.recording.AuditEntry> recorded = new java.util.ArrayList<>();
+    InMemoryStore store = InMemoryStore.create();
+    String id = Crm.builder().store(store).accessPolicy(AccessPolicy.allowAll()).audit(AuditRecorder.none()).build()
+        .customers().create(alice, CustomerData.builder(CustomerKind.PERSON, "Ada").build()).id();
+    Crm denying = Crm.builder().store(store).accessPolicy(new AccessPolicy() {
+      @Override
+      public dev.rapport.crm.access.Decision check(Actor actor, dev.rapport.crm.access.Action action,
+                                                   dev.rapport.crm.access.Resource resource) {
+        return action == dev.rapport.crm.access.Action.VIEW ? dev.rapport.crm.access.Decision.allow("see")
+            : dev.rapport.crm.access.Decision.deny("nobody");
+      }
+
+      @Override
+      public dev.rapport.crm.access.DataFilter filter(Actor actor, dev.rapport.crm.access.Action action,
+                                                      dev.rapport.crm.access.ResourceType type) {
+        return dev.rapport.crm.access.DataFilter.always();
+      }
+    }).audit(entry -> {
+      recorded.add(entry);
+      return java.util.List.of();
+    }).build();
+    assertThatThrownBy(() -> denying.customers().changeCreditLimit(alice, id,
+        dev.rapport.crm.money.Money.of("10", "CNY"), "a\uD800b"))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+            .extracting(Violation::path, Violation::rule)
+            .containsExactly(org.assertj.core.api.Assertions.tuple("reason", "text.surrogate")));
+    assertThat(recorded).isEmpty();
+    // with a clean reason, the refusal is recorded as ever
+    assertThatThrownBy(() -> denying.customers().changeCreditLimit(alice, id,
+        dev.rapport.crm.money.Money.of("10", "CNY"), "ab"))
+        .isInstanceOf(dev.rapport.crm.error.AccessDeniedException.class);
+    assertThat(recorded).isNotEmpty();
+  }
+
+  @Test
   void errorTextFromOthersIsCleanedAndCutWithoutSplittingAPair() {
     assertThat(TextRules.sanitized("a\u0000b\uD800c\u202Ed", 100)).isEqualTo("a\uFFFDb\uFFFDc\uFFFDd");
     assertThat(TextRules.sanitized("ab😀", 3)).isEqualTo("ab");

@@ -1,6 +1,10 @@
 package dev.rapport.crm.actor;
 
 import dev.rapport.crm.error.ValidationException;
+import dev.rapport.crm.error.ValidationException.Violation;
+import dev.rapport.crm.internal.text.Characters;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,8 +33,30 @@ public record Actor(String userId, TenantId tenant, Set<String> roles, Map<Strin
     if (userId.isBlank() || userId.length() > 128) {
       throw ValidationException.of("actor.userId", "actor.userId", "user id must be 1-128 non-blank characters");
     }
+    if (onBehalfOf != null && (onBehalfOf.isBlank() || onBehalfOf.length() > 128)) {
+      throw ValidationException.of("actor.onBehalfOf", "actor.userId", "user id must be 1-128 non-blank characters");
+    }
     roles = Set.copyOf(new TreeSet<>(roles));
     attributes = Map.copyOf(new TreeMap<>(attributes));
+    // every part of an actor is recorded (audit records, who granted what): text every store keeps exactly
+    List<Violation> text = new ArrayList<>();
+    Characters.check("actor.userId", userId, false).ifPresent(text::add);
+    if (onBehalfOf != null) {
+      Characters.check("actor.onBehalfOf", onBehalfOf, false).ifPresent(text::add);
+    }
+    for (String role : roles) {
+      Characters.check("actor.roles", role, false).ifPresent(text::add);
+    }
+    attributes.forEach((name, value) -> {
+      Optional<Violation> badName = Characters.check("actor.attributes", name, false);
+      badName.ifPresent(text::add);
+      if (badName.isEmpty()) {
+        Characters.check("actor.attributes." + name, value, false).ifPresent(text::add);
+      }
+    });
+    if (!text.isEmpty()) {
+      throw new ValidationException(text);
+    }
   }
 
   public static Actor of(String tenant, String userId) {

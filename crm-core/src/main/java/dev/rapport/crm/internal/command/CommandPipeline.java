@@ -351,6 +351,10 @@ public final class CommandPipeline implements ParkedCommands {
     AggregateType<A> type = def.type();
     ResourceType rt = type.resource();
     String reason = def.reason().apply(payload);
+    if (reason != null) {
+      // before anything records it (a refusal is audited with its reason): text every store keeps exactly
+      TextRules.require("reason", reason);
+    }
 
     // 1. Authorize, then load: a record the actor may not see answers like one that does not exist.
     A current = null;
@@ -446,9 +450,6 @@ public final class CommandPipeline implements ParkedCommands {
     Document doc = type.toDocument(next);
     // text every store keeps exactly, or a violation naming the field: never changed on the way in
     List<Violation> text = new ArrayList<>(textViolations(rt, doc.body()));
-    if (reason != null) {
-      TextRules.check("reason", reason).ifPresent(text::add);
-    }
     if (!text.isEmpty()) {
       throw new ValidationException(text);
     }
