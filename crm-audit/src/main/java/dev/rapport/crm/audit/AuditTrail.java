@@ -559,9 +559,7 @@ public final class AuditTrail implements AuditRecorder, CrmModule {
     }
     ModuleContext c = context();
     subject(subject);
-    TextRules.check("reason", reason, c.allowsBidiControlsInFreeText()).ifPresent(violation -> {
-      throw new dev.rapport.crm.error.ValidationException(List.of(violation));
-    });
+    TextRules.require("reason", reason, c.allowsBidiControlsInFreeText());
     boolean destroyed = v.destroy(actor.tenant(), subject);
     ObjectNode p = event(c, actor.tenant(), actor.userId(), actor.onBehalfOf(), "erasure", "APPLIED");
     p.put("action", "ERASE");

@@ -49,9 +49,39 @@ public final class TextRules {
 
   /** Throws a {@link ValidationException} naming {@code path} unless {@code value} is acceptable text. */
   public static void require(String path, String value) {
-    check(path, value).ifPresent(v -> {
+    require(path, value, false);
+  }
+
+  /**
+   * Like {@link #require(String, String)}, except that bidirectional formatting controls are accepted when {@code
+   * bidiAllowed} (free text where the host allows them: {@code ModuleContext.allowsBidiControlsInFreeText()}).
+   */
+  public static void require(String path, String value, boolean bidiAllowed) {
+    check(path, value, bidiAllowed).ifPresent(v -> {
       throw new ValidationException(List.of(v));
     });
+  }
+
+  /**
+   * An identifier a caller names (a user, a role, a request): given, not blank, at most {@code maxLength}
+   * characters, and acceptable text without bidirectional controls, whatever the host allows in free text. Refused
+   * with a {@link ValidationException} at {@code path}: rules {@code <scope>.id.required} and {@code
+   * <scope>.id.length} (a module names its own scope: {@code approval}, {@code rbac}), or the text rules'.
+   *
+   * @return {@code value}
+   */
+  public static String requireId(String path, @org.jspecify.annotations.Nullable String value, int maxLength,
+                                 String scope) {
+    if (value == null || value.isBlank()) {
+      throw ValidationException.of(path, scope + ".id.required", path + " is required, and was "
+          + (value == null ? "null" : "blank"));
+    }
+    if (value.length() > maxLength) {
+      throw ValidationException.of(path, scope + ".id.length", path + " has at most " + maxLength
+          + " characters, not " + value.length());
+    }
+    require(path, value);
+    return value;
   }
 
   /**

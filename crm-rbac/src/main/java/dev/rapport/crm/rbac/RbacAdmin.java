@@ -355,23 +355,13 @@ public final class RbacAdmin {
    * text every store keeps exactly (never a bidirectional control, whatever the host allows in free text).
    */
   private static void id(String path, @Nullable String value, int max) {
-    if (value == null || value.isBlank()) {
-      throw ValidationException.of(path, "rbac.id.required", path + " is required, and was "
-          + (value == null ? "null" : "blank"));
-    }
-    if (value.length() > max) {
-      throw ValidationException.of(path, "rbac.id.length", path + " has at most " + max + " characters, not "
-          + value.length());
-    }
-    TextRules.require(path, value);
+    TextRules.requireId(path, value, max, "rbac");
   }
 
   /** A reason: required, free text every store keeps exactly, bidi controls only where the host allows them. */
   private void reason(String reason) {
     Objects.requireNonNull(reason, "reason");
-    TextRules.check("reason", reason, context.allowsBidiControlsInFreeText()).ifPresent(v -> {
-      throw new ValidationException(List.of(v));
-    });
+    TextRules.require("reason", reason, context.allowsBidiControlsInFreeText());
   }
 
   private JsonNode parse(String text, String field) {

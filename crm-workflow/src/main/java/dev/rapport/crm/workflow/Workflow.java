@@ -611,7 +611,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
     Objects.requireNonNull(actor, "actor");
     id("requestId", requestId);
     ModuleContext c = ready(actor.tenant());
-    freeText(c, "comment", comment);
+    freeText(c, "comment", comment).ifPresent(Workflow::refuse);
     RequestChange vote = (r, now) -> {
       requirePending(r);
       ApprovalDefinition d = definitionOf(r);
@@ -779,7 +779,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
   public ApprovalRequest recall(Actor actor, String requestId, @Nullable String reason) {
     id("requestId", requestId);
     ModuleContext c = ready(actor.tenant());
-    freeText(c, "reason", reason);
+    freeText(c, "reason", reason).ifPresent(Workflow::refuse);
     Req done = retrying(actor.tenant(), requestId, (r, now) -> {
       requirePending(r);
       requireRequester(actor, r, "recall");
@@ -834,7 +834,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
     id("from", from);
     id("to", to);
     ModuleContext c = ready(actor.tenant());
-    freeText(c, "reason", reason);
+    freeText(c, "reason", reason).ifPresent(Workflow::refuse);
     Req done = retrying(actor.tenant(), requestId, (r, now) -> {
       requirePending(r);
       if (!actor.userId().equals(from) && actor.roles().stream().noneMatch(administratorRoles::contains)) {
@@ -897,13 +897,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
       problems.add(new Violation("until", "delegation.period", "a delegation ends in the future, not at " + until
           + " (now is " + now + ")"));
     }
-    if (reason != null) {
-      try {
-        freeText(c, "reason", reason);
-      } catch (ValidationException e) {
-        problems.addAll(e.violations());
-      }
-    }
+    freeText(c, "reason", reason).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new ValidationException(problems);
     }
@@ -923,7 +917,7 @@ public final class Workflow implements ApprovalGate, CrmModule {
   public Delegation revokeDelegation(Actor actor, String delegationId, @Nullable String reason) {
     id("delegationId", delegationId);
     ModuleContext c = context();
-    freeText(c, "reason", reason);
+    freeText(c, "reason", reason).ifPresent(Workflow::refuse);
     Document d = c.store().get(actor.tenant(), DELEGATIONS, delegationId).orElseThrow(() ->
         new NotFoundException("no delegation " + delegationId));
     Delegation dl = delegation(d);
@@ -1338,38 +1332,28 @@ public final class Workflow implements ApprovalGate, CrmModule {
     }
   }
 
-  /**
-   * An identifier a caller names (a request, a user, a delegation): given, at most 128 characters, and text every
-   * store keeps exactly (no controls, no bidirectional formatting controls: {@link TextRules}).
-   */
+  /** An identifier a caller names (a request, a user, a delegation): see {@link TextRules#requireId}. */
   private static String id(String path, @Nullable String value) {
-    if (value == null || value.isBlank()) {
-      throw ValidationException.of(path, "approval.id.required", path + " is required, and was "
-          + (value == null ? "null" : "blank"));
-    }
-    if (value.length() > 128) {
-      throw ValidationException.of(path, "approval.id.length", path + " has at most 128 characters, not "
-          + value.length());
-    }
-    TextRules.require(path, value);
-    return value;
+    return TextRules.requireId(path, value, 128, "approval");
   }
 
   /**
-   * Free text a caller gives (a comment, a reason): optional, at most 4,000 characters, and text every store keeps
-   * exactly; bidirectional formatting controls only where the host allows them in free text.
+   * The problem of free text a caller gives (a comment, a reason), if any: optional, at most 4,000 characters, and
+   * text every store keeps exactly; bidirectional formatting controls only where the host allows them in free text.
    */
-  private static void freeText(ModuleContext c, String path, @Nullable String value) {
+  private static Optional<Violation> freeText(ModuleContext c, String path, @Nullable String value) {
     if (value == null) {
-      return;
+      return Optional.empty();
     }
     if (value.length() > 4000) {
-      throw ValidationException.of(path, "approval." + path + ".length", "a " + path
-          + " has at most 4000 characters, not " + value.length());
+      return Optional.of(new Violation(path, "approval." + path + ".length", "a " + path
+          + " has at most 4000 characters, not " + value.length()));
     }
-    TextRules.check(path, value, c.allowsBidiControlsInFreeText()).ifPresent(v -> {
-      throw new ValidationException(List.of(v));
-    });
+    return TextRules.check(path, value, c.allowsBidiControlsInFreeText());
+  }
+
+  private static void refuse(Violation v) {
+    throw new ValidationException(List.of(v));
   }
 
   /** The definition a request started under: its own copy, parsed once per copy. */
